@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds may opt into CPU-specific code generation with CMCL_NATIVE=1
+// (see scripts/bench); the default build stays portable.
+let nativeFlags: [SwiftSetting] = Context.environment["CMCL_NATIVE"] == "1"
+    ? [.unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"])]
+    : []
+
+let package = Package(
+    name: "cmcl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cmcl", targets: ["cmcl"]),
+        .library(name: "CMCLTensor", targets: ["CMCLTensor"]),
+        .library(name: "CMCLNN", targets: ["CMCLNN"]),
+        .library(name: "CMCLCompare", targets: ["CMCLCompare"]),
+        .library(name: "CMCLData", targets: ["CMCLData"]),
+        .library(name: "CMCLLang", targets: ["CMCLLang"]),
+        .library(name: "CMCLRuntime", targets: ["CMCLRuntime"]),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline",
+                       providers: [.apt(["libreadline-dev"])]),
+
+        // Engine: knows nothing of the language.
+        .target(name: "CMCLTensor", dependencies: ["CBLAS"], swiftSettings: nativeFlags),
+        .target(name: "CMCLNN", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
+        .target(name: "CMCLCompare", dependencies: ["CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
+        .target(name: "CMCLData", dependencies: [], swiftSettings: nativeFlags),
+
+        // Language: knows nothing of tensors.
+        .target(name: "CMCLLang"),
+
+        // The runtime joins the two.
+        .target(name: "CMCLRuntime",
+                dependencies: ["CMCLLang", "CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLData"],
+                swiftSettings: nativeFlags),
+        .target(name: "CMCLRepl", dependencies: ["CMCLRuntime", "CMCLLang", "CReadline"]),
+        .executableTarget(name: "cmcl", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
+
+        .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"]),
+        .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"]),
+        .testTarget(name: "CMCLCompareTests", dependencies: ["CMCLCompare", "CMCLNN", "CMCLTensor"]),
+        .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"]),
+        .testTarget(name: "CMCLLangTests", dependencies: ["CMCLLang"]),
+        .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"]),
+        .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime"]),
+    ]
+)

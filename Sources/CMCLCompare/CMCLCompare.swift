@@ -1,0 +1,4 @@
+/// The CMCLCompare module.
+public enum CMCLCompareModule {
+    public static let name = "CMCLCompare"
+}

@@ -1,0 +1,4 @@
+/// The CMCLData module.
+public enum CMCLDataModule {
+    public static let name = "CMCLData"
+}

@@ -1,0 +1,4 @@
+/// The CMCLLang module.
+public enum CMCLLangModule {
+    public static let name = "CMCLLang"
+}

@@ -1,0 +1,4 @@
+/// The CMCLNN module.
+public enum CMCLNNModule {
+    public static let name = "CMCLNN"
+}

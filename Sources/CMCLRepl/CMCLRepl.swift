@@ -1,0 +1,4 @@
+/// The CMCLRepl module.
+public enum CMCLReplModule {
+    public static let name = "CMCLRepl"
+}

@@ -1,0 +1,4 @@
+/// The CMCLRuntime module.
+public enum CMCLRuntimeModule {
+    public static let name = "CMCLRuntime"
+}

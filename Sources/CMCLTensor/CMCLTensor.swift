@@ -1,0 +1,4 @@
+/// The CMCLTensor module.
+public enum CMCLTensorModule {
+    public static let name = "CMCLTensor"
+}

@@ -1,0 +1,6 @@
+#ifndef CMCL_READLINE_SHIM_H
+#define CMCL_READLINE_SHIM_H
+#include <stdio.h>
+#include <readline/readline.h>
+#include <readline/history.h>
+#endif

@@ -1,0 +1,6 @@
+import Testing
+@testable import CMCLCompare
+
+@Test func moduleLinks() {
+    #expect(CMCLCompareModule.name == "CMCLCompare")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import CMCLData
+
+@Test func moduleLinks() {
+    #expect(CMCLDataModule.name == "CMCLData")
+}

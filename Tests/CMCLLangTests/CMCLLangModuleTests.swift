@@ -1,0 +1,6 @@
+import Testing
+@testable import CMCLLang
+
+@Test func moduleLinks() {
+    #expect(CMCLLangModule.name == "CMCLLang")
+}

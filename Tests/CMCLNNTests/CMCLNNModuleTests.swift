@@ -1,0 +1,6 @@
+import Testing
+@testable import CMCLNN
+
+@Test func moduleLinks() {
+    #expect(CMCLNNModule.name == "CMCLNN")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import CMCLRepl
+
+@Test func moduleLinks() {
+    #expect(CMCLReplModule.name == "CMCLRepl")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import CMCLRuntime
+
+@Test func moduleLinks() {
+    #expect(CMCLRuntimeModule.name == "CMCLRuntime")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import CMCLTensor
+
+@Test func moduleLinks() {
+    #expect(CMCLTensorModule.name == "CMCLTensor")
+}

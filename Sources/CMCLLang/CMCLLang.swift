@@ -1,4 +1,0 @@
-/// The CMCLLang module.
-public enum CMCLLangModule {
-    public static let name = "CMCLLang"
-}

@@ -1,4 +1,0 @@
-/// The CMCLRepl module.
-public enum CMCLReplModule {
-    public static let name = "CMCLRepl"
-}

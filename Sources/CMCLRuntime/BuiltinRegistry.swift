@@ -1,0 +1,62 @@
+/// The one table that binds Swift functions to cmcl names. The interpreter binds every
+/// global builtin from it, method calls (`t.sum(axis: 1)`) look up `Type.method` in it,
+/// and `:help`, completion and `docs/builtins.md` are generated from it.
+public final class BuiltinRegistry {
+    public private(set) var all: [Builtin] = []
+    private var byName: [String: Builtin] = [:]
+    private var byType: [String: [String: Builtin]] = [:]
+    /// Registration mistakes (malformed signatures); a unit test keeps this empty.
+    public private(set) var problems: [String] = []
+    /// Category titles in display order.
+    public private(set) var categories: [(name: String, title: String)] = []
+
+    public init() {}
+
+    /// The registry with every builtin cmcl ships.
+    public static func standard() -> BuiltinRegistry {
+        let registry = BuiltinRegistry()
+        CoreBuiltins.register(into: registry)
+        for installer in BuiltinRegistry.installers { installer(registry) }
+        return registry
+    }
+
+    /// Engine bindings add themselves here (each file of bindings contributes one function).
+    nonisolated(unsafe) static var installers: [(BuiltinRegistry) -> Void] = []
+
+    public func category(_ name: String, title: String) {
+        if !categories.contains(where: { $0.name == name }) { categories.append((name, title)) }
+    }
+
+    public func register(_ builtin: Builtin) {
+        if byName[builtin.name] != nil { problems.append("`\(builtin.name)` is registered twice") }
+        all.append(builtin)
+        byName[builtin.name] = builtin
+        if let type = builtin.receiverType {
+            byType[type, default: [:]][builtin.memberName] = builtin
+        }
+    }
+
+    /// Registers a builtin from its signature text; a malformed signature is recorded in `problems`.
+    public func add(_ signature: String, _ category: String, _ summary: String, example: String = "",
+                    kind: Builtin.Kind = .function, _ body: @escaping (Arguments) throws -> Value) {
+        do {
+            register(try Builtin(signature, kind: kind, category: category, summary: summary, example: example,
+                                 body: body))
+        } catch {
+            problems.append("\(signature): \(error)")
+        }
+    }
+
+    public func lookup(_ name: String) -> Builtin? { byName[name] }
+
+    /// The method or property `name` of values of type `type`.
+    public func member(of type: String, _ name: String) -> Builtin? { byType[type]?[name] }
+
+    /// Methods and properties registered for `type`.
+    public func members(of type: String) -> [Builtin] {
+        (byType[type] ?? [:]).values.sorted { $0.name < $1.name }
+    }
+
+    /// Global (non-method) builtins.
+    public var globals: [Builtin] { all.filter { $0.receiverType == nil } }
+}

@@ -1,4 +1,0 @@
-/// The CMCLRuntime module.
-public enum CMCLRuntimeModule {
-    public static let name = "CMCLRuntime"
-}

@@ -1,0 +1,326 @@
+import CMCLLang
+
+extension Compiler {
+    /// Compiles an expression. `name` names a lambda bound by `let name = fn …`.
+    func expression(_ expr: Expr, name: String? = nil) -> Code {
+        switch expr.kind {
+        case .number(let v):
+            let value = Value.number(v)
+            return { _, _ in value }
+        case .string(let s):
+            let value = Value.string(s)
+            return { _, _ in value }
+        case .bool(let b):
+            let value = Value.bool(b)
+            return { _, _ in value }
+        case .null, .invalid:
+            return { _, _ in .null }
+        case .identifier(let id):
+            return load(id, expr.span)
+        case .list(let items):
+            let codes = items.map { expression($0) }
+            return { bp, env in .list(ListObject(try codes.map { try $0(bp, env) })) }
+        case .record(let fields):
+            let keys = fields.map(\.key)
+            let codes = fields.map { expression($0.value) }
+            return { bp, env in
+                let r = RecordObject()
+                for (k, c) in zip(keys, codes) { r[k] = try c(bp, env) }
+                return .record(r)
+            }
+        case .unary(let op, let operand):
+            return unary(op, operand, expr.span)
+        case .binary(let op, let lhs, let rhs):
+            return binary(op, lhs, rhs, expr.span)
+        case .logical(let isAnd, let lhs, let rhs):
+            let a = expression(lhs), b = expression(rhs)
+            if isAnd {
+                return { bp, env in
+                    let l = try a(bp, env)
+                    return l.isTruthy ? try b(bp, env) : l
+                }
+            }
+            return { bp, env in
+                let l = try a(bp, env)
+                return l.isTruthy ? l : try b(bp, env)
+            }
+        case .call(let callee, let arguments):
+            return call(callee, arguments, expr.span)
+        case .member(let objectExpr, let name, let nameSpan):
+            let objectCode = expression(objectExpr)
+            let vm = self.vm, file = self.file
+            return { bp, env in
+                let object = try objectCode(bp, env)
+                do {
+                    return try vm.member(object, name)
+                } catch let e as CMCLError {
+                    throw Diagnostic(e.isNameError ? .name : .runtime, e.message, file: file, span: nameSpan,
+                                     hint: e.hint)
+                }
+            }
+        case .index(let objectExpr, let items):
+            let objectCode = expression(objectExpr)
+            let itemCodes = indexItems(items)
+            let vm = self.vm, file = self.file, span = expr.span
+            return { bp, env in
+                let object = try objectCode(bp, env)
+                let index = try itemCodes.map { try $0(bp, env) }
+                do {
+                    return try vm.index(object, index)
+                } catch let e as CMCLError {
+                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                }
+            }
+        case .function(var decl):
+            if decl.name == nil, let name { decl.name = name }
+            return function(decl)
+        case .conditional(let condition, let then, let otherwise):
+            let conditionCode = expression(condition)
+            let (thenCode, _) = block(then)
+            let elseCode = otherwise.map { block($0).0 }
+            if let elseCode {
+                return { bp, env in
+                    try conditionCode(bp, env).isTruthy ? try thenCode(bp, env) : try elseCode(bp, env)
+                }
+            }
+            return { bp, env in
+                try conditionCode(bp, env).isTruthy ? try thenCode(bp, env) : .null
+            }
+        }
+    }
+
+    /// Index positions evaluate to `IndexValue`s.
+    func indexItems(_ items: [IndexItem]) -> [(Int, Env?) throws -> IndexValue] {
+        let file = self.file
+        return items.map { item in
+            switch item {
+            case .single(let e):
+                let code = expression(e)
+                return { bp, env in .single(try code(bp, env)) }
+            case .slice(let start, let stop, let step, _):
+                let parts = [start, stop, step].map { e in
+                    e.map { ($0.span, expression($0)) }
+                }
+                return { bp, env in
+                    func bound(_ part: (Span, Code)?) throws -> Int? {
+                        guard let (span, code) = part else { return nil }
+                        let v = try code(bp, env)
+                        if case .null = v { return nil }
+                        guard case .number(let n) = v, n.rounded() == n, abs(n) < 9e15 else {
+                            throw Diagnostic(.runtime, "slice bounds must be whole numbers, got \(Display.describe(v))",
+                                             file: file, span: span)
+                        }
+                        return Int(n)
+                    }
+                    let step = try bound(parts[2])
+                    if step == 0 {
+                        throw Diagnostic(.runtime, "slice step cannot be zero", file: file,
+                                         span: parts[2]?.0 ?? .zero)
+                    }
+                    return .slice(start: try bound(parts[0]), stop: try bound(parts[1]), step: step)
+                }
+            }
+        }
+    }
+
+    func unary(_ op: UnaryOperator, _ operand: Expr, _ span: Span) -> Code {
+        let code = expression(operand)
+        let vm = self.vm, file = self.file
+        switch op {
+        case .not:
+            return { bp, env in .bool(!(try code(bp, env).isTruthy)) }
+        case .negate, .plus:
+            return { bp, env in
+                let v = try code(bp, env)
+                if case .number(let n) = v { return .number(op == .negate ? -n : n) }
+                do {
+                    return try vm.unary(op, v)
+                } catch let e as CMCLError {
+                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                }
+            }
+        }
+    }
+
+    func binary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, _ span: Span) -> Code {
+        let a = expression(lhs), b = expression(rhs)
+        let vm = self.vm, file = self.file
+        @inline(__always) func slow(_ l: Value, _ r: Value) throws -> Value {
+            do {
+                return try vm.binary(op, l, r)
+            } catch let e as CMCLError {
+                throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+            }
+        }
+        // Numeric fast paths; anything else goes through the general dispatcher.
+        switch op {
+        case .add:
+            return { bp, env in
+                let l = try a(bp, env), r = try b(bp, env)
+                if case .number(let x) = l, case .number(let y) = r { return .number(x + y) }
+                return try slow(l, r)
+            }
+        case .subtract:
+            if case .number(let k) = rhs.kind {
+                return { bp, env in
+                    let l = try a(bp, env)
+                    if case .number(let x) = l { return .number(x - k) }
+                    return try slow(l, .number(k))
+                }
+            }
+            return { bp, env in
+                let l = try a(bp, env), r = try b(bp, env)
+                if case .number(let x) = l, case .number(let y) = r { return .number(x - y) }
+                return try slow(l, r)
+            }
+        case .multiply:
+            return { bp, env in
+                let l = try a(bp, env), r = try b(bp, env)
+                if case .number(let x) = l, case .number(let y) = r { return .number(x * y) }
+                return try slow(l, r)
+            }
+        case .less:
+            if case .number(let k) = rhs.kind {
+                return { bp, env in
+                    let l = try a(bp, env)
+                    if case .number(let x) = l { return .bool(x < k) }
+                    return try slow(l, .number(k))
+                }
+            }
+            return { bp, env in
+                let l = try a(bp, env), r = try b(bp, env)
+                if case .number(let x) = l, case .number(let y) = r { return .bool(x < y) }
+                return try slow(l, r)
+            }
+        case .lessEqual, .greater, .greaterEqual:
+            return { bp, env in
+                let l = try a(bp, env), r = try b(bp, env)
+                if case .number(let x) = l, case .number(let y) = r {
+                    switch op {
+                    case .lessEqual: return .bool(x <= y)
+                    case .greater: return .bool(x > y)
+                    default: return .bool(x >= y)
+                    }
+                }
+                return try slow(l, r)
+            }
+        default:
+            return { bp, env in
+                let l = try a(bp, env), r = try b(bp, env)
+                return try slow(l, r)
+            }
+        }
+    }
+
+    // MARK: Calls
+
+    func call(_ calleeExpr: Expr, _ arguments: [Argument], _ span: Span) -> Code {
+        let positional = arguments.filter { $0.label == nil }
+        let named = arguments.filter { $0.label != nil }
+        let argCodes = positional.map { expression($0.value) }
+        let namedCodes = named.map { ($0.label ?? "", expression($0.value)) }
+        let site = CallSite(file: file, span: span, positionalSpans: positional.map(\.value.span),
+                            named: named.map { ($0.label ?? "", ($0.labelSpan ?? $0.value.span).merged(with: $0.value.span)) })
+        let vm = self.vm
+
+        if case .member(let objectExpr, let name, let nameSpan) = calleeExpr.kind {
+            let objectCode = expression(objectExpr)
+            let methodSite = CallSite(file: file, span: nameSpan.merged(with: span), positionalSpans: site.positionalSpans,
+                                      named: site.named)
+            return { bp, env in
+                let object = try objectCode(bp, env)
+                let pos = try argCodes.map { try $0(bp, env) }
+                let nam = try namedCodes.map { ($0.0, try $0.1(bp, env)) }
+                return try vm.callMethod(object, name, pos, nam, site: methodSite, nameSpan: nameSpan)
+            }
+        }
+
+        let calleeCode = expression(calleeExpr)
+        let calleeName: String
+        if case .identifier(let id) = calleeExpr.kind { calleeName = id } else { calleeName = "<expression>" }
+        let stack = vm.stack, st = vm.state
+        let argCount = argCodes.count
+        if namedCodes.isEmpty {
+            return { bp, env in
+                let callee = try calleeCode(bp, env)
+                if case .closure(let c) = callee {
+                    let fn = c.function
+                    if !fn.usesHeapEnv, fn.parameters.count == argCount {
+                        // Fast path: arguments go straight into the callee's frame.
+                        guard st.pointee.depth < vm.maxDepth else {
+                            throw Diagnostic(.runtime, "maximum recursion depth (\(vm.maxDepth)) exceeded in `\(fn.name)`",
+                                             file: site.file, span: site.span, hint: "check the recursion's base case")
+                        }
+                        let newbp = st.pointee.sp
+                        let size = fn.frameSize
+                        guard newbp + size < Interpreter.stackCapacity else {
+                            throw Diagnostic(.runtime, "out of stack space calling `\(fn.name)`", file: site.file,
+                                             span: site.span)
+                        }
+                        st.pointee.sp = newbp + size
+                        st.pointee.depth += 1
+                        defer {
+                            var i = newbp
+                            while i < newbp + size { stack[i] = .null; i += 1 }
+                            st.pointee.sp = newbp
+                            st.pointee.depth -= 1
+                        }
+                        var i = 0
+                        while i < argCount {
+                            stack[newbp + i] = try argCodes[i](bp, env)
+                            i += 1
+                        }
+                        do {
+                            let result = try fn.body(newbp, c.env)
+                            if st.pointee.unwind == unwindReturn {
+                                st.pointee.unwind = 0
+                                let v = st.pointee.returnValue
+                                st.pointee.returnValue = .null
+                                return v
+                            }
+                            return result
+                        } catch var d as Diagnostic {
+                            d.trace.append(TraceFrame(function: fn.name, file: site.file, span: site.span))
+                            throw d
+                        }
+                    }
+                }
+                let pos = try argCodes.map { try $0(bp, env) }
+                return try vm.perform(callee, pos, [], site: site, name: calleeName)
+            }
+        }
+        return { bp, env in
+            let callee = try calleeCode(bp, env)
+            let pos = try argCodes.map { try $0(bp, env) }
+            let nam = try namedCodes.map { ($0.0, try $0.1(bp, env)) }
+            return try vm.perform(callee, pos, nam, site: site, name: calleeName)
+        }
+    }
+}
+
+/// Source positions of a call, for diagnostics that point at the offending argument.
+struct CallSite {
+    let file: SourceFile
+    let span: Span
+    let positionalSpans: [Span]
+    let named: [(String, Span)]
+
+    func span(for ref: CMCLError.ArgumentRef?, signature: Signature?, receiverOffset: Int = 0) -> Span {
+        switch ref {
+        case .position(let i)?:
+            let j = i - receiverOffset
+            return j >= 0 && j < positionalSpans.count ? positionalSpans[j] : span
+        case .label(let label)?:
+            if let s = named.first(where: { $0.0 == label }) { return s.1 }
+            if let sig = signature, let p = sig.parameters.firstIndex(where: { $0.name == label }) {
+                let j = p - receiverOffset
+                if j >= 0, j < positionalSpans.count, !sig.parameters[..<p].contains(where: { $0.isVariadic }) {
+                    return positionalSpans[j]
+                }
+            }
+            return span
+        case nil:
+            return span
+        }
+    }
+}

@@ -1,0 +1,494 @@
+import CMCLLang
+
+/// Lexical scope of one function (or of the top level of a program).
+final class FunctionScope {
+    let parent: FunctionScope?
+    let name: String
+    /// Locals live in a heap `Env` when the function contains inner functions that may capture them.
+    let usesHeapEnv: Bool
+    /// The outermost block of a top-level scope binds globals.
+    let isTopLevel: Bool
+    var blocks: [[String: Int]] = [[:]]
+    var slotCount = 0
+    var loopDepth = 0
+
+    init(parent: FunctionScope?, name: String, usesHeapEnv: Bool, isTopLevel: Bool) {
+        self.parent = parent
+        self.name = name
+        self.usesHeapEnv = usesHeapEnv
+        self.isTopLevel = isTopLevel
+    }
+
+    var bindsGlobals: Bool { isTopLevel && blocks.count == 1 }
+
+    func declareLocal(_ name: String) -> Int {
+        if let slot = blocks[blocks.count - 1][name] { return slot }
+        let slot = slotCount
+        slotCount += 1
+        blocks[blocks.count - 1][name] = slot
+        return slot
+    }
+
+    var visibleNames: [String] { blocks.flatMap { $0.keys } }
+}
+
+/// Where a name lives.
+enum Resolved {
+    case stack(Int)
+    case env(depth: Int, slot: Int)
+    case global(Int)
+}
+
+/// Compiles syntax trees into closures ("closure compilation"): names are resolved to
+/// slots once, so running code does no dictionary look-ups. Name errors are found here,
+/// before anything runs, which is what `cmcl check` reports.
+final class Compiler {
+    let vm: Interpreter
+    let file: SourceFile
+    var scope: FunctionScope
+    var diagnostics: [Diagnostic] = []
+
+    init(vm: Interpreter, file: SourceFile, scope: FunctionScope) {
+        self.vm = vm
+        self.file = file
+        self.scope = scope
+    }
+
+    func error(_ kind: Diagnostic.Kind, _ message: String, _ span: Span, hint: String? = nil) {
+        diagnostics.append(Diagnostic(kind, message, file: file, span: span, hint: hint))
+    }
+
+    /// A compiled top-level program: its statements and the frame they need.
+    struct Unit {
+        var statements: [Code]
+        var frameSize: Int
+        var usesHeapEnv: Bool
+    }
+
+    /// Compiles a program's statements in the global scope.
+    static func compileProgram(_ program: Program, vm: Interpreter) -> (Unit, [Diagnostic]) {
+        let heap = program.statements.contains { Compiler.containsFunction($0) }
+        let scope = FunctionScope(parent: nil, name: "<top level>", usesHeapEnv: heap, isTopLevel: true)
+        let compiler = Compiler(vm: vm, file: program.file, scope: scope)
+        compiler.hoistGlobals(program.statements)
+        let codes = compiler.statementsInOrder(program.statements)
+        return (Unit(statements: codes, frameSize: scope.slotCount, usesHeapEnv: heap), compiler.diagnostics)
+    }
+
+    /// Declares every top-level `let` and `fn` so that functions may refer to globals
+    /// defined further down the file.
+    func hoistGlobals(_ statements: [Stmt]) {
+        for stmt in statements {
+            switch stmt.kind {
+            case .letBinding(let name, let span, _):
+                if vm.globalSlot(name) == nil { error(.runtime, "too many global variables", span) }
+            case .function(let decl):
+                if let name = decl.name, vm.globalSlot(name) == nil {
+                    error(.runtime, "too many global variables", decl.span)
+                }
+            default: break
+            }
+        }
+    }
+
+    // MARK: Names
+
+    func resolve(_ name: String) -> Resolved? {
+        var s: FunctionScope? = scope
+        var envDepth = 0
+        while let sc = s {
+            let blocks = sc.isTopLevel ? Array(sc.blocks.dropFirst()) : sc.blocks
+            for block in blocks.reversed() {
+                if let slot = block[name] {
+                    return sc.usesHeapEnv ? .env(depth: envDepth, slot: slot) : .stack(slot)
+                }
+            }
+            if sc.usesHeapEnv { envDepth += 1 }
+            s = sc.parent
+        }
+        if let g = vm.globalNames[name] { return .global(g) }
+        return nil
+    }
+
+    func visibleNames() -> [String] {
+        var names: [String] = []
+        var s: FunctionScope? = scope
+        while let sc = s {
+            names += sc.visibleNames
+            s = sc.parent
+        }
+        return names + vm.globalOrder
+    }
+
+    func unknownName(_ name: String, _ span: Span) {
+        var hint = Suggestion.hint(for: name, in: visibleNames())
+        if hint == nil, ["True", "False", "None", "null"].contains(name) {
+            hint = "cmcl spells these `true`, `false` and `nil`"
+        }
+        error(.name, "name `\(name)` is not defined", span, hint: hint ?? "define it first with `let \(name) = …`")
+    }
+
+    // MARK: Statements
+
+    /// Compiles statements with `fn` declarations hoisted to the start of the block.
+    func statementsInOrder(_ statements: [Stmt]) -> [Code] {
+        // Declare local function names first so that functions in a block can call each other.
+        if !scope.bindsGlobals {
+            for stmt in statements {
+                if case .function(let decl) = stmt.kind, let name = decl.name { _ = scope.declareLocal(name) }
+            }
+        }
+        var hoisted: [Code] = []
+        var rest: [Code] = []
+        for stmt in statements {
+            if case .function = stmt.kind { hoisted.append(statement(stmt)) } else { rest.append(statement(stmt)) }
+        }
+        return hoisted + rest
+    }
+
+    func block(_ block: Block, declaring names: [String] = []) -> (Code, [Int]) {
+        scope.blocks.append([:])
+        defer { scope.blocks.removeLast() }
+        let slots = names.map { scope.declareLocal($0) }
+        return (sequence(statementsInOrder(block.statements)), slots)
+    }
+
+    func sequence(_ codes: [Code]) -> Code {
+        let st = vm.state
+        switch codes.count {
+        case 0: return { _, _ in .null }
+        case 1: return codes[0]
+        case 2:
+            let a = codes[0], b = codes[1]
+            return { bp, env in
+                let first = try a(bp, env)
+                if st.pointee.unwind != 0 { return first }
+                return try b(bp, env)
+            }
+        default:
+            return { bp, env in
+                var last = Value.null
+                for code in codes {
+                    last = try code(bp, env)
+                    if st.pointee.unwind != 0 { return last }
+                }
+                return last
+            }
+        }
+    }
+
+    func statement(_ stmt: Stmt) -> Code {
+        switch stmt.kind {
+        case .expression(let expr):
+            return expression(expr)
+        case .letBinding(let name, let nameSpan, let value):
+            let valueCode = expression(value, name: name)
+            return store(name, nameSpan, valueCode, declaring: true)
+        case .function(let decl):
+            let closure = function(decl)
+            return store(decl.name ?? "<fn>", decl.nameSpan ?? decl.span, closure, declaring: true)
+        case .assignment(let target, let value):
+            return assignment(target, value)
+        case .forLoop(let variable, let variableSpan, let iterable, let body):
+            return forLoop(variable, variableSpan, iterable, body)
+        case .whileLoop(let condition, let body):
+            return whileLoop(condition, body)
+        case .breakLoop, .continueLoop:
+            let isBreak: Bool
+            if case .breakLoop = stmt.kind { isBreak = true } else { isBreak = false }
+            if scope.loopDepth == 0 {
+                error(.syntax, "`\(isBreak ? "break" : "continue")` outside a loop", stmt.span)
+            }
+            let st = vm.state
+            let code = isBreak ? unwindBreak : unwindContinue
+            return { _, _ in
+                st.pointee.unwind = code
+                return .null
+            }
+        case .returnValue(let value):
+            if scope.isTopLevel {
+                error(.syntax, "`return` outside a function", stmt.span,
+                      hint: "a script's last expression is its value; use `return` inside `fn`")
+            }
+            let valueCode = value.map { expression($0) } ?? { _, _ in .null }
+            let st = vm.state
+            return { bp, env in
+                let v = try valueCode(bp, env)
+                st.pointee.returnValue = v
+                st.pointee.unwind = unwindReturn
+                return .null
+            }
+        case .importModule(let path, let pathSpan):
+            return importModule(path, pathSpan)
+        }
+    }
+
+    /// Stores into a name; `declaring` creates it in the current scope (`let`, `fn`).
+    func store(_ name: String, _ span: Span, _ valueCode: @escaping Code, declaring: Bool) -> Code {
+        let target: Resolved
+        if declaring {
+            if scope.bindsGlobals {
+                guard let g = vm.globalSlot(name) else {
+                    error(.runtime, "too many global variables", span)
+                    return { _, _ in .null }
+                }
+                target = .global(g)
+            } else {
+                let slot = scope.declareLocal(name)
+                target = scope.usesHeapEnv ? .env(depth: 0, slot: slot) : .stack(slot)
+            }
+        } else {
+            guard let r = resolve(name) else {
+                unknownName(name, span)
+                return { _, _ in .null }
+            }
+            target = r
+        }
+        let stack = vm.stack, globals = vm.globals, defined = vm.defined
+        switch target {
+        case .stack(let slot):
+            return { bp, env in
+                stack[bp + slot] = try valueCode(bp, env)
+                return .null
+            }
+        case .env(let depth, let slot):
+            return { bp, env in
+                let v = try valueCode(bp, env)
+                var e = env
+                for _ in 0..<depth { e = e?.parent }
+                e?.slots[slot] = v
+                return .null
+            }
+        case .global(let g):
+            return { bp, env in
+                globals[g] = try valueCode(bp, env)
+                defined[g] = true
+                return .null
+            }
+        }
+    }
+
+    func load(_ name: String, _ span: Span) -> Code {
+        guard let r = resolve(name) else {
+            unknownName(name, span)
+            return { _, _ in .null }
+        }
+        let stack = vm.stack, globals = vm.globals, defined = vm.defined
+        let file = self.file
+        switch r {
+        case .stack(let slot):
+            return { bp, _ in stack[bp + slot] }
+        case .env(let depth, let slot):
+            if depth == 0 { return { _, env in env?.slots[slot] ?? .null } }
+            return { _, env in
+                var e = env
+                for _ in 0..<depth { e = e?.parent }
+                return e?.slots[slot] ?? .null
+            }
+        case .global(let g):
+            return { _, _ in
+                guard defined[g] else {
+                    throw Diagnostic(.runtime, "`\(name)` is used before it is defined", file: file, span: span,
+                                     hint: "move its `let` above this line")
+                }
+                return globals[g]
+            }
+        }
+    }
+
+    func assignment(_ target: Expr, _ value: Expr) -> Code {
+        switch target.kind {
+        case .identifier(let name):
+            return store(name, target.span, expression(value), declaring: false)
+        case .member(let objectExpr, let name, let nameSpan):
+            let objectCode = expression(objectExpr), valueCode = expression(value)
+            let file = self.file
+            return { bp, env in
+                let object = try objectCode(bp, env)
+                let v = try valueCode(bp, env)
+                guard case .record(let r) = object else {
+                    throw Diagnostic(.runtime, "cannot set field `\(name)` on \(Display.describe(object))", file: file,
+                                     span: nameSpan, hint: "only records have assignable fields")
+                }
+                r[name] = v
+                return .null
+            }
+        case .index(let objectExpr, let items):
+            let objectCode = expression(objectExpr), valueCode = expression(value)
+            let itemCodes = indexItems(items)
+            let vm = self.vm, file = self.file, span = target.span
+            return { bp, env in
+                let object = try objectCode(bp, env)
+                let index = try itemCodes.map { try $0(bp, env) }
+                let v = try valueCode(bp, env)
+                do {
+                    try vm.setIndex(object, index, v)
+                } catch let e as CMCLError {
+                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                }
+                return .null
+            }
+        default:
+            error(.syntax, "cannot assign to this expression", target.span)
+            return { _, _ in .null }
+        }
+    }
+
+    func whileLoop(_ condition: Expr, _ body: Block) -> Code {
+        let conditionCode = expression(condition)
+        scope.loopDepth += 1
+        let (bodyCode, _) = block(body)
+        scope.loopDepth -= 1
+        let st = vm.state, file = self.file, span = condition.span
+        return { bp, env in
+            while true {
+                if Interrupt.isRequested {
+                    throw Diagnostic(.interrupted, "interrupted", file: file, span: span)
+                }
+                guard try conditionCode(bp, env).isTruthy else { break }
+                _ = try bodyCode(bp, env)
+                let u = st.pointee.unwind
+                if u != 0 {
+                    if u == unwindReturn { return .null }
+                    st.pointee.unwind = 0
+                    if u == unwindBreak { break }
+                }
+            }
+            return .null
+        }
+    }
+
+    func forLoop(_ variable: String, _ variableSpan: Span, _ iterable: Expr, _ body: Block) -> Code {
+        let iterableCode = expression(iterable)
+        scope.loopDepth += 1
+        let (bodyCode, slots) = block(body, declaring: [variable])
+        scope.loopDepth -= 1
+        let slot = slots[0]
+        let heap = scope.usesHeapEnv
+        let st = vm.state, stack = vm.stack, file = self.file, span = iterable.span, vm = self.vm
+        return { bp, env in
+            let sequence = try iterableCode(bp, env)
+            let count: Int
+            let element: (Int) -> Value
+            switch sequence {
+            case .object(let o as RangeObject):
+                count = o.count
+                element = { .number(o.element($0)) }
+            default:
+                let items: [Value]
+                do {
+                    items = try vm.elements(of: sequence)
+                } catch let e as CMCLError {
+                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                }
+                count = items.count
+                element = { items[$0] }
+            }
+            var i = 0
+            while i < count {
+                if Interrupt.isRequested {
+                    throw Diagnostic(.interrupted, "interrupted", file: file, span: span)
+                }
+                if heap { env?.slots[slot] = element(i) } else { stack[bp + slot] = element(i) }
+                i += 1
+                _ = try bodyCode(bp, env)
+                let u = st.pointee.unwind
+                if u != 0 {
+                    if u == unwindReturn { return .null }
+                    st.pointee.unwind = 0
+                    if u == unwindBreak { break }
+                }
+            }
+            return .null
+        }
+    }
+
+    func importModule(_ path: String, _ span: Span) -> Code {
+        do {
+            guard let module = try vm.loader.resolve(path, from: file) else {
+                return { _, _ in .null }  // already imported
+            }
+            let (program, parseDiagnostics) = Parser.parse(module)
+            if !parseDiagnostics.isEmpty {
+                diagnostics += parseDiagnostics
+                return { _, _ in .null }
+            }
+            let (unit, diags) = Compiler.compileProgram(program, vm: vm)
+            diagnostics += diags
+            let vm = self.vm
+            return { _, _ in
+                _ = try vm.execute(unit)
+                return .null
+            }
+        } catch let e as CMCLError {
+            error(.name, e.message, span, hint: e.hint)
+            return { _, _ in .null }
+        } catch {
+            self.error(.name, "cannot import \"\(path)\": \(error)", span)
+            return { _, _ in .null }
+        }
+    }
+
+    // MARK: Functions
+
+    func function(_ decl: FunctionDecl) -> Code {
+        let name = decl.name ?? "<lambda>"
+        let heap = decl.body.statements.contains { Compiler.containsFunction($0) }
+            || decl.parameters.contains { $0.defaultValue.map(Compiler.containsFunction) ?? false }
+        let outer = scope
+        let inner = FunctionScope(parent: outer, name: name, usesHeapEnv: heap, isTopLevel: false)
+        scope = inner
+        let savedLoop = inner.loopDepth
+        var defaults: [Code?] = []
+        for p in decl.parameters {
+            defaults.append(p.defaultValue.map { expression($0) })
+            _ = inner.declareLocal(p.name)
+        }
+        let bodyCode = sequence(statementsInOrder(decl.body.statements))
+        inner.loopDepth = savedLoop
+        scope = outer
+        let compiled = CompiledFunction(name: name, parameters: decl.parameters.map(\.name), defaults: defaults,
+                                        frameSize: max(inner.slotCount, decl.parameters.count), usesHeapEnv: heap,
+                                        body: bodyCode, file: file, span: decl.span)
+        return { _, env in .closure(Closure(function: compiled, env: env)) }
+    }
+
+    // MARK: Syntax queries
+
+    static func containsFunction(_ stmt: Stmt) -> Bool {
+        switch stmt.kind {
+        case .expression(let e): return containsFunction(e)
+        case .letBinding(_, _, let e): return containsFunction(e)
+        case .function: return true
+        case .assignment(let t, let v): return containsFunction(t) || containsFunction(v)
+        case .forLoop(_, _, let it, let body): return containsFunction(it) || body.statements.contains(where: containsFunction)
+        case .whileLoop(let c, let body): return containsFunction(c) || body.statements.contains(where: containsFunction)
+        case .returnValue(let e): return e.map(containsFunction) ?? false
+        case .breakLoop, .continueLoop, .importModule: return false
+        }
+    }
+
+    static func containsFunction(_ expr: Expr) -> Bool {
+        switch expr.kind {
+        case .function: return true
+        case .number, .string, .bool, .null, .identifier, .invalid: return false
+        case .list(let items): return items.contains(where: containsFunction)
+        case .record(let fields): return fields.contains { containsFunction($0.value) }
+        case .unary(_, let e): return containsFunction(e)
+        case .binary(_, let a, let b), .logical(_, let a, let b): return containsFunction(a) || containsFunction(b)
+        case .call(let callee, let args): return containsFunction(callee) || args.contains { containsFunction($0.value) }
+        case .member(let e, _, _): return containsFunction(e)
+        case .index(let e, let items):
+            return containsFunction(e) || items.contains {
+                switch $0 {
+                case .single(let x): return containsFunction(x)
+                case .slice(let a, let b, let c, _):
+                    return [a, b, c].contains { $0.map(containsFunction) ?? false }
+                }
+            }
+        case .conditional(let c, let t, let o):
+            return containsFunction(c) || t.statements.contains(where: containsFunction)
+                || (o?.statements.contains(where: containsFunction) ?? false)
+        }
+    }
+}

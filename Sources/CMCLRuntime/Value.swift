@@ -1,0 +1,170 @@
+import CMCLLang
+
+/// A cmcl value. Scalars are stored inline; lists and records are shared references
+/// (like Python's), and engine objects (tensors, models, losses, datasets, …) plug in
+/// as `.object` through the `NativeObject` protocol.
+public enum Value {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case list(ListObject)
+    case record(RecordObject)
+    case closure(Closure)
+    case builtin(BoundBuiltin)
+    case object(any NativeObject)
+
+    /// The name `type(x)` reports.
+    public var typeName: String {
+        switch self {
+        case .null: return "nil"
+        case .bool: return "bool"
+        case .number: return "number"
+        case .string: return "string"
+        case .list: return "list"
+        case .record: return "record"
+        case .closure, .builtin: return "function"
+        case .object(let o): return o.typeName
+        }
+    }
+
+    /// Truthiness: `nil`, `false`, `0`, `""` and empty lists are false.
+    public var isTruthy: Bool {
+        switch self {
+        case .null: return false
+        case .bool(let b): return b
+        case .number(let n): return n != 0
+        case .string(let s): return !s.isEmpty
+        case .list(let l): return !l.items.isEmpty
+        case .record(let r): return !r.keys.isEmpty
+        case .closure, .builtin: return true
+        case .object(let o): return o.isTruthy
+        }
+    }
+
+    public var isCallable: Bool {
+        switch self {
+        case .closure, .builtin: return true
+        case .object(let o): return o.isCallable
+        default: return false
+        }
+    }
+
+    public static func list(_ items: [Value]) -> Value { .list(ListObject(items)) }
+    public static func record(_ pairs: [(String, Value)]) -> Value { .record(RecordObject(pairs)) }
+}
+
+/// A mutable list, shared by reference.
+public final class ListObject {
+    public var items: [Value]
+    public init(_ items: [Value]) { self.items = items }
+}
+
+/// A record: string keys in insertion order, shared by reference.
+public final class RecordObject {
+    public private(set) var keys: [String]
+    public private(set) var values: [Value]
+    private var index: [String: Int]
+
+    public init(_ pairs: [(String, Value)] = []) {
+        keys = []
+        values = []
+        index = [:]
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public subscript(key: String) -> Value? {
+        get { index[key].map { values[$0] } }
+        set {
+            if let i = index[key] {
+                if let newValue { values[i] = newValue } else { remove(key) }
+            } else if let newValue {
+                index[key] = keys.count
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    public func remove(_ key: String) {
+        guard let i = index[key] else { return }
+        keys.remove(at: i)
+        values.remove(at: i)
+        index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+    }
+
+    public var pairs: [(String, Value)] { Array(zip(keys, values)) }
+}
+
+/// Engine values (tensors, models, ablations, losses, optimizers, datasets, histories)
+/// implement this to become first-class cmcl values. Every hook has a default, so a type
+/// implements only what it supports; methods and properties are registered in the
+/// `BuiltinRegistry` under `TypeName.member`.
+public protocol NativeObject: AnyObject {
+    /// The name `type(x)` reports and under which methods are registered (`Tensor`).
+    var typeName: String { get }
+    /// Rendering for the REPL, `print` and notebook export.
+    func display(_ style: DisplayStyle) -> String
+    var isTruthy: Bool { get }
+    var isCallable: Bool { get }
+    /// `len(x)`.
+    var length: Int? { get }
+    /// Fields readable with `x.name` besides registered properties.
+    func field(_ name: String) -> Value?
+    var fieldNames: [String] { get }
+    /// Operators; `reversed` is true when the object is on the right (`2 * t`).
+    func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws -> Value?
+    func unary(_ op: UnaryOperator) throws -> Value?
+    /// `x[...]`.
+    func index(_ items: [IndexValue]) throws -> Value?
+    /// `x[...] = v`; return false when unsupported.
+    func setIndex(_ items: [IndexValue], to value: Value) throws -> Bool
+    /// `x(args)`, e.g. calling a model on a batch.
+    func call(_ args: Arguments) throws -> Value?
+    /// The elements a `for` loop visits.
+    func elements() throws -> [Value]?
+}
+
+public extension NativeObject {
+    var isTruthy: Bool { true }
+    var isCallable: Bool { false }
+    var length: Int? { nil }
+    func field(_ name: String) -> Value? { nil }
+    var fieldNames: [String] { [] }
+    func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws -> Value? { nil }
+    func unary(_ op: UnaryOperator) throws -> Value? { nil }
+    func index(_ items: [IndexValue]) throws -> Value? { nil }
+    func setIndex(_ items: [IndexValue], to value: Value) throws -> Bool { false }
+    func call(_ args: Arguments) throws -> Value? { nil }
+    func elements() throws -> [Value]? { nil }
+}
+
+/// One evaluated index position: `t[2]`, `t[1:3]`, `t[::2]`, `t[mask]`.
+public enum IndexValue {
+    case single(Value)
+    case slice(start: Int?, stop: Int?, step: Int?)
+}
+
+/// An error raised by a builtin or a native object. The interpreter attaches the
+/// source span of the call (or of the offending argument) and the cmcl stack trace.
+public struct CMCLError: Error, CustomStringConvertible {
+    public var message: String
+    public var hint: String?
+    /// Which argument is at fault (a positional index or a parameter name), for the caret.
+    public var argument: ArgumentRef?
+    /// A name error (unknown argument or field) rather than a runtime error.
+    public var isNameError = false
+
+    public enum ArgumentRef: Equatable, Sendable {
+        case position(Int)
+        case label(String)
+    }
+
+    public init(_ message: String, hint: String? = nil, argument: ArgumentRef? = nil) {
+        self.message = message
+        self.hint = hint
+        self.argument = argument
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,131 @@
+import CMCLLang
+import CMCLRepl
+import CMCLRuntime
+import Foundation
+
+/// The `cmcl` command line.
+enum Commands {
+    static let usage = """
+    usage: cmcl                         start the notebook REPL (reads a script when stdin is not a terminal)
+           cmcl FILE.cmcl [ARGS...]     run a script; `args` holds ARGS
+           cmcl -e CODE [ARGS...]       run a snippet
+           cmcl check FILE...           parse and resolve without running
+           cmcl test [--record] PATH... check golden notebooks (expected output written inline as `# > ` lines);
+                                        --record rewrites the expectations; PATH may be a folder
+           cmcl help [NAME] [--markdown] builtin documentation
+           cmcl --version
+
+    exit codes: 0 success, 65 syntax or name error, 70 runtime error, 130 interrupted
+    """
+
+    static func main(_ args: [String]) -> Int32 {
+        installInterruptHandler()
+        guard let first = args.first else {
+            if isatty(0) != 0 { return Repl.start(interpreter: Interpreter.session(output: writeOut)) }
+            return runScript(name: "<stdin>", text: readStandardInput(), arguments: [])
+        }
+        switch first {
+        case "-h", "--help":
+            print(usage)
+            return 0
+        case "--version":
+            print("cmcl 0.1.0")
+            return 0
+        case "-e":
+            guard args.count >= 2 else { return usageError("-e needs a snippet of code") }
+            return runScript(name: "-e", text: args[1], arguments: Array(args.dropFirst(2)))
+        case "-":
+            return runScript(name: "<stdin>", text: readStandardInput(), arguments: Array(args.dropFirst()))
+        case "check":
+            return check(Array(args.dropFirst()))
+        case "test":
+            return GoldenCommand.run(Array(args.dropFirst()))
+        case "help":
+            return help(Array(args.dropFirst()))
+        default:
+            if first.hasPrefix("-") { return usageError("unknown option \(first)") }
+            guard let data = FileManager.default.contents(atPath: first) else {
+                var hint = ""
+                if !first.hasSuffix(".cmcl"), FileManager.default.fileExists(atPath: first + ".cmcl") {
+                    hint = " (did you mean \(first).cmcl?)"
+                }
+                return usageError("cannot read \(first)\(hint)")
+            }
+            return runScript(name: first, text: String(decoding: data, as: UTF8.self), arguments: Array(args.dropFirst()))
+        }
+    }
+
+    static func writeOut(_ s: String) {
+        FileHandle.standardOutput.write(Data(s.utf8))
+    }
+
+    static func readStandardInput() -> String {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    static func usageError(_ message: String) -> Int32 {
+        FileHandle.standardError.write(Data("cmcl: \(message)\n\n\(usage)\n".utf8))
+        return 64
+    }
+
+    static var colorErrors: Bool { isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+
+    static func report(_ diagnostics: [Diagnostic]) {
+        let renderer = DiagnosticRenderer(color: colorErrors)
+        for d in diagnostics {
+            FileHandle.standardError.write(Data((renderer.render(d) + "\n").utf8))
+        }
+    }
+
+    static func runScript(name: String, text: String, arguments: [String]) -> Int32 {
+        let vm = Interpreter.session(output: writeOut)
+        vm.scriptArguments = arguments
+        let result = vm.run(SourceFile(name: name, text: text))
+        report(result.diagnostics)
+        return result.failure?.exitCode ?? 0
+    }
+
+    static func check(_ paths: [String]) -> Int32 {
+        guard !paths.isEmpty else { return usageError("check needs at least one file") }
+        var worst: Int32 = 0
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                FileHandle.standardError.write(Data("cmcl: cannot read \(path)\n".utf8))
+                worst = max(worst, 66)
+                continue
+            }
+            let vm = Interpreter.session()
+            let diagnostics = vm.check(SourceFile(name: path, text: String(decoding: data, as: UTF8.self)))
+            report(diagnostics)
+            if let kind = diagnostics.first?.kind { worst = max(worst, kind.exitCode) }
+            else { print("\(path): ok") }
+        }
+        return worst
+    }
+
+    static func help(_ args: [String]) -> Int32 {
+        let registry = BuiltinRegistry.standard()
+        if args.contains("--markdown") {
+            print(Help.markdown(registry), terminator: "")
+            return 0
+        }
+        guard let name = args.first else {
+            print(Help.overview(registry), terminator: "")
+            return 0
+        }
+        guard let b = registry.lookup(name) else {
+            let hint = Suggestion.hint(for: name, in: registry.all.map(\.name)).map { " (\($0))" } ?? ""
+            FileHandle.standardError.write(Data("cmcl: no builtin named `\(name)`\(hint)\n".utf8))
+            return 1
+        }
+        print(Help.text(for: b))
+        return 0
+    }
+
+    static func installInterruptHandler() {
+        signal(SIGINT) { _ in
+            if Interrupt.isRequested && isatty(0) == 0 { _exit(130) }
+            Interrupt.request()
+        }
+    }
+}

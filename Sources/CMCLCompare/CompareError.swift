@@ -80,13 +80,25 @@ enum NameMatcher {
         return previous[y.count]
     }
 
-    /// Names close to `given`: within edit distance 2 (or a third of its length), or sharing a prefix.
+    /// Whether the characters of `short` appear in order in `long` ("avg" in "average").
+    static func isSubsequence(_ short: String, of long: String) -> Bool {
+        var iterator = long.makeIterator()
+        return short.allSatisfy { c in
+            while let next = iterator.next() { if next == c { return true } }
+            return false
+        }
+    }
+
+    /// Names close to `given`: within edit distance 2 (or a third of its length), sharing a prefix,
+    /// or abbreviating one another (one a subsequence of the other, both at least 3 characters).
     static func candidates(for given: String, among names: [String]) -> [String] {
         let lowered = given.lowercased()
         let limit = max(2, lowered.count / 3)
         let scored = names.map { ($0, distance(lowered, $0)) }
             .filter { name, d in
                 d <= limit || (lowered.count >= 2 && (name.hasPrefix(lowered) || lowered.hasPrefix(name)))
+                    || (lowered.count >= 3 && name.count >= 3
+                        && (isSubsequence(name, of: lowered) || isSubsequence(lowered, of: name)))
             }
         return scored.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.map(\.0)
     }

@@ -17,9 +17,9 @@ public struct AblationSpec: Sendable, Hashable, CustomStringConvertible {
     /// Creates a spec.
     /// - Throws: `CompareError.invalidCount` when `count < 0`.
     public init(kind: Kind, count: Int) throws(CompareError) {
-        if count < 0 {
+        if count < 0 || count > AblationSpec.maxSteps {
             throw .invalidCount(operation: "ablation \(kind.rawValue)", name: "count", value: count,
-                                requirement: "it must be >= 0")
+                                requirement: "it must lie in 0...\(AblationSpec.maxSteps)")
         }
         self.kind = kind
         self.count = count
@@ -35,6 +35,9 @@ public struct AblationSpec: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "cmp\(kind.rawValue)(\(count))" }
+
+    /// Upper bound on the number of nested steps any ablation operator or plan accepts.
+    public static let maxSteps = 4096
 }
 
 /// One model variant in an ablation schedule: the full model (step 0) or ablation step `1...c`.
@@ -88,9 +91,14 @@ public struct AblationSchedule: Sendable, Hashable {
     /// Builds the schedule.
     /// - Throws: `CompareError.tooFewVariants` when the operators give no ablation step (`c < 1`).
     public init(_ specs: [AblationSpec]) throws(CompareError) {
+        // Each count is at most maxSteps, so these sums cannot overflow for any realistic list length.
         let crops = specs.filter { $0.kind == .crop }.reduce(0) { $0 + $1.count }
         let drops = specs.filter { $0.kind == .drop }.reduce(0) { $0 + $1.count }
         if crops + drops < 1 { throw .tooFewVariants(operation: "ablation schedule", columns: 1) }
+        if crops + drops > AblationSpec.maxSteps {
+            throw .invalidCount(operation: "ablation schedule", name: "total steps", value: crops + drops,
+                                requirement: "it must be <= \(AblationSpec.maxSteps)")
+        }
         self.specs = specs
         self.cropSteps = crops
         self.dropSteps = drops

@@ -63,8 +63,9 @@ public enum NestedDropout {
             throw .invalidParameter(operation: "nested dropout", name: "rate", value: p,
                                     requirement: "it must lie in [0, 1)")
         }
-        if k < 0 {
-            throw .invalidCount(operation: "nested dropout", name: "step", value: k, requirement: "it must be >= 0")
+        if k < 0 || k > AblationSpec.maxSteps {
+            throw .invalidCount(operation: "nested dropout", name: "step", value: k,
+                                requirement: "it must lie in 0...\(AblationSpec.maxSteps)")
         }
     }
 }

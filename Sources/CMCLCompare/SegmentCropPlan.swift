@@ -115,10 +115,18 @@ public struct SegmentCropPlan: Sendable, Hashable {
         if segments.isEmpty {
             throw .invalidCount(operation: op, name: "segment count", value: 0, requirement: "it must be >= 1")
         }
-        if steps < 1 { throw .invalidCount(operation: op, name: "steps", value: steps, requirement: "it must be >= 1") }
-        for (index, segment) in segments.enumerated() where segment.tokenCount < 0 {
-            throw .invalidCount(operation: op, name: "tokenCount of segment \(index)", value: segment.tokenCount,
-                                requirement: "it must be >= 0")
+        if steps < 1 || steps > AblationSpec.maxSteps {
+            throw .invalidCount(operation: op, name: "steps", value: steps,
+                                requirement: "it must lie in 1...\(AblationSpec.maxSteps)")
+        }
+        var total = 0
+        for (index, segment) in segments.enumerated() {
+            let (sum, overflow) = total.addingReportingOverflow(segment.tokenCount)
+            if segment.tokenCount < 0 || overflow {
+                throw .invalidCount(operation: op, name: "tokenCount of segment \(index)", value: segment.tokenCount,
+                                    requirement: "it must be >= 0 and the total must fit in Int")
+            }
+            total = sum
         }
     }
 }

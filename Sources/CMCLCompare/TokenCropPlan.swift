@@ -62,7 +62,10 @@ public struct TokenCropPlan: Sendable, Hashable {
         if tokenCount < 1 {
             throw .invalidCount(operation: op, name: "tokenCount", value: tokenCount, requirement: "it must be >= 1")
         }
-        if steps < 1 { throw .invalidCount(operation: op, name: "steps", value: steps, requirement: "it must be >= 1") }
+        if steps < 1 || steps > AblationSpec.maxSteps {
+            throw .invalidCount(operation: op, name: "steps", value: steps,
+                                requirement: "it must lie in 1...\(AblationSpec.maxSteps)")
+        }
         if !(ratio > 0 && ratio < 1) {
             throw .invalidParameter(operation: op, name: "ratio", value: ratio, requirement: "it must lie in (0, 1)")
         }

@@ -174,3 +174,20 @@ import Testing
         }
     }
 }
+
+@Suite struct AblationLimitTests {
+    @Test func hugeCountsAreRejectedNotTrapped() {
+        #expect(throws: CompareError.self) { try AblationSpec(kind: .crop, count: Int.max) }
+        #expect(throws: CompareError.self) { try NestedDropout.rates(0.1, steps: Int.max) }
+        #expect(throws: CompareError.self) {
+            try TokenCropPlan(tokenCount: 4, steps: Int.max, ratio: 0.5, seed: 0)
+        }
+        #expect(throws: CompareError.self) {
+            try SegmentCropPlan(segments: [.init(tokenCount: Int.max), .init(tokenCount: 1)], steps: 1, seed: 0)
+        }
+        let spec = try? AblationSpec(kind: .drop, count: AblationSpec.maxSteps)
+        if let spec {
+            #expect(throws: CompareError.self) { try AblationSchedule([spec, spec]) }
+        }
+    }
+}

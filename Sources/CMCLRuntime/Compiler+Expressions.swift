@@ -75,16 +75,16 @@ extension Compiler {
             if decl.name == nil, let name { decl.name = name }
             return function(decl)
         case .conditional(let condition, let then, let otherwise):
-            let conditionCode = expression(condition)
+            let conditionCode = test(condition)
             let (thenCode, _) = block(then)
             let elseCode = otherwise.map { block($0).0 }
             if let elseCode {
                 return { bp, env in
-                    try conditionCode(bp, env).isTruthy ? try thenCode(bp, env) : try elseCode(bp, env)
+                    try conditionCode(bp, env) ? try thenCode(bp, env) : try elseCode(bp, env)
                 }
             }
             return { bp, env in
-                try conditionCode(bp, env).isTruthy ? try thenCode(bp, env) : .null
+                try conditionCode(bp, env) ? try thenCode(bp, env) : .null
             }
         }
     }
@@ -143,68 +143,19 @@ extension Compiler {
     }
 
     func binary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, _ span: Span) -> Code {
-        let a = expression(lhs), b = expression(rhs)
         let vm = self.vm, file = self.file
-        @inline(__always) func slow(_ l: Value, _ r: Value) throws -> Value {
+        let slow: (Value, Value) throws -> Value = { l, r in
             do {
                 return try vm.binary(op, l, r)
             } catch let e as CMCLError {
                 throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
             }
         }
-        // Numeric fast paths; anything else goes through the general dispatcher.
         switch op {
-        case .add:
-            return { bp, env in
-                let l = try a(bp, env), r = try b(bp, env)
-                if case .number(let x) = l, case .number(let y) = r { return .number(x + y) }
-                return try slow(l, r)
-            }
-        case .subtract:
-            if case .number(let k) = rhs.kind {
-                return { bp, env in
-                    let l = try a(bp, env)
-                    if case .number(let x) = l { return .number(x - k) }
-                    return try slow(l, .number(k))
-                }
-            }
-            return { bp, env in
-                let l = try a(bp, env), r = try b(bp, env)
-                if case .number(let x) = l, case .number(let y) = r { return .number(x - y) }
-                return try slow(l, r)
-            }
-        case .multiply:
-            return { bp, env in
-                let l = try a(bp, env), r = try b(bp, env)
-                if case .number(let x) = l, case .number(let y) = r { return .number(x * y) }
-                return try slow(l, r)
-            }
-        case .less:
-            if case .number(let k) = rhs.kind {
-                return { bp, env in
-                    let l = try a(bp, env)
-                    if case .number(let x) = l { return .bool(x < k) }
-                    return try slow(l, .number(k))
-                }
-            }
-            return { bp, env in
-                let l = try a(bp, env), r = try b(bp, env)
-                if case .number(let x) = l, case .number(let y) = r { return .bool(x < y) }
-                return try slow(l, r)
-            }
-        case .lessEqual, .greater, .greaterEqual:
-            return { bp, env in
-                let l = try a(bp, env), r = try b(bp, env)
-                if case .number(let x) = l, case .number(let y) = r {
-                    switch op {
-                    case .lessEqual: return .bool(x <= y)
-                    case .greater: return .bool(x > y)
-                    default: return .bool(x >= y)
-                    }
-                }
-                return try slow(l, r)
-            }
+        case .add, .subtract, .multiply, .divide, .less, .lessEqual, .greater, .greaterEqual:
+            return fastBinary(op, lhs, rhs, slow: slow)
         default:
+            let a = expression(lhs), b = expression(rhs)
             return { bp, env in
                 let l = try a(bp, env), r = try b(bp, env)
                 return try slow(l, r)
@@ -238,55 +189,48 @@ extension Compiler {
         let calleeCode = expression(calleeExpr)
         let calleeName: String
         if case .identifier(let id) = calleeExpr.kind { calleeName = id } else { calleeName = "<expression>" }
-        let stack = vm.stack, st = vm.state
-        let argCount = argCodes.count
         if namedCodes.isEmpty {
-            return { bp, env in
-                let callee = try calleeCode(bp, env)
-                if case .closure(let c) = callee {
-                    let fn = c.function
-                    if !fn.usesHeapEnv, fn.parameters.count == argCount {
-                        // Fast path: arguments go straight into the callee's frame.
-                        guard st.pointee.depth < vm.maxDepth else {
-                            throw Diagnostic(.runtime, "maximum recursion depth (\(vm.maxDepth)) exceeded in `\(fn.name)`",
-                                             file: site.file, span: site.span, hint: "check the recursion's base case")
-                        }
-                        let newbp = st.pointee.sp
-                        let size = fn.frameSize
-                        guard newbp + size < Interpreter.stackCapacity else {
-                            throw Diagnostic(.runtime, "out of stack space calling `\(fn.name)`", file: site.file,
-                                             span: site.span)
-                        }
-                        st.pointee.sp = newbp + size
-                        st.pointee.depth += 1
-                        defer {
-                            var i = newbp
-                            while i < newbp + size { stack[i] = .null; i += 1 }
-                            st.pointee.sp = newbp
-                            st.pointee.depth -= 1
-                        }
-                        var i = 0
-                        while i < argCount {
-                            stack[newbp + i] = try argCodes[i](bp, env)
-                            i += 1
-                        }
-                        do {
-                            let result = try fn.body(newbp, c.env)
-                            if st.pointee.unwind == unwindReturn {
-                                st.pointee.unwind = 0
-                                let v = st.pointee.returnValue
-                                st.pointee.returnValue = .null
-                                return v
-                            }
-                            return result
-                        } catch var d as Diagnostic {
-                            d.trace.append(TraceFrame(function: fn.name, file: site.file, span: site.span))
-                            throw d
+            let boxes = positional.map { CodeBox(expression($0.value)) }
+            let argCount = boxes.count
+            switch argCount {
+            case 1:
+                let a0 = boxes[0].code
+                return { bp, env in
+                    let callee = try calleeCode(bp, env)
+                    if case .closure(let c) = callee, !c.function.usesHeapEnv, c.function.parameters.count == 1 {
+                        return try vm.callFast(c, site: site) { newbp in
+                            vm.stack[newbp] = try a0(bp, env)
                         }
                     }
+                    return try vm.perform(callee, [try a0(bp, env)], [], site: site, name: calleeName)
                 }
-                let pos = try argCodes.map { try $0(bp, env) }
-                return try vm.perform(callee, pos, [], site: site, name: calleeName)
+            case 2:
+                let a0 = boxes[0].code, a1 = boxes[1].code
+                return { bp, env in
+                    let callee = try calleeCode(bp, env)
+                    if case .closure(let c) = callee, !c.function.usesHeapEnv, c.function.parameters.count == 2 {
+                        return try vm.callFast(c, site: site) { newbp in
+                            vm.stack[newbp] = try a0(bp, env)
+                            vm.stack[newbp + 1] = try a1(bp, env)
+                        }
+                    }
+                    return try vm.perform(callee, [try a0(bp, env), try a1(bp, env)], [], site: site, name: calleeName)
+                }
+            default:
+                return { bp, env in
+                    let callee = try calleeCode(bp, env)
+                    if case .closure(let c) = callee, !c.function.usesHeapEnv, c.function.parameters.count == argCount {
+                        return try vm.callFast(c, site: site) { newbp in
+                            var i = 0
+                            while i < argCount {
+                                vm.stack[newbp + i] = try boxes[i].code(bp, env)
+                                i += 1
+                            }
+                        }
+                    }
+                    let pos = try boxes.map { try $0.code(bp, env) }
+                    return try vm.perform(callee, pos, [], site: site, name: calleeName)
+                }
             }
         }
         return { bp, env in
@@ -294,6 +238,50 @@ extension Compiler {
             let pos = try argCodes.map { try $0(bp, env) }
             let nam = try namedCodes.map { ($0.0, try $0.1(bp, env)) }
             return try vm.perform(callee, pos, nam, site: site, name: calleeName)
+        }
+    }
+}
+
+extension Interpreter {
+    /// Calls a closure whose locals live on the value stack; `fill` writes the arguments
+    /// into the new frame.
+    @inline(__always)
+    func callFast(_ c: Closure, site: CallSite, _ fill: (Int) throws -> Void) throws -> Value {
+        let fn = c.function
+        let st = state
+        guard st.pointee.depth < maxDepth else {
+            throw Diagnostic(.runtime, "maximum recursion depth (\(maxDepth)) exceeded in `\(fn.name)`",
+                             file: site.file, span: site.span, hint: "check the recursion's base case")
+        }
+        let newbp = st.pointee.sp
+        let size = fn.frameSize
+        guard newbp + size < Interpreter.stackCapacity else {
+            throw Diagnostic(.runtime, "out of stack space calling `\(fn.name)`", file: site.file, span: site.span)
+        }
+        st.pointee.sp = newbp + size
+        st.pointee.depth += 1
+        defer {
+            var i = newbp
+            while i < newbp + size {
+                stack[i] = .null
+                i += 1
+            }
+            st.pointee.sp = newbp
+            st.pointee.depth -= 1
+        }
+        do {
+            try fill(newbp)
+            let result = try fn.body(newbp, c.env)
+            if st.pointee.unwind == unwindReturn {
+                st.pointee.unwind = 0
+                let v = st.pointee.returnValue
+                st.pointee.returnValue = .null
+                return v
+            }
+            return result
+        } catch var d as Diagnostic {
+            d.trace.append(TraceFrame(function: fn.name, file: site.file, span: site.span))
+            throw d
         }
     }
 }

@@ -60,7 +60,7 @@ final class Compiler {
 
     /// A compiled top-level program: its statements and the frame they need.
     struct Unit {
-        var statements: [Code]
+        var statements: [CodeBox]
         var frameSize: Int
         var usesHeapEnv: Bool
     }
@@ -131,17 +131,17 @@ final class Compiler {
     // MARK: Statements
 
     /// Compiles statements with `fn` declarations hoisted to the start of the block.
-    func statementsInOrder(_ statements: [Stmt]) -> [Code] {
+    func statementsInOrder(_ statements: [Stmt]) -> [CodeBox] {
         // Declare local function names first so that functions in a block can call each other.
         if !scope.bindsGlobals {
             for stmt in statements {
                 if case .function(let decl) = stmt.kind, let name = decl.name { _ = scope.declareLocal(name) }
             }
         }
-        var hoisted: [Code] = []
-        var rest: [Code] = []
+        var hoisted: [CodeBox] = []
+        var rest: [CodeBox] = []
         for stmt in statements {
-            if case .function = stmt.kind { hoisted.append(statement(stmt)) } else { rest.append(statement(stmt)) }
+            if case .function = stmt.kind { hoisted.append(CodeBox(statement(stmt))) } else { rest.append(CodeBox(statement(stmt))) }
         }
         return hoisted + rest
     }
@@ -153,23 +153,32 @@ final class Compiler {
         return (sequence(statementsInOrder(block.statements)), slots)
     }
 
-    func sequence(_ codes: [Code]) -> Code {
+    func sequence(_ codes: [CodeBox]) -> Code {
         let st = vm.state
         switch codes.count {
         case 0: return { _, _ in .null }
-        case 1: return codes[0]
+        case 1: return codes[0].code
         case 2:
-            let a = codes[0], b = codes[1]
+            let a = codes[0].code, b = codes[1].code
             return { bp, env in
                 let first = try a(bp, env)
                 if st.pointee.unwind != 0 { return first }
                 return try b(bp, env)
             }
+        case 3:
+            let a = codes[0].code, b = codes[1].code, c = codes[2].code
+            return { bp, env in
+                let first = try a(bp, env)
+                if st.pointee.unwind != 0 { return first }
+                let second = try b(bp, env)
+                if st.pointee.unwind != 0 { return second }
+                return try c(bp, env)
+            }
         default:
             return { bp, env in
                 var last = Value.null
-                for code in codes {
-                    last = try code(bp, env)
+                for box in codes {
+                    last = try box.code(bp, env)
                     if st.pointee.unwind != 0 { return last }
                 }
                 return last
@@ -439,12 +448,12 @@ final class Compiler {
         let inner = FunctionScope(parent: outer, name: name, usesHeapEnv: heap, isTopLevel: false)
         scope = inner
         let savedLoop = inner.loopDepth
-        var defaults: [Code?] = []
+        var defaults: [CodeBox?] = []
         for p in decl.parameters {
-            defaults.append(p.defaultValue.map { expression($0) })
+            defaults.append(p.defaultValue.map { CodeBox(expression($0)) })
             _ = inner.declareLocal(p.name)
         }
-        let bodyCode = sequence(statementsInOrder(decl.body.statements))
+        let bodyCode = functionBody(decl.body.statements)
         inner.loopDepth = savedLoop
         scope = outer
         let compiled = CompiledFunction(name: name, parameters: decl.parameters.map(\.name), defaults: defaults,
@@ -491,4 +500,11 @@ final class Compiler {
                 || (o?.statements.contains(where: containsFunction) ?? false)
         }
     }
+}
+
+/// Compiled code stored in a collection. Keeping closures inside a concrete struct avoids
+/// the reabstraction thunks Swift adds to closures stored directly in generic containers.
+struct CodeBox {
+    let code: Code
+    init(_ code: @escaping Code) { self.code = code }
 }

@@ -47,7 +47,7 @@ extension Interpreter {
             for (code, stmt) in zip(unit.statements, order) {
                 beforeStatement(stmt.span)
                 do {
-                    let v = try code(bp, env)
+                    let v = try code.code(bp, env)
                     if case .expression = stmt.kind { last = v } else { last = nil }
                 } catch {
                     let d = self.diagnostic(from: error, file: file, span: stmt.span)
@@ -68,7 +68,7 @@ extension Interpreter {
         withFrame(unit) { bp, env in
             do {
                 var last = Value.null
-                for code in unit.statements { last = try code(bp, env) }
+                for box in unit.statements { last = try box.code(bp, env) }
                 result = .success(last)
             } catch {
                 result = .failure(error)

@@ -19,14 +19,14 @@ final class Env {
 final class CompiledFunction {
     let name: String
     let parameters: [String]
-    var defaults: [Code?]
+    var defaults: [CodeBox?]
     let frameSize: Int
     let usesHeapEnv: Bool
     var body: Code
     let file: SourceFile
     let span: Span
 
-    init(name: String, parameters: [String], defaults: [Code?], frameSize: Int, usesHeapEnv: Bool, body: @escaping Code,
+    init(name: String, parameters: [String], defaults: [CodeBox?], frameSize: Int, usesHeapEnv: Bool, body: @escaping Code,
          file: SourceFile, span: Span) {
         self.name = name
         self.parameters = parameters
@@ -253,7 +253,7 @@ public final class Interpreter {
         if fn.usesHeapEnv {
             let env = Env(size: fn.frameSize, parent: c.env)
             for (i, v) in values.enumerated() {
-                if let v { env.slots[i] = v } else if let d = fn.defaults[i] { env.slots[i] = try d(0, env) }
+                if let v { env.slots[i] = v } else if let d = fn.defaults[i] { env.slots[i] = try d.code(0, env) }
             }
             st.pointee.depth += 1
             defer { st.pointee.depth -= 1 }
@@ -271,7 +271,7 @@ public final class Interpreter {
             st.pointee.depth -= 1
         }
         for (i, v) in values.enumerated() {
-            if let v { stack[bp + i] = v } else if let d = fn.defaults[i] { stack[bp + i] = try d(bp, c.env) }
+            if let v { stack[bp + i] = v } else if let d = fn.defaults[i] { stack[bp + i] = try d.code(bp, c.env) }
         }
         return try finish(try fn.body(bp, c.env))
     }

@@ -1,0 +1,207 @@
+import CMCLLang
+
+/// Specialisations that keep the interpreter's hot paths short: numeric operators that
+/// read locals and constants directly, conditions that produce a Swift `Bool`, calls with
+/// one or two arguments, and early returns compiled as branches instead of unwinding.
+typealias Test = (Int, Env?) throws -> Bool
+
+enum Operand {
+    case constant(Double)
+    case local(Int)
+    case code(Code)
+}
+
+extension Compiler {
+    func operand(_ expr: Expr) -> Operand {
+        switch expr.kind {
+        case .number(let v): return .constant(v)
+        case .identifier(let name):
+            if case .stack(let slot)? = resolve(name) { return .local(slot) }
+        default: break
+        }
+        return .code(expression(expr))
+    }
+
+    static func numeric(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Value? {
+        switch op {
+        case .add: return .number(x + y)
+        case .subtract: return .number(x - y)
+        case .multiply: return .number(x * y)
+        case .divide: return .number(x / y)
+        case .less: return .bool(x < y)
+        case .lessEqual: return .bool(x <= y)
+        case .greater: return .bool(x > y)
+        case .greaterEqual: return .bool(x >= y)
+        case .equal: return .bool(x == y)
+        case .notEqual: return .bool(x != y)
+        default: return nil
+        }
+    }
+
+    static func compare(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Bool {
+        switch op {
+        case .less: return x < y
+        case .lessEqual: return x <= y
+        case .greater: return x > y
+        case .greaterEqual: return x >= y
+        case .equal: return x == y
+        default: return x != y
+        }
+    }
+
+    /// A binary operator with numeric fast paths; `slow` handles every other operand type.
+    func fastBinary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr,
+                    slow: @escaping (Value, Value) throws -> Value) -> Code {
+        let stack = vm.stack
+        switch (operand(lhs), operand(rhs)) {
+        case (.local(let i), .constant(let k)):
+            let kv = Value.number(k)
+            return { bp, _ in
+                if case .number(let x) = stack[bp + i], let v = Compiler.numeric(op, x, k) { return v }
+                return try slow(stack[bp + i], kv)
+            }
+        case (.local(let i), .local(let j)):
+            return { bp, _ in
+                if case .number(let x) = stack[bp + i], case .number(let y) = stack[bp + j],
+                   let v = Compiler.numeric(op, x, y) { return v }
+                return try slow(stack[bp + i], stack[bp + j])
+            }
+        case (.code(let a), .constant(let k)):
+            let kv = Value.number(k)
+            return { bp, env in
+                let l = try a(bp, env)
+                if case .number(let x) = l, let v = Compiler.numeric(op, x, k) { return v }
+                return try slow(l, kv)
+            }
+        case (let left, let right):
+            let a = code(left), b = code(right)
+            return { bp, env in
+                let l = try a(bp, env), r = try b(bp, env)
+                if case .number(let x) = l, case .number(let y) = r, let v = Compiler.numeric(op, x, y) { return v }
+                return try slow(l, r)
+            }
+        }
+    }
+
+    func code(_ o: Operand) -> Code {
+        switch o {
+        case .constant(let k):
+            let v = Value.number(k)
+            return { _, _ in v }
+        case .local(let i):
+            let stack = vm.stack
+            return { bp, _ in stack[bp + i] }
+        case .code(let c):
+            return c
+        }
+    }
+
+    /// A condition compiled to a Swift `Bool`.
+    func test(_ expr: Expr) -> Test {
+        let stack = vm.stack
+        switch expr.kind {
+        case .binary(let op, let lhs, let rhs) where [.less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual].contains(op):
+            let general = expression(expr)
+            switch (operand(lhs), operand(rhs)) {
+            case (.local(let i), .constant(let k)):
+                return { bp, env in
+                    if case .number(let x) = stack[bp + i] { return Compiler.compare(op, x, k) }
+                    return try general(bp, env).isTruthy
+                }
+            case (.local(let i), .local(let j)):
+                return { bp, env in
+                    if case .number(let x) = stack[bp + i], case .number(let y) = stack[bp + j] {
+                        return Compiler.compare(op, x, y)
+                    }
+                    return try general(bp, env).isTruthy
+                }
+            default:
+                return { bp, env in try general(bp, env).isTruthy }
+            }
+        case .unary(.not, let inner):
+            let t = test(inner)
+            return { bp, env in !(try t(bp, env)) }
+        case .logical(let isAnd, let lhs, let rhs):
+            let a = test(lhs), b = test(rhs)
+            if isAnd { return { bp, env in try a(bp, env) && b(bp, env) } }
+            return { bp, env in try a(bp, env) || b(bp, env) }
+        case .bool(let v):
+            return { _, _ in v }
+        default:
+            let c = expression(expr)
+            return { bp, env in try c(bp, env).isTruthy }
+        }
+    }
+
+    // MARK: Function bodies with early returns as branches
+
+    static func alwaysReturns(_ block: Block) -> Bool {
+        guard let last = block.statements.last else { return false }
+        switch last.kind {
+        case .returnValue: return true
+        case .expression(let e):
+            if case .conditional(_, let then, let otherwise?) = e.kind {
+                return alwaysReturns(then) && alwaysReturns(otherwise)
+            }
+            return false
+        default: return false
+        }
+    }
+
+    /// Compiles a function body so that its value is the function's result: a tail
+    /// `return e` is just `e`, and `if c { …; return a }; rest` becomes a branch.
+    func functionBody(_ statements: [Stmt]) -> Code {
+        for stmt in statements {
+            if case .function(let decl) = stmt.kind, let name = decl.name { _ = scope.declareLocal(name) }
+        }
+        let hoisted = statements.filter(\.isFunction).map { CodeBox(statement($0)) }
+        let rest = statements.filter { !$0.isFunction }
+        return sequence(hoisted + [CodeBox(returning(rest[...]))])
+    }
+
+    func returning(_ statements: ArraySlice<Stmt>) -> Code {
+        var prefix: [CodeBox] = []
+        for (offset, stmt) in statements.enumerated() {
+            let remaining = statements.dropFirst(offset + 1)
+            switch stmt.kind {
+            case .returnValue(let value):
+                let v: Code = value.map { expression($0) } ?? { _, _ in .null }
+                for dead in remaining { _ = statement(dead) }  // still report name errors
+                return sequence(prefix + [CodeBox(v)])
+            case .expression(let e):
+                guard case .conditional(let condition, let then, let otherwise) = e.kind else { break }
+                let thenReturns = Compiler.alwaysReturns(then)
+                if otherwise == nil, thenReturns {
+                    let t = test(condition)
+                    let thenCode = returningBlock(then)
+                    let restCode = returning(remaining)
+                    return sequence(prefix + [CodeBox { bp, env in
+                        try t(bp, env) ? try thenCode(bp, env) : try restCode(bp, env)
+                    }])
+                }
+                if let otherwise, remaining.isEmpty || (thenReturns && Compiler.alwaysReturns(otherwise)) {
+                    let t = test(condition)
+                    let thenCode = returningBlock(then), elseCode = returningBlock(otherwise)
+                    for dead in remaining { _ = statement(dead) }
+                    return sequence(prefix + [CodeBox { bp, env in
+                        try t(bp, env) ? try thenCode(bp, env) : try elseCode(bp, env)
+                    }])
+                }
+            default:
+                break
+            }
+            prefix.append(CodeBox(statement(stmt)))
+        }
+        return sequence(prefix)
+    }
+
+    func returningBlock(_ block: Block) -> Code {
+        scope.blocks.append([:])
+        defer { scope.blocks.removeLast() }
+        for stmt in block.statements {
+            if case .function(let decl) = stmt.kind, let name = decl.name { _ = scope.declareLocal(name) }
+        }
+        let hoisted = block.statements.filter(\.isFunction).map { CodeBox(statement($0)) }
+        return sequence(hoisted + [CodeBox(returning(block.statements.filter { !$0.isFunction }[...]))])
+    }
+}

@@ -75,6 +75,11 @@ let gradCases: [GradCase] = [
     GradCase(name: "nllLoss", shapes: [[3, 4]]) { try $0[0].logSoftmax().nllLoss(labels: Tensor(ints: [3, -100, 1], shape: [3])) },
     GradCase(name: "mseLoss", shapes: [[3, 4], [4]]) { try $0[0].mseLoss($0[1]) },
     GradCase(name: "to float32 and back", shapes: [[3]], eps: 1e-2, atol: 1e-3) { try $0[0].to(.float32).to(.float64).mul($0[0]) },
+    GradCase(name: "biasActivation gelu", shapes: [[2, 3, 4], [4]], low: -2, high: 2) { try $0[0].biasActivation($0[1], activation: .gelu) },
+    GradCase(name: "biasActivation relu", shapes: [[5, 4], [4]]) { try $0[0].biasActivation($0[1], activation: .relu) },
+    GradCase(name: "biasActivation tanh", shapes: [[3, 4], [4]]) { try $0[0].biasActivation($0[1], activation: .tanh) },
+    GradCase(name: "biasActivation sigmoid", shapes: [[3, 4], [4]]) { try $0[0].biasActivation($0[1], activation: .sigmoid) },
+    GradCase(name: "biasActivation identity", shapes: [[3, 4], [4]]) { try $0[0].biasActivation($0[1], activation: .identity) },
     GradCase(name: "MLP 2-layer", shapes: [[4, 3], [3, 5], [5], [5, 2], [2]]) { x in
         try x[0].matmul(x[1]).add(x[2]).gelu().matmul(x[3]).add(x[4]).tanh()
     },

@@ -11,6 +11,8 @@ protocol FloatElement: BinaryFloatingPoint, SIMDScalar, Sendable {
     static func erf(_ x: Self) -> Self
     static func pow(_ x: Self, _ y: Self) -> Self
     static func log1p(_ x: Self) -> Self
+    /// `out[i] = e^(x[i] − shift)` (when `out` is given); returns the sum of those values.
+    static func rowExpSum(_ x: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>?, _ n: Int, shift: Self) -> Self
 }
 
 extension Float: FloatElement {

@@ -3,18 +3,18 @@ func softmaxKernel<T: FloatElement>(_: T.Type, x: UnsafePointer<T>, out: UnsafeM
     let px = SendablePointer(x), po = SendablePointer(out)
     parallelFor(rows, threshold: Swift.max(1, parallelThreshold / 4 / Swift.max(n, 1))) { range in
         for r in range {
-            let xr = px.p + r * n, o = po.p + r * n
-            var m = -T.infinity
-            for i in 0..<n where xr[i] > m || xr[i].isNaN { m = xr[i] }
-            if !m.isFinite && !m.isNaN { m = 0 }   // all -inf (or +inf): keep arithmetic defined
+            let xr = UnsafePointer(px.p + r * n), o = po.p + r * n
+            var m = rowMax(xr, n)
+            if !m.isFinite { m = 0 }   // all −∞ (or +∞ present): keep arithmetic defined
+            // A NaN input makes the sum NaN, and then the whole row NaN.
             if log {
-                var s: T = 0
-                for i in 0..<n { s += T.exp(xr[i] - m) }
+                let s = T.rowExpSum(xr, nil, n, shift: m)
+                if s.isNaN { for i in 0..<n { o[i] = .nan }; continue }
                 let lse = m + T.log(s)
                 for i in 0..<n { o[i] = xr[i] - lse }
             } else {
-                var s: T = 0
-                for i in 0..<n { let e = T.exp(xr[i] - m); o[i] = e; s += e }
+                let s = T.rowExpSum(xr, o, n, shift: m)
+                if s.isNaN { for i in 0..<n { o[i] = .nan }; continue }
                 let inv = 1 / s
                 for i in 0..<n { o[i] *= inv }
             }
@@ -31,12 +31,11 @@ func softmaxBackwardKernel<T: FloatElement>(_: T.Type, y: UnsafePointer<T>, g: U
         for r in range {
             let yr = py.p + r * n, gr = pg.p + r * n, d = pd.p + r * n
             if log {
-                var s: T = 0
-                for i in 0..<n { s += gr[i] }
-                for i in 0..<n { d[i] = gr[i] - T.exp(yr[i]) * s }
+                let s = rowSum(UnsafePointer(gr), n)
+                _ = T.rowExpSum(UnsafePointer(yr), d, n, shift: 0)
+                for i in 0..<n { d[i] = gr[i] - d[i] * s }
             } else {
-                var s: T = 0
-                for i in 0..<n { s += gr[i] * yr[i] }
+                let s = rowDot(UnsafePointer(gr), UnsafePointer(yr), n)
                 for i in 0..<n { d[i] = yr[i] * (gr[i] - s) }
             }
         }

@@ -19,7 +19,7 @@ func unaryKernel<T: FloatElement>(_ op: UnaryOp, _: T.Type, n: Int, x: UnsafePoi
         let x = UnsafePointer(px.p), o = po.p
         switch op {
         case .neg: apply1(r, o, x) { -$0 }
-        case .exp: apply1(r, o, x) { T.exp($0) }
+        case .exp: _ = T.rowExpSum(x + r.lowerBound, o + r.lowerBound, r.count, shift: 0)
         case .log: apply1(r, o, x) { T.log($0) }
         case .sqrt: apply1(r, o, x) { T.sqrt($0) }
         case .abs: apply1(r, o, x) { Swift.abs($0) }

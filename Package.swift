@@ -41,6 +41,8 @@ let package = Package(
                 swiftSettings: nativeFlags),
         .target(name: "CMCLRepl", dependencies: ["CMCLRuntime", "CMCLLang", "CReadline"]),
         .executableTarget(name: "cmcl", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
+        // Kernel benchmarks (scripts/bench-tensor).
+        .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
 
         .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"]),
         .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"]),

@@ -1,4 +1,0 @@
-/// The CMCLTensor module.
-public enum CMCLTensorModule {
-    public static let name = "CMCLTensor"
-}

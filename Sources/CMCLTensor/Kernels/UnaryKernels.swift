@@ -1,0 +1,64 @@
+/// Elementwise unary operations.
+enum UnaryOp: String, Sendable {
+    case neg, exp, log, sqrt, abs, tanh, sigmoid, relu, gelu, square, reciprocal, sign
+}
+
+@inline(__always)
+private func apply1<T>(_ r: Range<Int>, _ o: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, _ f: (T) -> T) {
+    for i in r { o[i] = f(x[i]) }
+}
+
+@inline(__always) func geluValue<T: FloatElement>(_ x: T) -> T {
+    x * (T.erf(x * T(0.7071067811865476)) + 1) * T(0.5)
+}
+
+/// `out[i] = op(x[i])` over contiguous buffers of `n` elements.
+func unaryKernel<T: FloatElement>(_ op: UnaryOp, _: T.Type, n: Int, x: UnsafePointer<T>, out: UnsafeMutablePointer<T>) {
+    let px = SendablePointer(x), po = SendablePointer(out)
+    parallelFor(n, threshold: op == .relu || op == .neg || op == .abs || op == .square ? parallelThreshold : parallelThreshold / 8) { r in
+        let x = UnsafePointer(px.p), o = po.p
+        switch op {
+        case .neg: apply1(r, o, x) { -$0 }
+        case .exp: _ = T.rowExpSum(x + r.lowerBound, o + r.lowerBound, r.count, shift: 0)
+        case .log: apply1(r, o, x) { T.log($0) }
+        case .sqrt: apply1(r, o, x) { T.sqrt($0) }
+        case .abs: apply1(r, o, x) { Swift.abs($0) }
+        case .tanh: apply1(r, o, x) { T.tanh($0) }
+        case .sigmoid: apply1(r, o, x) { 1 / (1 + T.exp(-$0)) }
+        case .relu: apply1(r, o, x) { $0 > 0 ? $0 : 0 }
+        case .gelu: apply1(r, o, x) { geluValue($0) }
+        case .square: apply1(r, o, x) { $0 * $0 }
+        case .reciprocal: apply1(r, o, x) { 1 / $0 }
+        case .sign: apply1(r, o, x) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+        }
+    }
+}
+
+/// `dx[i] = g[i] * op'(x[i])` using the input `x` and output `y`, over contiguous buffers.
+func unaryBackwardKernel<T: FloatElement>(_ op: UnaryOp, _: T.Type, n: Int, x: UnsafePointer<T>, y: UnsafePointer<T>,
+                                          g: UnsafePointer<T>, dx: UnsafeMutablePointer<T>) {
+    let px = SendablePointer(x), py = SendablePointer(y), pg = SendablePointer(g), pd = SendablePointer(dx)
+    parallelFor(n) { r in
+        let x = px.p, y = py.p, g = pg.p, d = pd.p
+        switch op {
+        case .neg: for i in r { d[i] = -g[i] }
+        case .exp: for i in r { d[i] = g[i] * y[i] }
+        case .log: for i in r { d[i] = g[i] / x[i] }
+        case .sqrt: for i in r { d[i] = g[i] / (2 * y[i]) }
+        case .abs: for i in r { d[i] = x[i] > 0 ? g[i] : (x[i] < 0 ? -g[i] : 0) }
+        case .tanh: for i in r { d[i] = g[i] * (1 - y[i] * y[i]) }
+        case .sigmoid: for i in r { d[i] = g[i] * y[i] * (1 - y[i]) }
+        case .relu: for i in r { d[i] = x[i] > 0 ? g[i] : 0 }
+        case .gelu:
+            let c = T(0.3989422804014327) // 1/sqrt(2π)
+            for i in r {
+                let v = x[i]
+                let cdf = (T.erf(v * T(0.7071067811865476)) + 1) * T(0.5)
+                d[i] = g[i] * (cdf + v * c * T.exp(-v * v * T(0.5)))
+            }
+        case .square: for i in r { d[i] = g[i] * 2 * x[i] }
+        case .reciprocal: for i in r { d[i] = -g[i] * y[i] * y[i] }
+        case .sign: for i in r { d[i] = 0 }
+        }
+    }
+}

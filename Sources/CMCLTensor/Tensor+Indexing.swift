@@ -1,0 +1,167 @@
+/// One component of a subscript such as `x[0, 1:3, :, None]`, for ``Tensor/index(_:)``.
+public enum TensorIndex: Sendable {
+    /// A single position; the axis is removed. Negative counts from the end.
+    case at(Int)
+    /// A Python-style slice `start:end:step` (nil bounds mean the ends).
+    case range(start: Int?, end: Int?, step: Int)
+    /// The whole axis (`:`).
+    case all
+    /// A new size-1 axis (`None`).
+    case newAxis
+    /// Positions listed by an `int32` tensor (rank 1), selecting along the axis.
+    case indices(Tensor)
+}
+
+extension Tensor {
+    /// Applies a subscript, one component per leading axis (missing trailing components mean `:`).
+    ///
+    /// ```swift
+    /// let row = try x.index([.at(0)])
+    /// let cols = try x.index([.all, .range(start: 1, end: nil, step: 2)])
+    /// ```
+    public func index(_ components: [TensorIndex]) throws -> Tensor {
+        let consumed = components.filter { if case .newAxis = $0 { return false } else { return true } }.count
+        guard consumed <= rank else {
+            throw TensorError.invalidArgument(op: "index", reason: "\(consumed) indices for a tensor of rank \(rank) (shape \(shape))")
+        }
+        var t = self
+        var axis = 0
+        for c in components {
+            switch c {
+            case let .at(i):
+                t = try t.select(axis: axis, index: i)
+            case let .range(start, end, step):
+                t = try t.slice(axis: axis, start: start, end: end, step: step)
+                axis += 1
+            case .all:
+                axis += 1
+            case .newAxis:
+                t = try t.unsqueeze(axis)
+                axis += 1
+            case let .indices(idx):
+                t = try t.indexSelect(axis: axis, indices: idx)
+                axis += idx.rank
+            }
+        }
+        return t
+    }
+
+    /// Validated indices as `Int` (negatives wrap), or an error naming the bad one.
+    func checkedIndices(_ indices: Tensor, bound: Int, op: String) throws -> [Int] {
+        guard indices.dtype == .int32 else { throw TensorError.unsupportedDType(op: op, dtype: indices.dtype) }
+        let raw = indices.toInts()
+        var out = [Int](repeating: 0, count: raw.count)
+        for (k, v) in raw.enumerated() {
+            let i = Int(v) < 0 ? Int(v) + bound : Int(v)
+            guard i >= 0, i < bound else { throw TensorError.indexOutOfRange(op: op, index: Int(v), bound: bound) }
+            out[k] = i
+        }
+        return out
+    }
+
+    /// Selects entries along `axis` by an `int32` index tensor of any shape; the axis is replaced by
+    /// the index tensor's shape (like `torch.index_select` for rank-1 indices, or `x[idx]`).
+    /// The gradient scatter-adds into the selected positions.
+    public func indexSelect(axis: Int, indices: Tensor) throws -> Tensor {
+        let a = try normalizedAxis(axis, op: "indexSelect")
+        let idx = try checkedIndices(indices, bound: shape[a], op: "indexSelect")
+        let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *), d = shape[a]
+        let outShape = Array(shape[..<a]) + indices.shape + Array(shape[(a + 1)...])
+        let out = try Tensor.allocate(outShape, dtype: dtype, op: "indexSelect")
+        let src = contiguousData()
+        func run<T>(_: T.Type) {
+            let s = src.pointer(T.self), o = out.pointer(T.self)
+            let k = idx.count
+            for i in 0..<outer {
+                for (j, r) in idx.enumerated() {
+                    (o + (i * k + j) * inner).update(from: s + (i * d + r) * inner, count: inner)
+                }
+            }
+        }
+        if dtype.byteSize == 8 { run(UInt64.self) } else { run(UInt32.self) }
+        let from = shape, type = dtype
+        return out.recorded("indexSelect", [self]) { g in
+            let z = try Tensor.zeros(from, dtype: type)
+            let gc = g.contiguousData()
+            func acc<T: FloatElement>(_: T.Type) {
+                let zp = z.pointer(T.self), gp = gc.pointer(T.self)
+                let k = idx.count
+                for i in 0..<outer {
+                    for (j, r) in idx.enumerated() {
+                        let dst = zp + (i * d + r) * inner, srcp = gp + (i * k + j) * inner
+                        for e in 0..<inner { dst[e] += srcp[e] }
+                    }
+                }
+            }
+            if type == .float32 { acc(Float.self) } else { acc(Double.self) }
+            return [z]
+        }
+    }
+
+    /// Rows of this `[vocab, dim]` table for each id in an `int32` tensor: result shape
+    /// `ids.shape + [dim]`. The gradient scatter-adds into the used rows only.
+    ///
+    /// ```swift
+    /// let vectors = try table.embedding(ids)   // ids [batch, seq] → [batch, seq, dim]
+    /// ```
+    public func embedding(_ ids: Tensor) throws -> Tensor {
+        guard rank == 2 else { throw TensorError.invalidShape(op: "embedding", shape: shape, reason: "the table must have rank 2 [vocab, dim]") }
+        return try indexSelect(axis: 0, indices: ids)
+    }
+
+    /// Picks, along `axis`, the element at `indices` (same rank as self; other axes match or are 1
+    /// in `indices`… as in `torch.gather`, sizes of `indices` bound the output).
+    public func gather(axis: Int, indices: Tensor) throws -> Tensor {
+        let a = try normalizedAxis(axis, op: "gather")
+        guard indices.rank == rank else { throw TensorError.shapeMismatch(op: "gather", lhs: shape, rhs: indices.shape) }
+        for i in 0..<rank where i != a && indices.shape[i] > shape[i] {
+            throw TensorError.incompatibleShapes(op: "gather", lhs: shape, rhs: indices.shape, reason: "index size \(indices.shape[i]) exceeds size \(shape[i]) on axis \(i)")
+        }
+        let idx = try checkedIndices(indices, bound: shape[a], op: "gather")
+        let out = try Tensor.allocate(indices.shape, dtype: dtype, op: "gather")
+        let src = contiguousData()
+        let n = out.count
+        let outStrides = out.strides, srcStrides = src.strides
+        // Contiguous source offset for each output position.
+        var offsets = [Int](repeating: 0, count: n)
+        for k in 0..<n {
+            var off = 0
+            for d in 0..<rank {
+                let c = (k / outStrides[d]) % Swift.max(indices.shape[d], 1)
+                off += (d == a ? idx[k] : c) * srcStrides[d]
+            }
+            offsets[k] = off
+        }
+        func run<T>(_: T.Type) {
+            let s = src.pointer(T.self), o = out.pointer(T.self)
+            for k in 0..<n { o[k] = s[offsets[k]] }
+        }
+        if dtype.byteSize == 8 { run(UInt64.self) } else { run(UInt32.self) }
+        let from = shape, type = dtype
+        return out.recorded("gather", [self]) { g in
+            let z = try Tensor.zeros(from, dtype: type)
+            let gc = g.contiguousData()
+            func acc<T: FloatElement>(_: T.Type) {
+                let zp = z.pointer(T.self), gp = gc.pointer(T.self)
+                for k in 0..<n { zp[offsets[k]] += gp[k] }
+            }
+            if type == .float32 { acc(Float.self) } else { acc(Double.self) }
+            return [z]
+        }
+    }
+
+    /// One-hot encoding of an `int32` tensor: shape `self.shape + [classes]`, in `dtype`.
+    public func oneHot(classes: Int, dtype type: DType = .float32) throws -> Tensor {
+        guard classes >= 0 else { throw TensorError.invalidArgument(op: "oneHot", reason: "class count must be non-negative, got \(classes)") }
+        let idx = try checkedIndices(self, bound: classes, op: "oneHot")
+        let out = try Tensor.zeros(shape + [classes], dtype: type)
+        for (k, c) in idx.enumerated() {
+            switch type {
+            case .float32: out.pointer(Float.self)[k * classes + c] = 1
+            case .float64: out.pointer(Double.self)[k * classes + c] = 1
+            case .int32: out.pointer(Int32.self)[k * classes + c] = 1
+            }
+        }
+        return out
+    }
+}

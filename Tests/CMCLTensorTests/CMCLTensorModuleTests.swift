@@ -1,6 +1,0 @@
-import Testing
-@testable import CMCLTensor
-
-@Test func moduleLinks() {
-    #expect(CMCLTensorModule.name == "CMCLTensor")
-}

@@ -38,7 +38,11 @@ let package = Package(
         // The runtime joins the two.
         .target(name: "CMCLRuntime",
                 dependencies: ["CMCLLang", "CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLData"],
-                swiftSettings: nativeFlags),
+                swiftSettings: nativeFlags + [
+                    // The interpreter's state is reached through pointers it owns; dynamic
+                    // exclusivity checks only slow its hot paths.
+                    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+                ]),
         .target(name: "CMCLRepl", dependencies: ["CMCLRuntime", "CMCLLang", "CReadline"]),
         .executableTarget(name: "cmcl", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
         // Kernel benchmarks (scripts/bench-tensor).

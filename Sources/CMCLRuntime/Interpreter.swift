@@ -95,7 +95,7 @@ public final class Interpreter {
     static let stackCapacity = 1 << 18
     static let globalCapacity = 1 << 16
     /// Maximum nesting of cmcl calls before "maximum recursion depth exceeded".
-    public var maxDepth = 10_000
+    public let maxDepth = 10_000
 
     let stack: UnsafeMutablePointer<Value>
     let globals: UnsafeMutablePointer<Value>

@@ -1,4 +1,0 @@
-/// The CMCLData module.
-public enum CMCLDataModule {
-    public static let name = "CMCLData"
-}

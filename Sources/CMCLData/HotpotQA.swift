@@ -113,7 +113,7 @@ public enum HotpotQA {
                 question: example.question, tokenizer: tokenizer, maxLength: maxLength,
                 maxQueryLength: maxQueryLength, answer: answerSpan)
             let type: Int32 = yesNo != 0 ? Int32(yesNo) : (found ? 0 : 3)
-            features.append(SegmentedFeature(exampleIndex: index, encoding: encoding, segments: segments,
+            features.append(SegmentedFeature(exampleIndex: index, encoding: encoding, context: layout.text, segments: segments,
                                              startPosition: start, endPosition: end, answerType: type))
         }
         return Dataset(features, name: examples.name + " features")

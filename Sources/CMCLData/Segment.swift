@@ -32,6 +32,8 @@ public struct SegmentedFeature: Sendable, Equatable {
     public var exampleIndex: Int
     /// `[CLS] question [SEP] context [SEP]`.
     public var encoding: Encoding
+    /// The context string the second-sequence offsets point into (paragraphs laid out in order).
+    public var context: String
     /// Top-level context segments (paragraphs) in order, clipped to the encoding; those cut off
     /// entirely by truncation are absent.
     public var segments: [Segment]

@@ -50,9 +50,29 @@ public struct BertNormalizer: Sendable {
             current.scalars.append(s)
             current.origins.append(origin)
         }
-        var index = base
+        var index = base - 1
         for s in scalars {
-            defer { index += 1 }
+            index += 1
+            let v = s.value
+            if v < 128 {
+                // ASCII fast path: same decisions as below without Unicode property lookups.
+                if cleanText && (v == 0 || v == 127 || (v < 32 && v != 9 && v != 10 && v != 13)) { continue }
+                if v == 32 || v == 9 || v == 10 || v == 13 || v == 11 || v == 12 {
+                    flush(); continue
+                }
+                if (v >= 33 && v <= 47) || (v >= 58 && v <= 64) || (v >= 91 && v <= 96) || (v >= 123 && v <= 126) {
+                    flush()
+                    words.append(Word(scalars: [s], origins: [index]))
+                    continue
+                }
+                if lowercase && v >= 65 && v <= 90, let lower = Unicode.Scalar(v + 32) {
+                    current.scalars.append(lower)
+                } else {
+                    current.scalars.append(s)
+                }
+                current.origins.append(index)
+                continue
+            }
             var c = s
             if cleanText {
                 if c.value == 0 || c.value == 0xFFFD || Self.isControl(c) { continue }

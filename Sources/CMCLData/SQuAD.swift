@@ -104,9 +104,14 @@ public enum SQuAD {
                                 maxLength: Int = 384, docStride: Int = 128,
                                 maxQueryLength: Int = 64) throws -> Dataset<SQuADFeature> {
         var features: [SQuADFeature] = []
+        var lastContext = "", lastTokens: [Token] = []  // questions of a paragraph are adjacent
         for (index, example) in examples.enumerated() {
             let question = Array(tokenizer.tokenize(example.question).prefix(maxQueryLength))
-            let context = tokenizer.tokenize(example.context)
+            if example.context != lastContext || index == 0 {
+                lastContext = example.context
+                lastTokens = tokenizer.tokenize(example.context)
+            }
+            let context = lastTokens
             let window = maxLength - question.count - 3
             guard window > 0, docStride >= 0, docStride < window else {
                 throw DataError.invalidArgument(operation: "squad features(maxLength: \(maxLength), docStride: \(docStride))",

@@ -97,6 +97,17 @@ public struct WordPieceTokenizer: TextTokenizer {
             tokens.append(Token(id: unknownID, text: "[UNK]", offset: whole))
             return
         }
+        // UTF-8 bytes of the word with the byte offset of every scalar boundary.
+        let prefix = Array(continuationPrefix.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(n)
+        var boundaries = [Int]()
+        boundaries.reserveCapacity(n + 1)
+        for scalar in word.scalars {
+            boundaries.append(bytes.count)
+            if scalar.value < 128 { bytes.append(UInt8(scalar.value)) } else { bytes.append(contentsOf: String(scalar).utf8) }
+        }
+        boundaries.append(bytes.count)
         var pieces: [Token] = []
         var start = 0
         let limit = vocabulary.longestToken
@@ -104,8 +115,10 @@ public struct WordPieceTokenizer: TextTokenizer {
             var end = Swift.min(n, start + limit)
             var found: Token?
             while start < end {
-                var candidate = start > 0 ? continuationPrefix : ""
-                candidate.unicodeScalars.append(contentsOf: word.scalars[start..<end])
+                let piece = bytes[boundaries[start]..<boundaries[end]]
+                let candidate = start > 0
+                    ? String(decoding: prefix + piece, as: UTF8.self)
+                    : String(decoding: piece, as: UTF8.self)
                 if let id = vocabulary[candidate] {
                     found = Token(id: id, text: candidate,
                                   offset: word.origins[start]..<(word.origins[end - 1] + 1))

@@ -37,7 +37,7 @@ extension Synthetic {
                                          twoHop: Double = 0.5, entities: Int = 200, relations: Int = 12,
                                          seed: UInt64 = 0) -> Dataset<SyntheticQAExample> {
         var rng = SplitMix64(seed: seed ^ 0x0A9A_11CE)
-        let entityCount = Swift.max(4, entities), relationCount = Swift.max(2, relations)
+        let entityCount = Swift.max(4, entities), relationCount = Swift.max(3, relations)
         let total = Swift.max(2, paragraphs), length = Swift.max(6, paragraphLength)
         func entity(_ i: Int) -> String { "e\(i)" }
         func relation(_ i: Int) -> String { "r\(i)" }

@@ -66,7 +66,7 @@ public struct Table: Sendable {
     /// All cells of the column named `name`.
     public func column(_ name: String) throws -> [String] {
         let index = try index(of: name)
-        return rows.map { $0[index] }
+        return rows.map { $0.indices.contains(index) ? $0[index] : "" }
     }
 
     /// Reads a delimited file. With `skipBadRows`, rows with the wrong number of fields or

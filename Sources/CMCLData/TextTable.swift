@@ -32,7 +32,7 @@ public enum TextTable {
         let labelIndex = try label.map { try table.index(of: $0) }
         var names = labelNames ?? []
         if let labelIndex, labelNames == nil, !regression {
-            names = inferLabelNames(table.rows.map { $0[labelIndex] })
+            names = inferLabelNames(table.rows.compactMap { $0.indices.contains(labelIndex) ? $0[labelIndex] : nil })
         }
         var lookup: [String: Int32] = [:]
         for (i, n) in names.enumerated() { lookup[n] = Int32(i) }
@@ -40,27 +40,32 @@ public enum TextTable {
         items.reserveCapacity(table.rows.count)
         var skipped = table.skipped
         for (r, row) in table.rows.enumerated() {
+            guard row.count == table.columns.count else {
+                if skipBadRows { skipped += 1; continue }
+                throw DataError.malformed(file: table.source, line: table.lines.indices.contains(r) ? table.lines[r] : r + 1,
+                                          column: 0, problem: "expected \(table.columns.count) fields, found \(row.count)")
+            }
             var value = Label.none
             if let labelIndex {
                 let cell = row[labelIndex]
                 if regression {
                     guard let score = Float(cell.trimmingSpaces), score.isFinite else {
                         if skipBadRows { skipped += 1; continue }
-                        throw DataError.malformed(file: table.source, line: table.lines[r], column: 0,
+                        throw DataError.malformed(file: table.source, line: table.lines.indices.contains(r) ? table.lines[r] : r + 1, column: 0,
                                                   problem: "score \"\(cell)\" in column \"\(label ?? "")\" is not a number")
                     }
                     value = .score(score)
                 } else {
                     guard let index = lookup[cell] else {
                         if skipBadRows { skipped += 1; continue }
-                        throw DataError.malformed(file: table.source, line: table.lines[r], column: 0,
+                        throw DataError.malformed(file: table.source, line: table.lines.indices.contains(r) ? table.lines[r] : r + 1, column: 0,
                                                   problem: "label \"\(cell)\" is not one of \(names)")
                     }
                     value = .index(index)
                 }
             }
             items.append(TextExample(text: row[textIndex], pair: pairIndex.map { row[$0] }, label: value,
-                                     id: "\(table.source):\(table.lines[r])"))
+                                     id: "\(table.source):\(table.lines.indices.contains(r) ? table.lines[r] : r + 1)"))
         }
         return Dataset(items, name: name ?? table.source, labelNames: regression ? [] : names, skipped: skipped)
     }

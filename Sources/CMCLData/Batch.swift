@@ -23,6 +23,7 @@ public struct Batch: Sendable, Equatable {
     public var scores: [Float]
     /// Answer start/end token positions per row (question answering; empty otherwise).
     public var startPositions: [Int32]
+    /// Answer end positions per row (inclusive).
     public var endPositions: [Int32]
     /// Indices of the rows in the dataset the batch was drawn from.
     public var indices: [Int]
@@ -78,6 +79,7 @@ public struct EncodedExample: Sendable, Equatable {
     public var label: Label
     /// Answer start/end token positions, or nil when not a QA feature.
     public var startPosition: Int32?
+    /// Inclusive answer end position.
     public var endPosition: Int32?
 
     /// Creates an encoded example.

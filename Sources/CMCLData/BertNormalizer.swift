@@ -29,7 +29,9 @@ public struct BertNormalizer: Sendable {
     /// A word after pre-tokenization: its normalized scalars and, for each, the index of the
     /// original scalar it came from.
     public struct Word: Sendable, Equatable {
+        /// Normalized scalars.
         public var scalars: [Unicode.Scalar]
+        /// For each normalized scalar, the index of the original scalar it came from.
         public var origins: [Int]
     }
 

@@ -17,6 +17,7 @@ public enum DataError: Error, CustomStringConvertible, Sendable, Equatable {
     /// An argument passed to an operation is out of range or inconsistent.
     case invalidArgument(operation: String, problem: String)
 
+    /// A one-line message naming the file/operation and the problem.
     public var description: String {
         switch self {
         case let .unreadable(path, reason):

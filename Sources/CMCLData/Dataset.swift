@@ -24,8 +24,11 @@ public struct Dataset<Element: Sendable>: Sendable, RandomAccessCollection {
         self.skipped = skipped
     }
 
+    /// Always 0.
     public var startIndex: Int { 0 }
+    /// The number of examples.
     public var endIndex: Int { elements.count }
+    /// The example at `position` (must be in range; see ``element(at:)`` for a checked access).
     public subscript(position: Int) -> Element { elements[position] }
 
     /// The element at `index`, or an error naming the valid range (negative indices count from the end).

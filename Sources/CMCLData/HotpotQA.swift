@@ -2,19 +2,39 @@
 public struct HotpotExample: Sendable, Equatable {
     /// A titled paragraph of sentences; `isGold` when a supporting fact points into it.
     public struct Paragraph: Sendable, Equatable {
+        /// The Wikipedia title.
         public var title: String
+        /// The sentences, in order.
         public var sentences: [String]
+        /// Whether a supporting fact points into this paragraph.
         public var isGold: Bool
         /// Indices of the supporting sentences.
         public var supporting: Set<Int>
+
+        /// Creates a paragraph.
+        public init(title: String, sentences: [String], isGold: Bool = false, supporting: Set<Int> = []) {
+            self.title = title; self.sentences = sentences; self.isGold = isGold; self.supporting = supporting
+        }
     }
+    /// The `_id`.
     public var id: String
+    /// The question text.
     public var question: String
+    /// The answer text (`yes`/`no` for some comparison questions).
     public var answer: String
     /// `bridge` or `comparison`.
     public var type: String
+    /// `easy`, `medium` or `hard`.
     public var level: String
+    /// The context paragraphs (ten in the distractor setting).
     public var paragraphs: [Paragraph]
+
+    /// Creates an example.
+    public init(id: String, question: String, answer: String, type: String = "", level: String = "",
+                paragraphs: [Paragraph]) {
+        self.id = id; self.question = question; self.answer = answer; self.type = type; self.level = level
+        self.paragraphs = paragraphs
+    }
 
     /// Indices of the gold paragraphs.
     public var goldParagraphs: [Int] { paragraphs.indices.filter { paragraphs[$0].isGold } }

@@ -2,14 +2,22 @@
 public struct SQuADExample: Sendable, Equatable {
     /// A gold answer: its text and character start in the context (Unicode scalars, as in the JSON).
     public struct Answer: Sendable, Equatable {
+        /// The answer text.
         public var text: String
+        /// Its start in the context, in Unicode scalars.
         public var start: Int
+        /// Creates an answer.
         public init(text: String, start: Int) { self.text = text; self.start = start }
     }
+    /// The question id.
     public var id: String
+    /// The article title.
     public var title: String
+    /// The question text.
     public var question: String
+    /// The paragraph the answers come from.
     public var context: String
+    /// Gold answers (one in train, usually three in dev).
     public var answers: [Answer]
 
     /// Creates an example.
@@ -27,7 +35,14 @@ public struct SQuADFeature: Sendable, Equatable {
     /// Answer token positions for training (both 0, the `[CLS]` position, when the answer is
     /// not inside this window or the example has no answer).
     public var startPosition: Int32
+    /// Inclusive end position.
     public var endPosition: Int32
+
+    /// Creates a feature.
+    public init(exampleIndex: Int, encoding: Encoding, startPosition: Int32 = 0, endPosition: Int32 = 0) {
+        self.exampleIndex = exampleIndex; self.encoding = encoding
+        self.startPosition = startPosition; self.endPosition = endPosition
+    }
 }
 
 /// A predicted answer span.
@@ -38,6 +53,11 @@ public struct SpanPrediction: Sendable, Equatable {
     public var score: Float
     /// Character span in the context.
     public var offset: Range<Int>
+
+    /// Creates a prediction.
+    public init(text: String, score: Float, offset: Range<Int>) {
+        self.text = text; self.score = score; self.offset = offset
+    }
 }
 
 /// SQuAD v1.1 reading, feature making (max length, document stride) and answer decoding.

@@ -39,9 +39,18 @@ public struct SegmentedFeature: Sendable, Equatable {
     public var segments: [Segment]
     /// Answer token positions (both 0 when the answer is yes/no or not in the input).
     public var startPosition: Int32
+    /// Inclusive end position.
     public var endPosition: Int32
     /// 0 = span answer, 1 = yes, 2 = no, 3 = answer not found in the kept input.
     public var answerType: Int32
+
+    /// Creates a feature.
+    public init(exampleIndex: Int, encoding: Encoding, context: String, segments: [Segment],
+                startPosition: Int32 = 0, endPosition: Int32 = 0, answerType: Int32 = 0) {
+        self.exampleIndex = exampleIndex; self.encoding = encoding; self.context = context
+        self.segments = segments; self.startPosition = startPosition; self.endPosition = endPosition
+        self.answerType = answerType
+    }
 
     /// The token positions that survive removing every segment (and sub-segment) not marked
     /// `mustKeep`: a cropped input for the comparative loss.

@@ -9,7 +9,15 @@ public struct SyntheticQAExample: Sendable, Equatable {
     /// The paragraph holding the answer and the answer's token span in it (inclusive end).
     public var answerParagraph: Int
     public var answerStart: Int
+    /// Inclusive answer end (equal to `answerStart` for one-token answers).
     public var answerEnd: Int
+
+    /// Creates an example.
+    public init(question: [String], paragraphs: [[String]], gold: [Int], answerParagraph: Int,
+                answerStart: Int, answerEnd: Int) {
+        self.question = question; self.paragraphs = paragraphs; self.gold = gold
+        self.answerParagraph = answerParagraph; self.answerStart = answerStart; self.answerEnd = answerEnd
+    }
 
     /// The flat layout `question [SEP] p0 p1 …` as one token list, with one segment per
     /// paragraph (`mustKeep` for gold) and the answer's positions in that list.

@@ -101,8 +101,15 @@ public enum Synthetic {
 
 /// A query with candidate documents and graded relevance (synthetic ranking task).
 public struct RankingExample: Sendable, Equatable {
+    /// Query words.
     public var query: [String]
+    /// Candidate documents (words).
     public var candidates: [[String]]
     /// 0 (irrelevant), 1 (partial) or 2 (fully relevant), one per candidate.
     public var relevance: [Int32]
+
+    /// Creates an example.
+    public init(query: [String], candidates: [[String]], relevance: [Int32]) {
+        self.query = query; self.candidates = candidates; self.relevance = relevance
+    }
 }

@@ -10,6 +10,7 @@
 /// e.ids.first  // 101 ([CLS])
 /// ```
 public struct WordPieceTokenizer: TextTokenizer {
+    /// The token ↔ id mapping.
     public let vocabulary: Vocabulary
     /// The normalizer and pre-tokenizer settings.
     public let normalizer: BertNormalizer
@@ -17,9 +18,13 @@ public struct WordPieceTokenizer: TextTokenizer {
     public let maxInputCharsPerWord: Int
     /// The prefix of continuation pieces.
     public let continuationPrefix: String
+    /// Id of `[CLS]`.
     public let clsID: Int32
+    /// Id of `[SEP]`.
     public let sepID: Int32
+    /// Id of `[PAD]`.
     public let padID: Int32
+    /// Id of `[UNK]`.
     public let unknownID: Int32
     /// Special tokens recognised verbatim in raw text (`[CLS]`, `[SEP]`, ...), longest first.
     let specials: [(scalars: [Unicode.Scalar], id: Int32, text: String)]

@@ -6,12 +6,17 @@
 /// let e = tok.encode("a fine film", maxLength: 32)
 /// ```
 public struct WordTokenizer: TextTokenizer {
+    /// The token ↔ id mapping.
     public let vocabulary: Vocabulary
     /// Whether input is lower-cased before lookup.
     public let lowercase: Bool
+    /// Id of `[CLS]`.
     public let clsID: Int32
+    /// Id of `[SEP]`.
     public let sepID: Int32
+    /// Id of `[PAD]`.
     public let padID: Int32
+    /// Id of `[UNK]`.
     public let unknownID: Int32
 
     /// Creates a tokenizer over a vocabulary holding `[PAD]`, `[UNK]`, `[CLS]` and `[SEP]`.

@@ -5,7 +5,8 @@ extension Dataset where Element == TextExample {
     /// let encoded = data.encoded(with: tok, maxLength: 128)
     /// ```
     public func encoded(with tokenizer: some TextTokenizer, maxLength: Int = 128) -> Dataset<EncodedExample> {
-        map { EncodedExample(encoding: tokenizer.encode($0.text, $0.pair, maxLength: maxLength), label: $0.label) }
+        let encodings = tokenizer.encodeBatch(elements.map { ($0.text, $0.pair) }, maxLength: maxLength)
+        return with(zip(encodings, elements).map { EncodedExample(encoding: $0, label: $1.label) })
     }
 
     /// Tokenizes and batches in one call (see ``Dataset/batches(_:padID:options:)``).

@@ -65,3 +65,15 @@ import Testing
         #expect(throws: DataError.self) { _ = try WordPieceTokenizer(vocabPath: "/nonexistent/vocab.txt") }
     }
 }
+
+@Suite struct BatchEncodingTests {
+    @Test func parallelEncodingEqualsSequential() throws {
+        let tok = try #require(Shared.bert)
+        let dev = try GLUE.load("mrpc", split: "dev", dir: Paths.glue)
+        let inputs = dev.map { ($0.text, $0.pair) }.elements
+        let parallel = tok.encodeBatch(inputs, maxLength: 48)
+        let sequential = inputs.map { tok.encode($0.0, $0.1, maxLength: 48) }
+        #expect(parallel == sequential)
+        #expect(dev.encoded(with: tok, maxLength: 48).map(\.encoding).elements == sequential)
+    }
+}

@@ -35,6 +35,8 @@ do {
         sentences.elements.reduce(0) { $0 + tok.encode($1, maxLength: 128).count }
     }
     print("  tokens: \(encoded)")
+    let inputs = sentences.elements.map { ($0, String?.none) }
+    _ = time("WordPiece encodeBatch SST-2 train (all cores)", repeats: 3) { tok.encodeBatch(inputs, maxLength: 128) }
     let features = try time("SQuAD features (384, stride 128)", repeats: 2) {
         try SQuAD.features(squad, tokenizer: tok, maxLength: 384, docStride: 128)
     }

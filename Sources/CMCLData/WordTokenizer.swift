@@ -1,0 +1,93 @@
+/// A simple word-level tokenizer: optional lower-casing, words are runs of letters, digits,
+/// marks and `_`, every other non-space character is its own token; unknown words map to `[UNK]`.
+///
+/// ```swift
+/// let tok = WordTokenizer.build(from: texts, minFrequency: 2, maxSize: 20_000)
+/// let e = tok.encode("a fine film", maxLength: 32)
+/// ```
+public struct WordTokenizer: TextTokenizer {
+    /// The token ↔ id mapping.
+    public let vocabulary: Vocabulary
+    /// Whether input is lower-cased before lookup.
+    public let lowercase: Bool
+    /// Id of `[CLS]`.
+    public let clsID: Int32
+    /// Id of `[SEP]`.
+    public let sepID: Int32
+    /// Id of `[PAD]`.
+    public let padID: Int32
+    /// Id of `[UNK]`.
+    public let unknownID: Int32
+
+    /// Creates a tokenizer over a vocabulary holding `[PAD]`, `[UNK]`, `[CLS]` and `[SEP]`.
+    public init(vocabulary: Vocabulary, lowercase: Bool = true) throws {
+        func id(_ token: String) throws -> Int32 {
+            guard let id = vocabulary[token] else {
+                throw DataError.missing(file: "vocabulary", what: "special token \(token)", available: [])
+            }
+            return id
+        }
+        self.vocabulary = vocabulary
+        self.lowercase = lowercase
+        clsID = try id("[CLS]")
+        sepID = try id("[SEP]")
+        padID = try id("[PAD]")
+        unknownID = try id("[UNK]")
+    }
+
+    /// Builds the vocabulary from `texts` (see ``Vocabulary/build(from:tokenizer:minFrequency:maxSize:specials:)``)
+    /// with the specials `[PAD] [UNK] [CLS] [SEP] [MASK]` as ids 0–4.
+    public static func build(from texts: some Sequence<String>, minFrequency: Int = 1, maxSize: Int? = nil,
+                             lowercase: Bool = true) -> WordTokenizer {
+        let vocab = Vocabulary.build(from: texts, tokenizer: { words($0, lowercase: lowercase).map(\.text) },
+                                     minFrequency: minFrequency, maxSize: maxSize)
+        // The specials are always present in a built vocabulary, so this cannot fail.
+        return (try? WordTokenizer(vocabulary: vocab, lowercase: lowercase))
+            ?? WordTokenizer(unchecked: vocab, lowercase: lowercase)
+    }
+
+    private init(unchecked vocab: Vocabulary, lowercase: Bool) {
+        vocabulary = vocab
+        self.lowercase = lowercase
+        padID = 0; unknownID = 1; clsID = 2; sepID = 3
+    }
+
+    /// Splits `text` into words and single punctuation/symbol characters with scalar offsets.
+    public static func words(_ text: String, lowercase: Bool = true) -> [(text: String, offset: Range<Int>)] {
+        var out: [(text: String, offset: Range<Int>)] = []
+        var current = String.UnicodeScalarView()
+        var start = 0
+        var index = 0
+        func flush() {
+            if !current.isEmpty {
+                let word = String(current)
+                out.append((lowercase ? word.lowercased() : word, start..<index))
+                current = String.UnicodeScalarView()
+            }
+        }
+        for s in text.unicodeScalars {
+            let p = s.properties
+            if p.isWhitespace || BertNormalizer.isControl(s) {
+                flush()
+            } else if p.isAlphabetic || p.numericType != nil || s == "_"
+                        || p.generalCategory == .nonspacingMark || p.generalCategory == .spacingMark {
+                if current.isEmpty { start = index }
+                current.append(s)
+            } else {
+                flush()
+                let symbol = String(s)
+                out.append((lowercase ? symbol.lowercased() : symbol, index..<(index + 1)))
+            }
+            index += 1
+        }
+        flush()
+        return out
+    }
+
+    /// Tokens of `text` without special tokens.
+    public func tokenize(_ text: String) -> [Token] {
+        Self.words(text, lowercase: lowercase).map { word in
+            Token(id: vocabulary[word.text] ?? unknownID, text: word.text, offset: word.offset)
+        }
+    }
+}

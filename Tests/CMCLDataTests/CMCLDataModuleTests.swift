@@ -1,6 +1,0 @@
-import Testing
-@testable import CMCLData
-
-@Test func moduleLinks() {
-    #expect(CMCLDataModule.name == "CMCLData")
-}

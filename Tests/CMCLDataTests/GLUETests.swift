@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import CMCLData
+
+@Suite struct GLUETests {
+    // Expected counts are the ones published in shared/data/README.md (Python csv.reader).
+    func histogram(_ d: Dataset<TextExample>) -> [Int32: Int] {
+        d.labels.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    }
+
+    @Test func sst2() throws {
+        let train = try GLUE.load("sst2", split: "train", dir: Paths.glue)
+        #expect(train.count == 67349)
+        #expect(histogram(train) == [0: 29780, 1: 37569])
+        let dev = try GLUE.load("SST-2", split: "dev", dir: Paths.glue)
+        #expect(dev.count == 872)
+        #expect(histogram(dev) == [0: 428, 1: 444])
+        #expect(dev[0].pair == nil)
+        #expect(dev[0].text.hasSuffix(" "))
+    }
+
+    @Test func colaHasNoHeader() throws {
+        let train = try GLUE.load("cola", split: "train", dir: Paths.glue)
+        #expect(train.count == 8551)
+        #expect(histogram(train) == [0: 2528, 1: 6023])
+        let dev = try GLUE.load("cola", split: "dev", dir: Paths.glue)
+        #expect(dev.count == 1043)  // no final newline
+        #expect(histogram(dev) == [0: 322, 1: 721])
+    }
+
+    @Test func mrpcHeaderWithByteOrderMark() throws {
+        let train = try GLUE.load("mrpc", split: "train", dir: Paths.glue)
+        #expect(train.count == 3668)
+        #expect(histogram(train) == [1: 2474, 0: 1194])
+        let dev = try GLUE.load("mrpc", split: "dev", dir: Paths.glue)
+        #expect(dev.count == 408)
+        #expect(histogram(dev) == [1: 279, 0: 129])
+        #expect(dev[0].pair != nil)
+    }
+
+    @Test func rteAndStsb() throws {
+        let rte = try GLUE.load("rte", split: "train", dir: Paths.glue)
+        #expect(rte.count == 2490)
+        #expect(histogram(rte) == [0: 1249, 1: 1241])
+        #expect(try GLUE.load("rte", split: "dev", dir: Paths.glue).count == 277)
+        let sts = try GLUE.load("sts-b", split: "dev", dir: Paths.glue)
+        #expect(sts.count == 1500)
+        #expect(sts.labelNames.isEmpty)
+        let scores = sts.scores
+        #expect(scores.allSatisfy { $0 >= 0 && $0 <= 5 })
+        #expect(try GLUE.load("stsb", split: "train", dir: Paths.glue).count == 5749)
+    }
+
+    @Test func layoutsOfTasksNotShipped() throws {
+        let dir = Paths.temporary("", name: "placeholder")
+        let root = URL(fileURLWithPath: dir).deletingLastPathComponent()
+        func write(_ folder: String, _ file: String, _ text: String) throws {
+            let d = root.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+            try text.write(to: d.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        try write("QNLI", "dev.tsv", "index\tquestion\tsentence\tlabel\n0\tWho?\tHim.\tentailment\n1\tWhy?\tNo.\tnot_entailment\n")
+        try write("QQP", "train.tsv", "id\tqid1\tqid2\tquestion1\tquestion2\tis_duplicate\n1\t1\t2\tA?\tB?\t1\n")
+        let mnliHeader = "index\tpromptID\tpairID\tgenre\ts1b\ts2b\ts1p\ts2p\tsentence1\tsentence2\tlabel1\tgold_label\n"
+        try write("MNLI", "dev_matched.tsv", mnliHeader + "0\t1\t1\tfiction\t-\t-\t-\t-\tA man.\tA person.\tentailment\tentailment\n")
+        try write("MNLI", "dev_mismatched.tsv", mnliHeader + "0\t1\t1\tslate\t-\t-\t-\t-\tX.\tY.\tneutral\tneutral\n1\t1\t1\tslate\t-\t-\t-\t-\tX.\tY.\tneutral\tcontradiction\n")
+        let qnli = try GLUE.load("qnli", split: "dev", dir: root.path)
+        #expect(qnli.map(\.label).elements == [.index(0), .index(1)])
+        #expect(qnli[0].text == "Who?" && qnli[0].pair == "Him.")
+        #expect(try GLUE.load("qqp", split: "train", dir: root.path)[0].label == .index(1))
+        let matched = try GLUE.load("mnli", split: "dev", dir: root.path)
+        #expect(matched.count == 1 && matched[0].label == .index(1))
+        let mismatched = try GLUE.load("mnli-mm", split: "dev", dir: root.path)
+        #expect(mismatched.labels == [2, 0])
+        #expect(try GLUE.load("mnli", split: "dev_mismatched", dir: root.path).count == 2)
+    }
+
+    @Test func errors() {
+        #expect(throws: DataError.self) { _ = try GLUE.load("nope", dir: Paths.glue) }
+        #expect(throws: DataError.self) { _ = try GLUE.load("sst2", split: "validation", dir: Paths.glue) }
+        #expect(throws: DataError.unreadable(path: "/none/QNLI/train.tsv", reason: "no such file")) {
+            _ = try GLUE.load("qnli", dir: "/none")
+        }
+    }
+
+    @Test func sst2LoadTime() throws {
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure { _ = try GLUE.load("sst2", split: "train", dir: Paths.glue) }
+        // Debug builds are unoptimised; release figures come from scripts/bench_data.
+        #expect(elapsed < .seconds(5))
+    }
+}
+

@@ -1,0 +1,114 @@
+import Testing
+@testable import CMCLData
+
+@Suite struct SQuADTests {
+    @Test func loadsQuestions() throws {
+        let dev = try SQuAD.load(path: Paths.sharedFile("squad/dev-v1.1.json"))
+        #expect(dev.count == 1877)  // README: 1877 questions, 5623 answers
+        #expect(dev.reduce(0) { $0 + $1.answers.count } == 5623)
+        #expect(dev[0].title == "Super_Bowl_50")
+        let train = try SQuAD.load(path: Paths.sharedFile("squad/train-v1.1.json"))
+        #expect(train.count == 3807)
+    }
+
+    @Test func badAnswerOffsetAndTruncatedFile() throws {
+        let bad = Paths.temporary(#"{"data": [{"title": "t", "paragraphs": [{"context": "abc def", "qas": [{"id": "q1", "question": "?", "answers": [{"text": "def", "answer_start": 2}]}, {"id": "q2", "question": "?", "answers": [{"text": "def", "answer_start": 4}]}]}]}]}"#, name: "s.json")
+        #expect(throws: DataError.self) { _ = try SQuAD.load(path: bad) }
+        let skipped = try SQuAD.load(path: bad, skipBad: true)
+        #expect(skipped.count == 1 && skipped.skipped == 1 && skipped[0].id == "q2")
+        let truncated = Paths.temporary(#"{"data": [{"title": "t", "paragraphs": [{"context": "ab"#, name: "t.json")
+        #expect(throws: DataError.self) { _ = try SQuAD.load(path: truncated) }
+    }
+
+    @Test func featuresCoverAnswersAndDecodeBack() throws {
+        let tok = try #require(Shared.bert)
+        let dev = try SQuAD.load(path: Paths.sharedFile("squad/dev-v1.1.json")).take(300)
+        let features = try SQuAD.features(dev, tokenizer: tok, maxLength: 128, docStride: 32)
+        #expect(features.count > dev.count)  // long contexts need several windows
+        #expect(features.allSatisfy { $0.encoding.count <= 128 })
+        // Oracle logits: one-hot at the labelled positions. Decoding must give back the gold text
+        // (up to tokenization granularity) for every example whose answer fits a window.
+        var starts: [[Float]] = [], ends: [[Float]] = []
+        for f in features {
+            var s = [Float](repeating: 0, count: f.encoding.count), e = s
+            if f.startPosition > 0 { s[Int(f.startPosition)] = 10; e[Int(f.endPosition)] = 10 }
+            starts.append(s); ends.append(e)
+        }
+        let predictions = try SQuAD.predict(dev, features: features, startLogits: starts, endLogits: ends)
+        let texts = predictions.map { $0.first?.text ?? "" }
+        let (em, f1) = try Metrics.squad(texts, dev)
+        let misses = zip(texts, dev).filter { Metrics.exactMatch($0.0, answers: $0.1.answers.map(\.text)) == 0 }
+            .prefix(5).map { "\($0.0) vs \($0.1.answers[0].text)" }
+        #expect(em > 95, "EM \(em): \(misses)")
+        #expect(f1 > 95, "F1 \(f1)")
+        #expect(throws: DataError.self) {
+            _ = try SQuAD.predict(dev, features: features, startLogits: [], endLogits: [])
+        }
+        #expect(throws: DataError.self) { _ = try SQuAD.features(dev, tokenizer: tok, maxLength: 20, docStride: 32) }
+        let batches = try features.batches(8, padID: tok.padID)
+        #expect(batches[0].startPositions.count == 8 && batches[0].shape[1] <= 128)
+    }
+
+    @Test func answerPositionsFromOffsets() throws {
+        let tok = try #require(Shared.bert)
+        let context = "The Normans were in Normandy."
+        let e = tok.encode("Where?", context)
+        // "Normandy" starts at scalar 20.
+        let (s, t) = SQuAD.answerPositions(e, charStart: 20, charEnd: 28)
+        #expect(e.tokens[Int(s)...Int(t)].joined(separator: " ") == "normandy")
+        #expect(SQuAD.answerPositions(e, charStart: 100, charEnd: 104) == (0, 0))
+    }
+}
+
+@Suite struct HotpotTests {
+    @Test func loadsDistractorSetting() throws {
+        let hotpot = try HotpotQA.load(path: Paths.sharedFile("hotpotqa/hotpot_dev_distractor_v1.json"))
+        #expect(hotpot.count == 53)
+        #expect(hotpot.filter { $0.paragraphs.count == 10 }.count == 52)
+        #expect(hotpot.allSatisfy { $0.goldParagraphs.count == 2 })
+        #expect(hotpot[0].id == "5a8b57f25542995d1e6f1371")
+        #expect(hotpot[0].goldParagraphs.map { hotpot[0].paragraphs[$0].title } == ["Scott Derrickson", "Ed Wood"])
+    }
+
+    @Test func segmentsMarkGoldParagraphs() throws {
+        let tok = try #require(Shared.bert)
+        let hotpot = try HotpotQA.load(path: Paths.sharedFile("hotpotqa/hotpot_dev_distractor_v1.json"))
+        let features = HotpotQA.features(hotpot, tokenizer: tok, maxLength: 4096)
+        #expect(features.count == 53)
+        var spans = 0
+        for (f, example) in zip(features, hotpot) {
+            let e = f.encoding
+            #expect(f.segments.count == example.paragraphs.count)
+            #expect(f.segments.filter(\.mustKeep).map(\.title) == example.goldParagraphs.map { example.paragraphs[$0].title })
+            // Segments are in order, disjoint, inside the context, and children nest.
+            var previous = 0
+            for s in f.segments {
+                #expect(s.tokens.lowerBound >= previous && s.tokens.upperBound <= e.count - 1)
+                #expect(s.children.allSatisfy { s.tokens.contains($0.tokens.lowerBound) && $0.tokens.upperBound <= s.tokens.upperBound })
+                previous = s.tokens.upperBound
+            }
+            #expect(f.minimalPositions.count < e.count)
+            if f.answerType == 0 {
+                spans += 1
+                let context = Array(f.context.unicodeScalars)
+                let span = e.offsets[Int(f.startPosition)].lowerBound..<e.offsets[Int(f.endPosition)].upperBound
+                let text = String(String.UnicodeScalarView(context[span]))
+                #expect(text == example.answer, "\(example.id)")
+                #expect(f.segments.contains { $0.mustKeep && $0.tokens.contains(Int(f.startPosition)) })
+            } else if example.answer == "yes" || example.answer == "no" {
+                #expect(f.answerType == (example.answer == "yes" ? 1 : 2))
+            }
+        }
+        #expect(spans >= 40)
+        let short = HotpotQA.features(hotpot.take(3), tokenizer: tok, maxLength: 128)
+        #expect(short.allSatisfy { $0.encoding.count <= 128 && ($0.segments.last?.tokens.upperBound ?? 0) <= 127 })
+    }
+
+    @Test func badSupportingFact() {
+        let path = Paths.temporary(#"[{"_id": "x1", "answer": "a", "question": "q?", "supporting_facts": [["Nope", 0]], "context": [["T", ["a b."]]]}]"#, name: "h.json")
+        #expect(throws: DataError.self) { _ = try HotpotQA.load(path: path) }
+        #expect((try? HotpotQA.load(path: path, skipBad: true))?.skipped == 1)
+    }
+}
+
+import Foundation

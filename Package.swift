@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"]),
         .testTarget(name: "CMCLCompareTests", dependencies: ["CMCLCompare", "CMCLNN", "CMCLTensor"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"]),
+        .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLLangTests", dependencies: ["CMCLLang"]),
         .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"]),
         .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime"]),

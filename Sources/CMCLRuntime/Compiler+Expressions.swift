@@ -18,14 +18,14 @@ extension Compiler {
         case .identifier(let id):
             return load(id, expr.span)
         case .list(let items):
-            let codes = items.map { expression($0) }
-            return { bp, env in .list(ListObject(try codes.map { try $0(bp, env) })) }
+            let codes = items.map { CodeBox(expression($0)) }
+            return { bp, env in .list(ListObject(try codes.map { try $0.code(bp, env) })) }
         case .record(let fields):
             let keys = fields.map(\.key)
-            let codes = fields.map { expression($0.value) }
+            let codes = fields.map { CodeBox(expression($0.value)) }
             return { bp, env in
                 let r = RecordObject()
-                for (k, c) in zip(keys, codes) { r[k] = try c(bp, env) }
+                for (k, c) in zip(keys, codes) { r[k] = try c.code(bp, env) }
                 return .record(r)
             }
         case .unary(let op, let operand):
@@ -168,7 +168,7 @@ extension Compiler {
     func call(_ calleeExpr: Expr, _ arguments: [Argument], _ span: Span) -> Code {
         let positional = arguments.filter { $0.label == nil }
         let named = arguments.filter { $0.label != nil }
-        let argCodes = positional.map { expression($0.value) }
+        let argCodes = positional.map { CodeBox(expression($0.value)) }
         let namedCodes = named.map { ($0.label ?? "", expression($0.value)) }
         let site = CallSite(file: file, span: span, positionalSpans: positional.map(\.value.span),
                             named: named.map { ($0.label ?? "", ($0.labelSpan ?? $0.value.span).merged(with: $0.value.span)) })
@@ -180,7 +180,7 @@ extension Compiler {
                                       named: site.named)
             return { bp, env in
                 let object = try objectCode(bp, env)
-                let pos = try argCodes.map { try $0(bp, env) }
+                let pos = try argCodes.map { try $0.code(bp, env) }
                 let nam = try namedCodes.map { ($0.0, try $0.1(bp, env)) }
                 return try vm.callMethod(object, name, pos, nam, site: methodSite, nameSpan: nameSpan)
             }
@@ -201,11 +201,24 @@ extension Compiler {
             }
         }
         if namedCodes.isEmpty {
-            let boxes = positional.map { CodeBox(expression($0.value)) }
+            let boxes = argCodes
             let argCount = boxes.count
             switch argCount {
             case 1:
                 let a0 = boxes[0].code
+                if case .identifier(let id) = calleeExpr.kind, case .global(let g)? = resolve(id) {
+                    // The common `f(x)` with `f` a global: no closure call to fetch the callee.
+                    let globals = vm.globals
+                    return { bp, env in
+                        if case .closure(let c) = globals[g], !c.function.usesHeapEnv, c.function.parameters.count == 1 {
+                            return try vm.callFast(c, site: site) { newbp in
+                                vm.stack[newbp] = try a0(bp, env)
+                            }
+                        }
+                        let callee = try calleeCode(bp, env)
+                        return try vm.perform(callee, [try a0(bp, env)], [], site: site, name: calleeName)
+                    }
+                }
                 return { bp, env in
                     let callee = try calleeCode(bp, env)
                     if case .closure(let c) = callee, !c.function.usesHeapEnv, c.function.parameters.count == 1 {
@@ -246,7 +259,7 @@ extension Compiler {
         }
         return { bp, env in
             let callee = try calleeCode(bp, env)
-            let pos = try argCodes.map { try $0(bp, env) }
+            let pos = try argCodes.map { try $0.code(bp, env) }
             let nam = try namedCodes.map { ($0.0, try $0.1(bp, env)) }
             return try vm.perform(callee, pos, nam, site: site, name: calleeName)
         }

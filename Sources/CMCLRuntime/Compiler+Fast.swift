@@ -22,6 +22,7 @@ extension Compiler {
         return .code(expression(expr))
     }
 
+    @inline(__always)
     static func numeric(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Value? {
         switch op {
         case .add: return .number(x + y)
@@ -38,6 +39,7 @@ extension Compiler {
         }
     }
 
+    @inline(__always)
     static func compare(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Bool {
         switch op {
         case .less: return x < y
@@ -95,6 +97,8 @@ extension Compiler {
             return c
         }
     }
+
+    static let comparisons: [BinaryOperator] = [.less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual]
 
     /// A condition compiled to a Swift `Bool`.
     func test(_ expr: Expr) -> Test {
@@ -165,15 +169,30 @@ extension Compiler {
             let remaining = statements.dropFirst(offset + 1)
             switch stmt.kind {
             case .returnValue(let value):
-                let v: Code = value.map { expression($0) } ?? { _, _ in .null }
+                let v: Code
+                if let value { v = expression(value) } else { v = { _, _ in .null } }
                 for dead in remaining { _ = statement(dead) }  // still report name errors
                 return sequence(prefix + [CodeBox(v)])
             case .expression(let e):
                 guard case .conditional(let condition, let then, let otherwise) = e.kind else { break }
                 let thenReturns = Compiler.alwaysReturns(then)
                 if otherwise == nil, thenReturns {
-                    let t = test(condition)
                     let thenCode = returningBlock(then)
+                    if case .binary(let op, let lhs, let rhs) = condition.kind, Compiler.comparisons.contains(op),
+                       case .local(let i) = operand(lhs), case .constant(let k) = operand(rhs) {
+                        // `if n < 2 { return … }`: the comparison inlined into the branch.
+                        let general = expression(condition)
+                        let restCode = returning(remaining)
+                        let stack = vm.stack
+                        return sequence(prefix + [CodeBox { bp, env in
+                            let taken: Bool
+                            if case .number(let x) = stack[bp + i] { taken = Compiler.compare(op, x, k) } else {
+                                taken = try general(bp, env).isTruthy
+                            }
+                            return taken ? try thenCode(bp, env) : try restCode(bp, env)
+                        }])
+                    }
+                    let t = test(condition)
                     let restCode = returning(remaining)
                     return sequence(prefix + [CodeBox { bp, env in
                         try t(bp, env) ? try thenCode(bp, env) : try restCode(bp, env)

@@ -219,7 +219,8 @@ final class Compiler {
                 error(.syntax, "`return` outside a function", stmt.span,
                       hint: "a script's last expression is its value; use `return` inside `fn`")
             }
-            let valueCode = value.map { expression($0) } ?? { _, _ in .null }
+            let valueCode: Code
+            if let value { valueCode = expression(value) } else { valueCode = { _, _ in .null } }
             let st = vm.state
             return { bp, env in
                 let v = try valueCode(bp, env)

@@ -16,12 +16,9 @@ public final class BuiltinRegistry {
     public static func standard() -> BuiltinRegistry {
         let registry = BuiltinRegistry()
         CoreBuiltins.register(into: registry)
-        for installer in BuiltinRegistry.installers { installer(registry) }
+        TensorBuiltins.register(into: registry)
         return registry
     }
-
-    /// Engine bindings add themselves here (each file of bindings contributes one function).
-    nonisolated(unsafe) static var installers: [(BuiltinRegistry) -> Void] = []
 
     public func category(_ name: String, title: String) {
         if !categories.contains(where: { $0.name == name }) { categories.append((name, title)) }

@@ -41,6 +41,10 @@ extension Interpreter {
                 throw CMCLError("a \(o.typeName) cannot be called", hint: "only functions, builtins and models can be called")
             } catch let e as CMCLError {
                 throw diagnostic(e, site: site, signature: nil, receiverOffset: receiverOffset)
+            } catch let d as Diagnostic {
+                throw d
+            } catch {
+                throw diagnostic(CMCLError(String(describing: error)), site: site, signature: nil, receiverOffset: receiverOffset)
             }
         default:
             throw Diagnostic(.runtime, "`\(name)` is \(Display.describe(callee)), not a function", file: site.file,
@@ -57,6 +61,10 @@ extension Interpreter {
         } catch var d as Diagnostic {
             d.trace.append(TraceFrame(function: builtin.name, file: site.file, span: site.span))
             throw d
+        } catch {
+            // Engine errors (shape mismatches, bad files, …) carry their own message.
+            throw diagnostic(CMCLError(String(describing: error)), site: site, signature: builtin.signature,
+                             receiverOffset: receiverOffset)
         }
     }
 

@@ -27,8 +27,8 @@ extension Interpreter {
         }
         if op == .equal { return .bool(try equal(l, r)) }
         if op == .notEqual { return .bool(!(try equal(l, r))) }
-        if case .object(let o) = l, let v = try o.binary(op, r, reversed: false) { return v }
-        if case .object(let o) = r, let v = try o.binary(op, l, reversed: true) { return v }
+        if case .object(let o) = l, let v = try native({ try o.binary(op, r, reversed: false) }) { return v }
+        if case .object(let o) = r, let v = try native({ try o.binary(op, l, reversed: true) }) { return v }
         switch (op, l, r) {
         case (.add, .string(let a), .string(let b)):
             return .string(a + b)
@@ -65,7 +65,7 @@ extension Interpreter {
         case (.negate, .number(let n)): return .number(-n)
         case (.plus, .number(let n)): return .number(n)
         case (_, .object(let o)):
-            if let r = try o.unary(op) { return r }
+            if let r = try native({ try o.unary(op) }) { return r }
         default: break
         }
         throw CMCLError("cannot apply unary `\(op.rawValue)` to \(Display.describe(v))")
@@ -158,7 +158,7 @@ extension Interpreter {
             }
             return v
         case .object(let o):
-            if let v = try o.index(items) { return v }
+            if let v = try native({ try o.index(items) }) { return v }
             throw CMCLError("a \(o.typeName) cannot be indexed")
         default:
             throw CMCLError("\(Display.describe(object)) cannot be indexed")
@@ -178,7 +178,7 @@ extension Interpreter {
             }
             r[key] = value
         case .object(let o):
-            if try o.setIndex(items, to: value) { return }
+            if try native({ try o.setIndex(items, to: value) }) { return }
             throw CMCLError("elements of a \(o.typeName) cannot be assigned")
         default:
             throw CMCLError("\(Display.describe(object)) does not support element assignment")
@@ -192,7 +192,7 @@ extension Interpreter {
         case .string(let s): return s.map { .string(String($0)) }
         case .record(let r): return r.keys.map { .string($0) }
         case .object(let o):
-            if let items = try o.elements() { return items }
+            if let items = try native({ try o.elements() }) { return items }
             throw CMCLError("a \(o.typeName) cannot be iterated")
         default:
             throw CMCLError("cannot iterate over \(Display.describe(value))",
@@ -205,5 +205,19 @@ extension Value {
     var isString: Bool {
         if case .string = self { return true }
         return false
+    }
+}
+
+/// Runs a native object's hook, turning engine errors into cmcl errors.
+@inline(__always)
+func native<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let e as CMCLError {
+        throw e
+    } catch let d as Diagnostic {
+        throw d
+    } catch {
+        throw CMCLError(String(describing: error))
     }
 }

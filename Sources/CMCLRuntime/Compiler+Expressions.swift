@@ -209,8 +209,21 @@ extension Compiler {
                 if case .identifier(let id) = calleeExpr.kind, case .global(let g)? = resolve(id) {
                     // The common `f(x)` with `f` a global: no closure call to fetch the callee.
                     let globals = vm.globals
+                    if case .binary(let op, let lhs, let rhs) = positional[0].value.kind, op == .subtract || op == .add,
+                       case .local(let i) = operand(lhs), case .constant(let k) = operand(rhs) {
+                        // `f(n - 1)`: the argument computed in place, without a closure call.
+                        let stack = vm.stack
+                        let delta = op == .subtract ? -k : k
+                        return { bp, env in
+                            if case .closure(let c) = globals[g], c.stackArity == 1, case .number(let x) = stack[bp + i] {
+                                return try vm.callFast(c, site: site) { newbp in stack[newbp] = .number(x + delta) }
+                            }
+                            let callee = try calleeCode(bp, env)
+                            return try vm.perform(callee, [try a0(bp, env)], [], site: site, name: calleeName)
+                        }
+                    }
                     return { bp, env in
-                        if case .closure(let c) = globals[g], !c.function.usesHeapEnv, c.function.parameters.count == 1 {
+                        if case .closure(let c) = globals[g], c.stackArity == 1 {
                             return try vm.callFast(c, site: site) { newbp in
                                 vm.stack[newbp] = try a0(bp, env)
                             }
@@ -221,7 +234,7 @@ extension Compiler {
                 }
                 return { bp, env in
                     let callee = try calleeCode(bp, env)
-                    if case .closure(let c) = callee, !c.function.usesHeapEnv, c.function.parameters.count == 1 {
+                    if case .closure(let c) = callee, c.stackArity == 1 {
                         return try vm.callFast(c, site: site) { newbp in
                             vm.stack[newbp] = try a0(bp, env)
                         }
@@ -232,7 +245,7 @@ extension Compiler {
                 let a0 = boxes[0].code, a1 = boxes[1].code
                 return { bp, env in
                     let callee = try calleeCode(bp, env)
-                    if case .closure(let c) = callee, !c.function.usesHeapEnv, c.function.parameters.count == 2 {
+                    if case .closure(let c) = callee, c.stackArity == 2 {
                         return try vm.callFast(c, site: site) { newbp in
                             vm.stack[newbp] = try a0(bp, env)
                             vm.stack[newbp + 1] = try a1(bp, env)
@@ -243,7 +256,7 @@ extension Compiler {
             default:
                 return { bp, env in
                     let callee = try calleeCode(bp, env)
-                    if case .closure(let c) = callee, !c.function.usesHeapEnv, c.function.parameters.count == argCount {
+                    if case .closure(let c) = callee, c.stackArity == argCount {
                         return try vm.callFast(c, site: site) { newbp in
                             var i = 0
                             while i < argCount {
@@ -271,16 +284,15 @@ extension Interpreter {
     /// into the new frame.
     @inline(__always)
     func callFast(_ c: Closure, site: CallSite, _ fill: (Int) throws -> Void) throws -> Value {
-        let fn = c.function
         let st = state
         guard st.pointee.depth < maxDepth else {
-            throw Diagnostic(.runtime, "maximum recursion depth (\(maxDepth)) exceeded in `\(fn.name)`",
+            throw Diagnostic(.runtime, "maximum recursion depth (\(maxDepth)) exceeded in `\(c.function.name)`",
                              file: site.file, span: site.span, hint: "check the recursion's base case")
         }
         let newbp = st.pointee.sp
-        let size = fn.frameSize
+        let size = c.frameSize
         guard newbp + size < Interpreter.stackCapacity else {
-            throw Diagnostic(.runtime, "out of stack space calling `\(fn.name)`", file: site.file, span: site.span)
+            throw Diagnostic(.runtime, "out of stack space calling `\(c.function.name)`", file: site.file, span: site.span)
         }
         st.pointee.sp = newbp + size
         st.pointee.depth += 1
@@ -295,7 +307,7 @@ extension Interpreter {
         }
         do {
             try fill(newbp)
-            let result = try fn.body(newbp, c.env)
+            let result = try c.body(newbp, c.env)
             if st.pointee.unwind == unwindReturn {
                 st.pointee.unwind = 0
                 let v = st.pointee.returnValue
@@ -304,7 +316,7 @@ extension Interpreter {
             }
             return result
         } catch var d as Diagnostic {
-            d.trace.append(TraceFrame(function: fn.name, file: site.file, span: site.span))
+            d.trace.append(TraceFrame(function: c.function.name, file: site.file, span: site.span))
             throw d
         }
     }

@@ -184,6 +184,17 @@ extension Compiler {
                         let general = expression(condition)
                         let restCode = returning(remaining)
                         let stack = vm.stack
+                        if then.statements.count == 1, case .returnValue(let rv?) = then.statements[0].kind,
+                           case .local(let j) = operand(rv) {
+                            // `if n < 2 { return n }`: no closure call for either side of the test.
+                            return sequence(prefix + [CodeBox { bp, env in
+                                let taken: Bool
+                                if case .number(let x) = stack[bp + i] { taken = Compiler.compare(op, x, k) } else {
+                                    taken = try general(bp, env).isTruthy
+                                }
+                                return taken ? stack[bp + j] : try restCode(bp, env)
+                            }])
+                        }
                         return sequence(prefix + [CodeBox { bp, env in
                             let taken: Bool
                             if case .number(let x) = stack[bp + i] { taken = Compiler.compare(op, x, k) } else {

@@ -125,10 +125,10 @@ enum CoreBuiltins {
         r.add("pow(x, y)", "math", "x to the power y.", example: "pow(2, 10)   # 1024") { a in
             .number(Foundation.pow(try a.number("x"), try a.number("y")))
         }
-        r.add("min(values...)", "math", "The smallest of the arguments, or of one list.", example: "min(3, 1, 2)   # 1") { a in
+        r.add("min(values..., **options)", "math", "The smallest of the arguments, of one list, or of a tensor (`axis:`).", example: "min(3, 1, 2)   # 1") { a in
             try extremum(a, less: true)
         }
-        r.add("max(values...)", "math", "The largest of the arguments, or of one list.", example: "max([3, 1, 2])   # 3") { a in
+        r.add("max(values..., **options)", "math", "The largest of the arguments, of one list, or of a tensor (`axis:`).", example: "max([3, 1, 2])   # 3") { a in
             try extremum(a, less: false)
         }
         r.add("clamp(x, lo, hi)", "math", "x limited to the interval [lo, hi].", example: "clamp(1.5, 0, 1)   # 1") { a in
@@ -161,7 +161,17 @@ enum CoreBuiltins {
         }
     }
 
+    /// Forwards `f(x, **options)` to the method `f` of x's type (e.g. `sum(t, axis: 1)` on a tensor).
+    static func forward(_ name: String, _ a: Arguments, _ x: Value) throws -> Value? {
+        guard case .object = x, let m = a.interpreter.registry.member(of: x.typeName, name) else { return nil }
+        return try a.interpreter.invoke(m, [x], named: a.options)
+    }
+
     static func extremum(_ a: Arguments, less: Bool) throws -> Value {
+        if a.rest.count == 1, let v = try forward(less ? "min" : "max", a, a.rest[0]) { return v }
+        if !a.options.isEmpty {
+            throw CMCLError("`\(less ? "min" : "max")` takes options such as `axis:` only for tensors")
+        }
         var items = a.rest
         if items.count == 1, case .list(let l) = items[0] { items = l.items }
         guard var best = items.first else {
@@ -191,20 +201,18 @@ enum CoreBuiltins {
             for x in try a.interpreter.elements(of: try a.value("xs")) { acc = try a.call(f, [acc, x]) }
             return acc
         }
-        r.add("sum(xs)", "list", "The sum of the elements (numbers, or anything with `+`).", example: "sum([1, 2, 3])   # 6") { a in
+        r.add("sum(xs, **options)", "list", "The sum of the elements (numbers, or anything with `+`); tensors take `axis:`.",
+              example: "sum([1, 2, 3])   # 6") { a in
             let xs = try a.value("xs")
-            if case .object = xs, let m = a.interpreter.registry.member(of: xs.typeName, "sum") {
-                return try a.interpreter.invoke(m, [xs], named: [])
-            }
+            if let v = try forward("sum", a, xs) { return v }
             var total = Value.number(0)
             for x in try a.interpreter.elements(of: xs) { total = try a.interpreter.binary(.add, total, x) }
             return total
         }
-        r.add("mean(xs)", "list", "The arithmetic mean of a list of numbers.", example: "mean([1, 2, 3, 4])   # 2.5") { a in
+        r.add("mean(xs, **options)", "list", "The arithmetic mean of a list of numbers; tensors take `axis:`.",
+              example: "mean([1, 2, 3, 4])   # 2.5") { a in
             let xs = try a.value("xs")
-            if case .object = xs, let m = a.interpreter.registry.member(of: xs.typeName, "mean") {
-                return try a.interpreter.invoke(m, [xs], named: [])
-            }
+            if let v = try forward("mean", a, xs) { return v }
             let items = try a.interpreter.elements(of: xs)
             guard !items.isEmpty else { throw CMCLError("the mean of an empty list is undefined") }
             var total = 0.0

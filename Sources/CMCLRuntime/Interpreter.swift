@@ -43,9 +43,17 @@ final class CompiledFunction {
 public final class Closure {
     let function: CompiledFunction
     let env: Env?
+    // Copied from `function` so that calls read them without another indirection.
+    let body: Code
+    let frameSize: Int
+    /// Parameter count when the locals live on the value stack, else -1.
+    let stackArity: Int
     init(function: CompiledFunction, env: Env?) {
         self.function = function
         self.env = env
+        body = function.body
+        frameSize = function.frameSize
+        stackArity = function.usesHeapEnv ? -1 : function.parameters.count
     }
     public var name: String { function.name }
     public var parameterNames: [String] { function.parameters }

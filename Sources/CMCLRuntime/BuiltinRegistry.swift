@@ -17,6 +17,7 @@ public final class BuiltinRegistry {
         let registry = BuiltinRegistry()
         CoreBuiltins.register(into: registry)
         TensorBuiltins.register(into: registry)
+        DataBuiltins.register(into: registry)
         return registry
     }
 

@@ -129,6 +129,7 @@ public final class Interpreter {
             defineGlobal(builtin.name, .builtin(BoundBuiltin(builtin)))
         }
         defineGlobal("args", .list([]))
+        defineGlobal("synth", .object(SynthNamespace()))
     }
 
     deinit {
@@ -173,7 +174,7 @@ public final class Interpreter {
         globalOrder.compactMap { name in
             guard let i = globalNames[name], defined[i] else { return nil }
             if case .builtin(let b) = globals[i], b.receiver == nil, registry.lookup(name) === b.builtin { return nil }
-            if name == "args" { return nil }
+            if name == "args" || name == "synth" { return nil }
             return (name, globals[i])
         }
     }
@@ -191,6 +192,7 @@ public final class Interpreter {
             defineGlobal(builtin.name, .builtin(BoundBuiltin(builtin)))
         }
         defineGlobal("args", .list(scriptArguments.map { .string($0) }))
+        defineGlobal("synth", .object(SynthNamespace()))
     }
 
     // MARK: Calls

@@ -1,0 +1,340 @@
+import CMCLData
+import CMCLLang
+import CMCLTensor
+import Foundation
+
+/// Readers, tokenizers, datasets, batches, metrics and synthetic tasks, bound to cmcl names.
+enum DataBuiltins {
+    static func register(into r: BuiltinRegistry) {
+        r.category("data", title: "Data")
+        r.category("metrics", title: "Metrics")
+        registerReaders(r)
+        registerTokenizers(r)
+        registerDatasets(r)
+        registerMetrics(r)
+        registerSynthetic(r)
+    }
+
+    static func text(_ d: Dataset<TextExample>) -> Value {
+        .object(DatasetValue(TypedDataset(data: d, kind: "text", toRecord: ExampleRecords.text)))
+    }
+
+    static func dataset(_ a: Arguments, _ name: String) throws -> DatasetValue {
+        try a.object(name, as: DatasetValue.self, described: "a dataset")
+    }
+
+    static func textData(_ a: Arguments, _ name: String) throws -> Dataset<TextExample> {
+        let d = try dataset(a, name)
+        guard let t = d.data as? TypedDataset<TextExample> else {
+            throw CMCLError("`\(a.signature.name)` needs a text dataset (GLUE, TSV, synthetic sentiment), got \(d.data.kind) examples",
+                            argument: .label(name))
+        }
+        return t.data
+    }
+
+    static func tokenizer(_ a: Arguments, _ name: String) throws -> any TextTokenizer {
+        try a.object(name, as: TokenizerValue.self, described: "a tokenizer (wordpiece(...) or word_tokenizer(...))").tokenizer
+    }
+
+    // MARK: Readers
+
+    static func registerReaders(_ r: BuiltinRegistry) {
+        r.add("glue(task, split: \"train\", dir: nil, skip_bad: false)", "data",
+              "A GLUE task (sst2, cola, mrpc, rte, stsb, qnli, qqp, mnli) from a GLUE folder (`dir`, or $GLUE_DIR).",
+              example: "let dev = glue(\"sst2\", split: \"dev\", dir: \"../shared/data/glue\")") { a in
+            guard let dir = try a.optionalString("dir") ?? ProcessInfo.processInfo.environment["GLUE_DIR"] else {
+                throw CMCLError("glue needs the GLUE folder", hint: "pass `dir: \"path/to/glue\"` or set GLUE_DIR")
+            }
+            return text(try GLUE.load(try a.string("task"), split: try a.string("split"), dir: dir,
+                                      skipBadRows: try a.bool("skip_bad")))
+        }
+        for (name, format) in [("read_tsv", DelimitedFormat.tsv), ("read_csv", .csv)] {
+            r.add("\(name)(path, text: \"sentence\", pair: nil, label: \"label\", regression: false, skip_bad: false)", "data",
+                  "A text dataset from a \(name == "read_tsv" ? "tab-separated (no quoting, as GLUE)" : "comma-separated (RFC 4180)") file with a header row.",
+                  example: "\(name)(\"train.\(name == "read_tsv" ? "tsv" : "csv")\", text: \"sentence\", label: \"label\")") { a in
+                text(try TextTable.read(path: try a.string("path"), text: try a.string("text"), pair: try a.optionalString("pair"),
+                                        label: try a.optionalString("label"), regression: try a.bool("regression"),
+                                        format: format, skipBadRows: try a.bool("skip_bad")))
+            }
+        }
+        r.add("squad(path, skip_bad: false)", "data", "SQuAD v1.1 questions (one example per question).",
+              example: "let dev = squad(\"../shared/data/squad/dev-v1.1.json\")") { a in
+            .object(DatasetValue(TypedDataset(data: try SQuAD.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")),
+                                              kind: "SQuAD", toRecord: ExampleRecords.squad)))
+        }
+        r.add("hotpot(path, skip_bad: false)", "data",
+              "HotpotQA distractor questions: ten paragraphs each, gold paragraphs marked.",
+              example: "let hp = hotpot(\"../shared/data/hotpotqa/hotpot_dev_distractor_v1.json\")") { a in
+            .object(DatasetValue(TypedDataset(data: try HotpotQA.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")),
+                                              kind: "HotpotQA", toRecord: ExampleRecords.hotpot)))
+        }
+    }
+
+    // MARK: Tokenizers
+
+    static func registerTokenizers(_ r: BuiltinRegistry) {
+        r.add("wordpiece(vocab, lower: true)", "data",
+              "BERT's WordPiece tokenizer from a vocab.txt (identical to Hugging Face's).",
+              example: "let tok = wordpiece(\"vocab.txt\", lower: true)") { a in
+            .object(TokenizerValue(try WordPieceTokenizer(vocabPath: try a.string("vocab"), lowercase: try a.bool("lower")),
+                                   kind: "wordpiece"))
+        }
+        r.add("word_tokenizer(texts, min_freq: 1, max_size: nil, lower: true)", "data",
+              "A word-level tokenizer whose vocabulary is built from a text dataset or a list of strings.",
+              example: "let tok = word_tokenizer(synth.sentiment(n: 100))") { a in
+            let v = try a.value("texts")
+            var texts: [String] = []
+            if case .object(let o as DatasetValue) = v, let t = o.data as? TypedDataset<TextExample> {
+                for e in t.data { texts.append(e.text); if let p = e.pair { texts.append(p) } }
+            } else if case .list(let l) = v {
+                texts = try l.items.map {
+                    guard case .string(let s) = $0 else { throw CMCLError("word_tokenizer needs strings") }
+                    return s
+                }
+            } else {
+                throw a.typeError("texts", "a text dataset or a list of strings", v)
+            }
+            let tok = try WordTokenizer(vocabulary: WordTokenizer.build(from: texts, minFrequency: try a.int("min_freq"),
+                                                                      maxSize: try a.optionalInt("max_size"),
+                                                                      lowercase: try a.bool("lower")).vocabulary,
+                                        lowercase: try a.bool("lower"))
+            return .object(TokenizerValue(tok, kind: "word"))
+        }
+        r.add("Tokenizer.encode(self, text, pair: nil, max_len: nil)", "data",
+              "Token ids, tokens, type ids, attention mask and character offsets of a text (or pair).",
+              example: "tok.encode(\"a movie\", \"a film\", max_len: 16)") { a in
+            let t = try tokenizer(a, "self")
+            let e = t.encode(try a.string("text"), try a.optionalString("pair"), maxLength: try a.optionalInt("max_len"))
+            return .record([("ids", ExampleRecords.ints(e.ids)), ("tokens", .list(e.tokens.map { .string($0) })),
+                            ("type_ids", ExampleRecords.ints(e.typeIDs)), ("attention_mask", ExampleRecords.ints(e.attentionMask)),
+                            ("offsets", .list(e.offsets.map { .list([.number(Double($0.lowerBound)), .number(Double($0.upperBound))]) }))])
+        }
+        r.add("Tokenizer.tokenize(self, text)", "data", "The tokens of a text, without special tokens.",
+              example: "tok.tokenize(\"unaffable\")") { a in
+            .list(try tokenizer(a, "self").tokenize(try a.string("text")).map { .string($0.text) })
+        }
+        r.add("Tokenizer.decode(self, ids)", "data", "Text from token ids.", example: "tok.decode([101, 2023, 102])") { a in
+            let ids = try a.list("ids").map { v -> Int32 in
+                guard case .number(let n) = v else { throw CMCLError("ids must be numbers") }
+                return Int32(n)
+            }
+            return .string(try tokenizer(a, "self").decode(ids))
+        }
+    }
+
+    // MARK: Datasets and batches
+
+    static func registerDatasets(_ r: BuiltinRegistry) {
+        r.add("Dataset.shuffle(self, seed: 0)", "data", "The examples in a seeded random order.",
+              example: "data.shuffle(seed: 1)") { a in
+            let d = try dataset(a, "self")
+            return .object(DatasetValue(d.data.shuffled(seed: UInt64(max(0, try a.int("seed")))), tokenizer: d.tokenizer))
+        }
+        r.add("Dataset.split(self, fraction, seed: nil)", "data",
+              "Two datasets: the first `fraction` of the examples (after a seeded shuffle when `seed` is given) and the rest.",
+              example: "let parts = data.split(0.8, seed: 1)\nlet train = parts[0]\nlet dev = parts[1]") { a in
+            let d = try dataset(a, "self")
+            let f = try a.number("fraction")
+            guard f >= 0, f <= 1 else { throw CMCLError("fraction must be between 0 and 1, got \(Display.number(f))", argument: .label("fraction")) }
+            var order = Array(0..<d.data.count)
+            var source = d.data
+            if let s = try a.optionalInt("seed") { source = d.data.shuffled(seed: UInt64(max(0, s))) }
+            let cut = Int((Double(order.count) * f).rounded())
+            order = Array(0..<source.count)
+            return .list([.object(DatasetValue(source.subset(Array(order[..<cut])), tokenizer: d.tokenizer)),
+                          .object(DatasetValue(source.subset(Array(order[cut...])), tokenizer: d.tokenizer))])
+        }
+        r.add("Dataset.take(self, n)", "data", "The first n examples.", example: "data.take(100)") { a in
+            let d = try dataset(a, "self")
+            return .object(DatasetValue(d.data.subset(Array(0..<min(max(0, try a.int("n")), d.data.count))), tokenizer: d.tokenizer))
+        }
+        r.add("Dataset.filter(self, f)", "data", "The examples whose record satisfies `f`.",
+              example: "data.filter(fn(e) => e.label == 1)") { a in
+            let d = try dataset(a, "self")
+            let f = try a.callable("f")
+            var keep: [Int] = []
+            for i in 0..<d.data.count where try a.call(f, [d.data.record(i)]).isTruthy { keep.append(i) }
+            return .object(DatasetValue(d.data.subset(keep), tokenizer: d.tokenizer))
+        }
+        r.add("Dataset.labels(self)", "data", "The label of every example (class index or score).", example: "data.labels",
+              kind: .property) { a in
+            .list((0..<(try dataset(a, "self").data.count)).map { i in
+                if case .record(let rec) = try? dataset(a, "self").data.record(i), let l = rec["label"] { return l }
+                return .null
+            })
+        }
+        r.add("Dataset.label_names(self)", "data", "Names of the classes, when the task has them.", example: "data.label_names",
+              kind: .property) { a in
+            .list(try dataset(a, "self").data.labelNames.map { .string($0) })
+        }
+        r.add("encode(data, tokenizer, max_len: 128)", "data", "Tokenizes every example of a text dataset (truncating to max_len).",
+              example: "let enc = encode(data, tok, max_len: 64)") { a in
+            let tok = try tokenizer(a, "tokenizer")
+            let enc = try textData(a, "data").encoded(with: tok, maxLength: try a.int("max_len"))
+            return .object(DatasetValue(TypedDataset(data: enc, kind: "encoded", toRecord: ExampleRecords.encoded), tokenizer: tok))
+        }
+        r.add("batches(data, size, tokenizer: nil, max_len: 128, shuffle: nil, bucket: false)", "data",
+              "Padded batches with attention masks; `shuffle: seed` shuffles, `bucket: true` groups similar lengths.",
+              example: "let bs = batches(enc, 32, shuffle: 1)") { a in
+            try makeBatches(a).map { .object(BatchValue($0)) }.asList
+        }
+    }
+
+    static func makeBatches(_ a: Arguments) throws -> [CMCLData.Batch] {
+        let d = try dataset(a, "data")
+        let size = try a.int("size")
+        let options = BatchOptions(shuffleSeed: try a.optionalInt("shuffle").map { UInt64(max(0, $0)) },
+                                   bucketByLength: try a.bool("bucket"))
+        if let enc = d.data as? TypedDataset<EncodedExample> {
+            return try enc.data.batches(size, padID: d.tokenizer?.padID ?? 0, options: options)
+        }
+        if let t = d.data as? TypedDataset<TextExample> {
+            guard try a.optional("tokenizer") != nil else {
+                throw CMCLError("batching a text dataset needs a tokenizer", hint: "pass `tokenizer: tok`, or `encode(data, tok)` first")
+            }
+            return try t.data.batches(size, tokenizer: try tokenizer(a, "tokenizer"), maxLength: try a.int("max_len"), options: options)
+        }
+        throw CMCLError("cannot batch \(d.data.kind) examples directly", argument: .label("data"))
+    }
+
+    // MARK: Metrics
+
+    static func numbers(_ v: Value, _ name: String) throws -> [Double] {
+        switch v {
+        case .list(let l):
+            return try l.items.map {
+                guard case .number(let n) = $0 else { throw CMCLError("`\(name)` must hold numbers, got \(Display.describe($0))") }
+                return n
+            }
+        case .object(let o as TensorValue): return o.tensor.toDoubles()
+        default: throw CMCLError("`\(name)` must be a list of numbers or a tensor, got \(Display.describe(v))", argument: .label(name))
+        }
+    }
+
+    static func classes(_ a: Arguments, _ name: String) throws -> [Int32] {
+        try numbers(try a.value(name), name).map {
+            guard $0.rounded() == $0, abs($0) < 2e9 else { throw CMCLError("`\(name)` must hold class indices") }
+            return Int32($0)
+        }
+    }
+
+    static func average(_ a: Arguments) throws -> Metrics.Average {
+        switch try a.string("average") {
+        case "binary": return .binary(positive: Int32(try a.int("positive")))
+        case "macro": return .macro
+        case let other: throw CMCLError("unknown average \"\(other)\"", hint: "use \"binary\" or \"macro\"", argument: .label("average"))
+        }
+    }
+
+    static func registerMetrics(_ r: BuiltinRegistry) {
+        r.add("accuracy(pred, gold)", "metrics", "Fraction of predictions equal to the gold labels.",
+              example: "accuracy([1, 0, 1], [1, 1, 1])") { a in
+            .number(try Metrics.accuracy(try classes(a, "pred"), try classes(a, "gold")))
+        }
+        for (name, index, doc) in [("precision", 0, "Precision"), ("recall", 1, "Recall"), ("f1", 2, "F1")] {
+            r.add("\(name)(pred, gold, average: \"binary\", positive: 1)", "metrics",
+                  "\(doc) of the positive class (binary) or averaged over classes (macro).",
+                  example: "\(name)([1, 0, 1], [1, 1, 0])") { a in
+                let p = try Metrics.precisionRecallF1(try classes(a, "pred"), try classes(a, "gold"), average: try average(a))
+                return .number([p.precision, p.recall, p.f1][index])
+            }
+        }
+        r.add("mcc(pred, gold)", "metrics", "Matthews correlation coefficient (CoLA's metric).", example: "mcc([1, 0, 1, 0], [1, 0, 0, 0])") { a in
+            .number(try Metrics.matthews(try classes(a, "pred"), try classes(a, "gold")))
+        }
+        r.add("pearson(x, y)", "metrics", "Pearson correlation (STS-B).", example: "pearson([1, 2, 3], [1, 2, 4])") { a in
+            .number(try Metrics.pearson(try numbers(try a.value("x"), "x"), try numbers(try a.value("y"), "y")))
+        }
+        r.add("spearman(x, y)", "metrics", "Spearman rank correlation, ties averaged (STS-B).", example: "spearman([1, 2, 3], [1, 3, 2])") { a in
+            .number(try Metrics.spearman(try numbers(try a.value("x"), "x"), try numbers(try a.value("y"), "y")))
+        }
+        r.add("exact_match(prediction, answers)", "metrics", "SQuAD exact match (official answer normalisation), 0 or 1.",
+              example: "exact_match(\"the Eiffel Tower\", [\"Eiffel Tower\"])   # 1") { a in
+            .number(Metrics.exactMatch(try a.string("prediction"), answers: try strings(a, "answers")))
+        }
+        r.add("squad_f1(prediction, answers)", "metrics", "SQuAD token-overlap F1 against the best answer.",
+              example: "squad_f1(\"Eiffel\", [\"Eiffel Tower\"])") { a in
+            .number(Metrics.squadF1(try a.string("prediction"), answers: try strings(a, "answers")))
+        }
+        r.add("mrr(scores, relevance)", "metrics", "Mean reciprocal rank over queries (lists of candidate scores and relevances).",
+              example: "mrr([[0.9, 0.1], [0.2, 0.8]], [[0, 1], [0, 1]])") { a in
+            let s = try a.list("scores").map { try numbers($0, "scores") }
+            let rel = try a.list("relevance").map { try numbers($0, "relevance") }
+            return .number(try Metrics.meanReciprocalRank(scores: s, relevance: rel))
+        }
+        r.add("ndcg(scores, relevance, k: nil)", "metrics", "Normalised discounted cumulative gain of one ranking (at k).",
+              example: "ndcg([0.9, 0.5, 0.1], [2, 0, 1], k: 3)") { a in
+            .number(try Metrics.ndcg(scores: try numbers(try a.value("scores"), "scores"),
+                                     relevance: try numbers(try a.value("relevance"), "relevance"), k: try a.optionalInt("k")))
+        }
+    }
+
+    static func strings(_ a: Arguments, _ name: String) throws -> [String] {
+        try a.list(name).map {
+            guard case .string(let s) = $0 else { throw CMCLError("`\(name)` must be a list of strings") }
+            return s
+        }
+    }
+
+    // MARK: Synthetic tasks
+
+    static func registerSynthetic(_ r: BuiltinRegistry) {
+        r.category("synth", title: "Synthetic tasks (synth.*)")
+        r.add("synth.sentiment(self, n: 2000, noise: 0.3, length: 20, label_noise: 0, seed: 0)", "synth",
+              "Noisy sentiment: a few signal words among distractor tokens; `noise` and `length` make it harder.",
+              example: "let data = synth.sentiment(n: 2000, noise: 0.3)") { a in
+            text(Synthetic.sentiment(n: max(0, try a.int("n")), noise: try a.number("noise"), length: max(1, try a.int("length")),
+                                     labelNoise: try a.number("label_noise"), seed: UInt64(max(0, try a.int("seed")))))
+        }
+        r.add("synth.qa(self, n: 500, paragraphs: 6, seed: 0)", "synth",
+              "Multi-paragraph question answering with distractor paragraphs (gold paragraphs marked).",
+              example: "let qa = synth.qa(n: 200)") { a in
+            .object(DatasetValue(TypedDataset(data: Synthetic.questionAnswering(n: max(0, try a.int("n")),
+                                                                                paragraphs: max(1, try a.int("paragraphs")),
+                                                                                seed: UInt64(max(0, try a.int("seed")))),
+                                              kind: "multi-paragraph QA", toRecord: ExampleRecords.syntheticQA)))
+        }
+        r.add("synth.ranking(self, n: 500, candidates: 10, seed: 0)", "synth", "A small query–candidates ranking task.",
+              example: "let rk = synth.ranking(n: 100)") { a in
+            .object(DatasetValue(TypedDataset(data: Synthetic.ranking(n: max(0, try a.int("n")), candidates: max(1, try a.int("candidates")),
+                                                                      seed: UInt64(max(0, try a.int("seed")))),
+                                              kind: "ranking", toRecord: ExampleRecords.ranking)))
+        }
+    }
+}
+
+/// The `synth` namespace value: `synth.sentiment(...)`.
+public final class SynthNamespace: NativeObject {
+    public var typeName: String { "synth" }
+    public func display(_ style: DisplayStyle) -> String { "<synthetic tasks: sentiment, qa, ranking>" }
+}
+
+/// A padded batch as a cmcl value; its fields are tensors.
+public final class BatchValue: NativeObject {
+    let batch: CMCLData.Batch
+    init(_ batch: CMCLData.Batch) { self.batch = batch }
+    public var typeName: String { "Batch" }
+    public var length: Int? { batch.batchSize }
+    public func display(_ style: DisplayStyle) -> String {
+        "<Batch \(batch.batchSize) × \(batch.length)\(batch.labels.isEmpty ? "" : ", labels")>"
+    }
+    public var fieldNames: [String] { ["ids", "mask", "type_ids", "labels", "scores", "size", "length"] }
+    public func field(_ name: String) -> Value? {
+        let shape = [batch.batchSize, batch.length]
+        func ints(_ xs: [Int32], _ s: [Int]) -> Value? { (try? Tensor(ints: xs, shape: s)).map { .object(TensorValue($0)) } }
+        switch name {
+        case "ids": return ints(batch.inputIDs, shape)
+        case "mask": return ints(batch.attentionMask, shape)
+        case "type_ids": return ints(batch.tokenTypeIDs, shape)
+        case "labels": return ints(batch.labels, [batch.labels.count])
+        case "scores": return (try? Tensor(batch.scores, shape: [batch.scores.count])).map { .object(TensorValue($0)) }
+        case "size": return .number(Double(batch.batchSize))
+        case "length": return .number(Double(batch.length))
+        default: return nil
+        }
+    }
+}
+
+extension Array where Element == Value {
+    var asList: Value { .list(self) }
+}

@@ -29,7 +29,7 @@ public class Sequential: Module {
 }
 
 /// A multi-layer perceptron `[in, hidden…, out]`: Linear → activation → dropout for each hidden
-/// layer, then a final Linear. Layout and names match
+/// layer (the dropout module is present even at rate 0), then a final Linear. Layout and names match
 /// `nn.Sequential(Linear, Act, Dropout, …, Linear)` (`0.weight`, `3.weight`, …); each hidden
 /// activation is a neuron-mask site.
 ///
@@ -51,7 +51,7 @@ public final class MLP: Sequential {
             layers.append(try Linear(widths[i], widths[i + 1], generator: generator))
             if i < widths.count - 2 {
                 layers.append(ActivationLayer(activation, width: widths[i + 1]))
-                if dropout > 0 { layers.append(try Dropout(dropout)) }
+                layers.append(try Dropout(dropout))      // kept at rate 0 so names do not depend on it
             }
         }
         super.init(layers)

@@ -46,9 +46,9 @@ public enum TaskHead: Sendable, Equatable, CustomStringConvertible {
 public struct ModelOutput: @unchecked Sendable {
     /// Classification `[batch, classes]`; regression and ranking `[batch]`; span `[batch, seq, 2]`.
     public var logits: Tensor
-    /// Span heads: start logits `[batch, seq]` (padding at a large negative value).
+    /// Span heads: start logits `[batch, seq]` (raw, as Hugging Face: padding is not masked).
     public var startLogits: Tensor?
-    /// Span heads: end logits `[batch, seq]` (padding at a large negative value).
+    /// Span heads: end logits `[batch, seq]` (raw).
     public var endLogits: Tensor?
     /// The pooled representation the head read, `[batch, hidden]`, when there is one.
     public var pooled: Tensor?

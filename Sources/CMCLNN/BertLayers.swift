@@ -1,0 +1,193 @@
+import CMCLTensor
+import Foundation
+
+/// Word, position and token-type embeddings, summed, layer-normalised and dropped out
+/// (`embeddings.*` of Hugging Face's BertModel).
+public final class BertEmbeddings: Module {
+    /// `word_embeddings` `[vocab, hidden]`.
+    public let wordEmbeddings: Embedding
+    /// `position_embeddings` `[max_positions, hidden]`.
+    public let positionEmbeddings: Embedding
+    /// `token_type_embeddings` `[types, hidden]`.
+    public let tokenTypeEmbeddings: Embedding
+    /// `LayerNorm`.
+    public let norm: LayerNorm
+    /// `dropout`.
+    public let dropout: Dropout
+
+    /// Embeddings for `config`.
+    public init(_ config: BertConfig, generator: Generator) throws {
+        let std = config.initializerRange
+        wordEmbeddings = try Embedding(config.vocabularySize, config.hiddenSize, std: std, generator: generator)
+        positionEmbeddings = try Embedding(config.maxPositions, config.hiddenSize, std: std, generator: generator)
+        tokenTypeEmbeddings = try Embedding(config.typeVocabularySize, config.hiddenSize, std: std, generator: generator)
+        norm = try LayerNorm(config.hiddenSize, eps: config.layerNormEps)
+        dropout = try Dropout(config.hiddenDropout)
+        super.init()
+        addChild("word_embeddings", wordEmbeddings)
+        addChild("position_embeddings", positionEmbeddings)
+        addChild("token_type_embeddings", tokenTypeEmbeddings)
+        addChild("LayerNorm", norm)
+        addChild("dropout", dropout)
+    }
+
+    /// `[batch, seq, hidden]` embeddings of `ids` with optional `tokenTypes`.
+    public func forward(ids: Tensor, tokenTypes: Tensor?, context: ForwardContext) throws -> Tensor {
+        let t = ids.shape[1]
+        guard t <= positionEmbeddings.count else {
+            throw NNError.invalidInput(op: "transformer", reason: "sequence length \(t) exceeds the \(positionEmbeddings.count) position embeddings")
+        }
+        var e = try wordEmbeddings(ids, context: context)
+        if let tokenTypes {
+            e = try e.add(tokenTypeEmbeddings(tokenTypes, context: context))
+        } else {
+            e = try e.add(context.resolve(tokenTypeEmbeddings.weight).select(axis: 0, index: 0))
+        }
+        e = try e.add(context.resolve(positionEmbeddings.weight).slice(axis: 0, start: 0, end: t))
+        return try dropout(norm(e, context: context), context: context)
+    }
+}
+
+/// Multi-head self-attention (`attention.self`): query/key/value projections, scaled dot
+/// products with an additive mask, softmax, dropout on the probabilities, optional head mask.
+public final class BertSelfAttention: Module, SiteProviding {
+    /// Projections `[hidden, hidden]`.
+    public let query: Linear, key: Linear, value: Linear
+    /// Dropout on attention probabilities.
+    public let dropout: Dropout
+    /// Number of heads.
+    public let heads: Int
+    /// The index of the layer this attention belongs to.
+    public let layerIndex: Int
+
+    init(_ config: BertConfig, layerIndex: Int, generator: Generator) throws {
+        let h = config.hiddenSize, std = config.initializerRange
+        query = try Linear(h, h, std: std, generator: generator)
+        key = try Linear(h, h, std: std, generator: generator)
+        value = try Linear(h, h, std: std, generator: generator)
+        dropout = try Dropout(config.attentionDropout)
+        heads = config.heads
+        self.layerIndex = layerIndex
+        super.init()
+        addChild("query", query)
+        addChild("key", key)
+        addChild("value", value)
+        addChild("dropout", dropout)
+    }
+
+    public var ownSites: [Site] { [Site(kind: .heads, name: path, width: heads, layer: layerIndex)] }
+
+    /// The attention context `[batch, seq, hidden]` for states `x` and additive mask `[batch, 1, 1, seq]`.
+    public func forward(_ x: Tensor, mask: Tensor?, context: ForwardContext) throws -> Tensor {
+        let b = x.shape[0], t = x.shape[1], hidden = x.shape[2], d = hidden / heads
+        func split(_ y: Tensor) throws -> Tensor { try y.reshape([b, t, heads, d]).permute([0, 2, 1, 3]) }
+        let q = try split(query(x, context: context))
+        let k = try split(key(x, context: context))
+        let v = try split(value(x, context: context))
+        let scores = try q.matmul(k.transpose())                                  // [b, heads, t, t]
+        var probs = try scores.maskedSoftmax(mask: mask, scale: 1 / Foundation.sqrt(Double(d)))
+        probs = try dropout(probs, context: context)
+        if let hm = context.headMasks[layerIndex] {
+            let shaped: Tensor
+            if hm.shape == [heads] { shaped = try hm.reshape([1, heads, 1, 1]) }
+            else if hm.shape == [b, heads] { shaped = try hm.reshape([b, heads, 1, 1]) }
+            else { throw NNError.shapeMismatch(op: "head mask", name: path, expected: [heads], found: hm.shape) }
+            probs = try probs.mul(shaped.dtype == probs.dtype ? shaped : shaped.to(probs.dtype))
+        }
+        let ctx = try probs.matmul(v)                                             // [b, heads, t, d]
+        return try ctx.permute([0, 2, 1, 3]).reshape([b, t, hidden])
+    }
+}
+
+/// A dense projection, dropout, residual add and layer norm (`attention.output` and `output`).
+public final class BertResidualOutput: Module {
+    /// `dense`.
+    public let dense: Linear
+    /// `LayerNorm`.
+    public let norm: LayerNorm
+    /// `dropout`.
+    public let dropout: Dropout
+
+    init(input: Int, _ config: BertConfig, generator: Generator) throws {
+        dense = try Linear(input, config.hiddenSize, std: config.initializerRange, generator: generator)
+        norm = try LayerNorm(config.hiddenSize, eps: config.layerNormEps)
+        dropout = try Dropout(config.hiddenDropout)
+        super.init()
+        addChild("dense", dense)
+        addChild("LayerNorm", norm)
+        addChild("dropout", dropout)
+    }
+
+    /// `LayerNorm(dropout(dense(x)) + residual)`.
+    public func forward(_ x: Tensor, residual: Tensor, context: ForwardContext) throws -> Tensor {
+        let y = try dropout(dense(x, context: context), context: context)
+        return try norm(y.add(residual), context: context)
+    }
+}
+
+/// Self-attention plus its output block (`attention`).
+public final class BertAttention: Module {
+    /// `self`.
+    public let selfAttention: BertSelfAttention
+    /// `output`.
+    public let output: BertResidualOutput
+
+    init(_ config: BertConfig, layerIndex: Int, generator: Generator) throws {
+        selfAttention = try BertSelfAttention(config, layerIndex: layerIndex, generator: generator)
+        output = try BertResidualOutput(input: config.hiddenSize, config, generator: generator)
+        super.init()
+        addChild("self", selfAttention)
+        addChild("output", output)
+    }
+}
+
+/// The feed-forward expansion with GELU (`intermediate`): a neuron-mask site over its units.
+public final class BertIntermediate: Module, SiteProviding {
+    /// `dense` `[intermediate, hidden]`.
+    public let dense: Linear
+
+    init(_ config: BertConfig, generator: Generator) throws {
+        dense = try Linear(config.hiddenSize, config.intermediateSize, std: config.initializerRange, generator: generator)
+        super.init()
+        addChild("dense", dense)
+    }
+
+    public var ownSites: [Site] { [Site(kind: .neurons, name: path, width: dense.outputWidth)] }
+
+    public override func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+        try dense.apply(x, context: context, activation: .gelu)
+    }
+}
+
+/// One post-norm transformer layer (`encoder.layer.N`): a layer site that can be skipped.
+public final class BertLayer: Module, SiteProviding {
+    /// `attention`.
+    public let attention: BertAttention
+    /// `intermediate`.
+    public let intermediate: BertIntermediate
+    /// `output`.
+    public let output: BertResidualOutput
+    /// The layer's index in the encoder.
+    public let index: Int
+
+    init(_ config: BertConfig, index: Int, generator: Generator) throws {
+        self.index = index
+        attention = try BertAttention(config, layerIndex: index, generator: generator)
+        intermediate = try BertIntermediate(config, generator: generator)
+        output = try BertResidualOutput(input: config.intermediateSize, config, generator: generator)
+        super.init()
+        addChild("attention", attention)
+        addChild("intermediate", intermediate)
+        addChild("output", output)
+    }
+
+    public var ownSites: [Site] { [Site(kind: .layer, name: path, layer: index)] }
+
+    /// The layer's output for states `x` (identity when skipped in `context`).
+    public func forward(_ x: Tensor, mask: Tensor?, context: ForwardContext) throws -> Tensor {
+        if context.skippedLayers.contains(index) { return x }
+        let a = try attention.output.forward(attention.selfAttention.forward(x, mask: mask, context: context), residual: x, context: context)
+        let i = try intermediate(a, context: context)
+        return try output.forward(i, residual: a, context: context)
+    }
+}

@@ -1,4 +1,0 @@
-/// The CMCLNN module.
-public enum CMCLNNModule {
-    public static let name = "CMCLNN"
-}

@@ -1,0 +1,90 @@
+import CMCLTensor
+
+/// An error a model, optimizer, checkpoint or training operation reports instead of crashing.
+///
+/// Every case names the operation and the offending values, so the message can be shown to a user
+/// as is:
+///
+/// ```swift
+/// do { try model.load(from: url) } catch { print(error) }
+/// // load checkpoint: 1 missing key (classifier.bias), 0 unexpected keys, 0 shape mismatches
+/// ```
+public enum NNError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// A constructor argument that does not describe a valid model or layer.
+    case invalidConfiguration(op: String, reason: String)
+    /// An input (batch, ids, mask, labels) that the operation cannot use.
+    case invalidInput(op: String, reason: String)
+    /// A state dictionary that does not fit the model.
+    case stateMismatch(op: String, missing: [String], unexpected: [String], shapeMismatches: [String])
+    /// A checkpoint file that is not valid safetensors, or cannot be read or written.
+    case checkpoint(path: String, reason: String)
+    /// A parameter name that the model does not have.
+    case unknownParameter(op: String, name: String, suggestions: [String])
+    /// A dropout or maskable site that the model does not have.
+    case unknownSite(op: String, site: String, suggestions: [String])
+    /// An override or mask whose shape does not fit what it replaces.
+    case shapeMismatch(op: String, name: String, expected: [Int], found: [Int])
+    /// An optimizer or schedule hyper-parameter outside its valid range.
+    case invalidHyperparameter(op: String, name: String, value: Double, requirement: String)
+    /// A metric name that evaluation does not know.
+    case unknownMetric(name: String, available: [String])
+
+    public var description: String {
+        switch self {
+        case let .invalidConfiguration(op, reason):
+            return "\(op): \(reason)"
+        case let .invalidInput(op, reason):
+            return "\(op): \(reason)"
+        case let .stateMismatch(op, missing, unexpected, shapes):
+            var parts = ["\(missing.count) missing key\(missing.count == 1 ? "" : "s")\(NNError.list(missing))",
+                         "\(unexpected.count) unexpected key\(unexpected.count == 1 ? "" : "s")\(NNError.list(unexpected))",
+                         "\(shapes.count) shape mismatch\(shapes.count == 1 ? "" : "es")\(NNError.list(shapes))"]
+            parts = parts.filter { !$0.hasPrefix("0 ") }
+            return "\(op): " + (parts.isEmpty ? "state does not match" : parts.joined(separator: ", "))
+        case let .checkpoint(path, reason):
+            return "checkpoint \(path): \(reason)"
+        case let .unknownParameter(op, name, suggestions):
+            return "\(op): no parameter named '\(name)'\(NNError.didYouMean(suggestions))"
+        case let .unknownSite(op, site, suggestions):
+            return "\(op): no site named '\(site)'\(NNError.didYouMean(suggestions))"
+        case let .shapeMismatch(op, name, expected, found):
+            return "\(op): '\(name)' needs shape \(expected), got \(found)"
+        case let .invalidHyperparameter(op, name, value, requirement):
+            return "\(op): \(name) = \(value) is invalid (\(requirement))"
+        case let .unknownMetric(name, available):
+            return "evaluate: unknown metric '\(name)' (available: \(available.joined(separator: ", ")))"
+        }
+    }
+
+    static func list(_ items: [String], limit: Int = 6) -> String {
+        if items.isEmpty { return "" }
+        let shown = items.prefix(limit).joined(separator: ", ")
+        return " (\(shown)\(items.count > limit ? ", …" : ""))"
+    }
+
+    static func didYouMean(_ s: [String]) -> String {
+        s.isEmpty ? "" : "; did you mean \(s.map { "'\($0)'" }.joined(separator: " or "))?"
+    }
+
+    /// Up to three names closest to `name` by edit distance (for did-you-mean hints).
+    static func suggestions(for name: String, in candidates: [String]) -> [String] {
+        let scored = candidates.map { ($0, editDistance(name, $0)) }
+        let limit = Swift.max(3, name.count / 3)
+        return scored.filter { $0.1 <= limit }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.prefix(3).map(\.0)
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var prev = Array(0...y.count), cur = [Int](repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            cur[0] = i
+            for j in 1...y.count {
+                cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[y.count]
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import CMCLNN
-
-@Test func moduleLinks() {
-    #expect(CMCLNNModule.name == "CMCLNN")
-}

@@ -18,6 +18,7 @@ public final class BuiltinRegistry {
         CoreBuiltins.register(into: registry)
         TensorBuiltins.register(into: registry)
         DataBuiltins.register(into: registry)
+        ModelBuiltins.register(into: registry)
         return registry
     }
 

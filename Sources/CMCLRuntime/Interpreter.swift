@@ -95,6 +95,8 @@ public final class Interpreter {
     public let registry: BuiltinRegistry
     /// Where `print` and friends write; the host decides (terminal, golden capture, notebook).
     public var output: (String) -> Void
+    /// Whether output goes to a terminal (progress lines then update in place).
+    public var outputIsTerminal = false
     /// Arguments after the script name (`args`).
     public var scriptArguments: [String] = [] {
         didSet { defineGlobal("args", .list(scriptArguments.map { .string($0) })) }

@@ -1,0 +1,276 @@
+import CMCLData
+import CMCLLang
+import CMCLNN
+import CMCLTensor
+import Foundation
+
+/// Layers, models, optimizers, schedules, losses, training and evaluation, bound to cmcl names.
+enum ModelBuiltins {
+    static func register(into r: BuiltinRegistry) {
+        r.category("model", title: "Models and layers")
+        r.category("train", title: "Training")
+        registerModels(r)
+        registerModelMethods(r)
+        registerOptimizers(r)
+        registerTraining(r)
+    }
+
+    static func model(_ a: Arguments, _ name: String) throws -> Module {
+        try a.object(name, as: ModelValue.self, described: "a model").module
+    }
+
+    static func head(_ a: Arguments) throws -> TaskHead {
+        try TaskHead(name: try a.string("head"), classes: try a.int("classes"))
+    }
+
+    static func wrap(_ m: Module) -> Value { .object(ModelValue(m)) }
+
+    // MARK: Batches
+
+    /// A model input: a batch value, or a tensor of token ids [batch, seq].
+    static func nnBatch(_ v: Value) throws -> CMCLNN.Batch {
+        switch v {
+        case .object(let b as BatchValue):
+            return try convert(b.batch)
+        case .object(let t as TensorValue):
+            let ids = t.tensor.rank == 1 ? try t.tensor.unsqueeze(0) : t.tensor
+            return try CMCLNN.Batch(ids: try ids.to(.int32))
+        case .list:
+            return try CMCLNN.Batch(ids: try Tensor(nested: try TensorBuiltins.nested(v), dtype: .int32))
+        default:
+            throw CMCLError("a model input is a batch or a tensor of token ids, got \(Display.describe(v))")
+        }
+    }
+
+    static func convert(_ b: CMCLData.Batch) throws -> CMCLNN.Batch {
+        let shape = [b.batchSize, b.length]
+        let labels: Tensor?
+        if !b.labels.isEmpty {
+            labels = try Tensor(ints: b.labels, shape: [b.labels.count])
+        } else if !b.scores.isEmpty {
+            labels = try Tensor(b.scores, shape: [b.scores.count])
+        } else {
+            labels = nil
+        }
+        return try CMCLNN.Batch(ids: try Tensor(ints: b.inputIDs, shape: shape),
+                                attentionMask: try Tensor(ints: b.attentionMask, shape: shape),
+                                tokenTypes: try Tensor(ints: b.tokenTypeIDs, shape: shape), labels: labels,
+                                startPositions: b.startPositions.isEmpty ? nil : try Tensor(ints: b.startPositions, shape: [b.batchSize]),
+                                endPositions: b.endPositions.isEmpty ? nil : try Tensor(ints: b.endPositions, shape: [b.batchSize]))
+    }
+
+    /// Batches from a dataset (encoded, or text with `tokenizer:`) or a list of batch values.
+    static func batches(_ v: Value, size: Int, tokenizer: Value?, maxLength: Int, shuffleSeed: UInt64?) throws -> [CMCLNN.Batch] {
+        switch v {
+        case .list(let l):
+            return try l.items.map(nnBatch)
+        case .object(let d as DatasetValue):
+            let options = BatchOptions(shuffleSeed: shuffleSeed)
+            if let enc = d.data as? TypedDataset<EncodedExample> {
+                return try enc.data.batches(size, padID: d.tokenizer?.padID ?? 0, options: options).map(convert)
+            }
+            if let t = d.data as? TypedDataset<TextExample> {
+                guard case .object(let tv as TokenizerValue)? = tokenizer else {
+                    throw CMCLError("a text dataset needs `tokenizer:` to make batches", hint: "or encode it first: encode(data, tok)")
+                }
+                return try t.data.batches(size, tokenizer: tv.tokenizer, maxLength: maxLength, options: options).map(convert)
+            }
+            throw CMCLError("cannot train on \(d.data.kind) examples directly")
+        default:
+            throw CMCLError("training data must be a dataset or a list of batches, got \(Display.describe(v))")
+        }
+    }
+
+    // MARK: Models and layers
+
+    static func registerModels(_ r: BuiltinRegistry) {
+        r.add("linear(inputs, outputs, bias: true)", "model", "A fully connected layer y = x Wᵀ + b (PyTorch layout).",
+              example: "let layer = linear(4, 2)\nlayer(randn(3, 4)).shape   # [3, 2]") { a in
+            wrap(try Linear(try a.int("inputs"), try a.int("outputs"), bias: try a.bool("bias")))
+        }
+        r.add("mlp(widths, act: \"relu\", dropout: 0)", "model", "A multi-layer perceptron [in, hidden…, out].",
+              example: "let net = mlp([4, 16, 2], act: \"gelu\")") { a in
+            let widths = try TensorBuiltins.shape([try a.value("widths")], what: "width")
+            guard let act = Activation(rawValue: try a.string("act")) else {
+                throw CMCLError("unknown activation \"\(try a.string("act"))\"",
+                                hint: "use one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))", argument: .label("act"))
+            }
+            return wrap(try MLP(widths, activation: act, dropout: try a.number("dropout")))
+        }
+        r.add("sequential(layers...)", "model", "Layers applied in order.",
+              example: "sequential(linear(4, 8), activation(\"relu\"), linear(8, 2))") { a in
+            wrap(Sequential(try a.rest.map { v -> Module in
+                guard case .object(let m as ModelValue) = v else { throw CMCLError("sequential takes layers, got \(Display.describe(v))") }
+                return m.module
+            }))
+        }
+        r.add("activation(name)", "model", "An activation layer: relu, gelu, tanh, sigmoid or identity.",
+              example: "activation(\"gelu\")") { a in
+            wrap(try ActivationLayer(try a.string("name")))
+        }
+        r.add("bag_of_embeddings(vocab, dim: 64, hidden: [64], classes: 2, head: \"classification\", dropout: 0.1, seed: nil)", "model",
+              "A text classifier: mean-pooled word embeddings, then an MLP. Trains in seconds on a CPU.",
+              example: "let net = bag_of_embeddings(vocab: 1000, dim: 32, classes: 2)") { a in
+            let g = try a.optionalInt("seed").map { Generator(seed: UInt64(max(0, $0))) } ?? .default
+            let hidden = try TensorBuiltins.shape([try a.value("hidden")], what: "hidden width")
+            return wrap(try BagOfEmbeddingsClassifier(vocabularySize: try a.int("vocab"), embeddingWidth: try a.int("dim"),
+                                                      hidden: hidden, head: try head(a), dropout: try a.number("dropout"),
+                                                      generator: g))
+        }
+        r.add("transformer(vocab, layers: 2, hidden: 128, heads: 2, intermediate: nil, classes: 2, head: \"classification\", max_len: 512, dropout: 0.1, seed: nil)",
+              "model",
+              "A BERT-architecture encoder (post-norm, GELU, tanh pooler) with a task head: classification, regression, span or ranking.",
+              example: "let net = transformer(vocab: 5000, layers: 2, hidden: 128, heads: 2, classes: 2)") { a in
+            let g = try a.optionalInt("seed").map { Generator(seed: UInt64(max(0, $0))) } ?? .default
+            let d = try a.number("dropout")
+            let config = BertConfig(vocabularySize: try a.int("vocab"), hiddenSize: try a.int("hidden"), layers: try a.int("layers"),
+                                    heads: try a.int("heads"), intermediateSize: try a.optionalInt("intermediate"),
+                                    maxPositions: try a.int("max_len"), hiddenDropout: d, attentionDropout: d)
+            try config.validate()
+            return wrap(try Transformer(config: config, head: try head(a), generator: g))
+        }
+    }
+
+    static func registerModelMethods(_ r: BuiltinRegistry) {
+        r.add("Model.summary(self)", "model", "The model's parameters as a table, with the total count.",
+              example: "print(net.summary())") { a in
+            .string(ModelSummary.text(try model(a, "self")))
+        }
+        r.add("Model.params(self)", "model", "The parameters as a record from dotted name to tensor.",
+              example: "keys(net.params())") { a in
+            .record(try model(a, "self").parameters().map { ($0.name, TensorBuiltins.wrap($0.value)) })
+        }
+        r.add("Model.count(self)", "model", "The number of parameters.", example: "net.count()") { a in
+            .number(Double(try model(a, "self").parameterCount))
+        }
+        r.add("Model.sites(self)", "model", "Dropout and maskable sites (the places ablations act on).",
+              example: "net.sites()") { a in
+            guard let s = try model(a, "self") as? SiteProviding else { return .list([]) }
+            return .list(s.sites().map { site in
+                var pairs: [(String, Value)] = [("name", .string(site.name)), ("kind", .string("\(site.kind)"))]
+                if let rate = site.rate { pairs.append(("rate", .number(rate))) }
+                if let w = site.width { pairs.append(("width", .number(Double(w)))) }
+                if let l = site.layer { pairs.append(("layer", .number(Double(l)))) }
+                return .record(pairs)
+            })
+        }
+        r.add("Model.save(self, path)", "model", "Writes the weights as a safetensors file.",
+              example: "net.save(\"ckpt.safetensors\")") { a in
+            try model(a, "self").save(to: URL(fileURLWithPath: try a.string("path")))
+            return .null
+        }
+        r.add("Model.load(self, path, strict: true)", "model",
+              "Reads weights from a safetensors file into the model; reports missing and unexpected names.",
+              example: "net.load(\"ckpt.safetensors\")") { a in
+            let report = try model(a, "self").load(from: URL(fileURLWithPath: try a.string("path")), strict: try a.bool("strict"))
+            return .record([("loaded", .number(Double(report.loaded))), ("missing", .list(report.missing.map { .string($0) })),
+                            ("unexpected", .list(report.unexpected.map { .string($0) }))])
+        }
+        r.add("read_safetensors(path)", "model", "The tensors of a safetensors file, by name.",
+              example: "let w = read_safetensors(\"ckpt.safetensors\")") { a in
+            let tensors = try Safetensors.read(from: URL(fileURLWithPath: try a.string("path")))
+            return .record(tensors.sorted { $0.key < $1.key }.map { ($0.key, TensorBuiltins.wrap($0.value)) })
+        }
+        r.add("Model.train(self)", "model", "Training mode (dropout on).", example: "net.train()") { a in
+            try model(a, "self").train()
+            return try a.value("self")
+        }
+        r.add("Model.eval(self)", "model", "Evaluation mode (dropout off).", example: "net.eval()") { a in
+            try model(a, "self").eval()
+            return try a.value("self")
+        }
+    }
+
+    // MARK: Optimizers and schedules
+
+    static func registerOptimizers(_ r: BuiltinRegistry) {
+        r.add("sgd(lr: 0.01, momentum: 0, weight_decay: 0)", "train", "Stochastic gradient descent with momentum.",
+              example: "sgd(lr: 0.1, momentum: 0.9)") { a in
+            let lr = try a.number("lr"), m = try a.number("momentum"), wd = try a.number("weight_decay")
+            _ = try SGD(learningRate: lr, momentum: m, weightDecay: wd)
+            return .object(OptimizerValue(name: "sgd", settings: [("lr", lr), ("momentum", m), ("weight_decay", wd)]) {
+                try SGD(learningRate: lr, momentum: m, weightDecay: wd)
+            })
+        }
+        r.add("adam(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8)", "train", "Adam.", example: "adam(lr: 1e-3)") { a in
+            let lr = try a.number("lr"), b1 = try a.number("beta1"), b2 = try a.number("beta2"), eps = try a.number("eps")
+            _ = try Adam(learningRate: lr, beta1: b1, beta2: b2, eps: eps)
+            return .object(OptimizerValue(name: "adam", settings: [("lr", lr)]) {
+                try Adam(learningRate: lr, beta1: b1, beta2: b2, eps: eps)
+            })
+        }
+        r.add("adamw(lr: 0.001, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8)", "train",
+              "AdamW: Adam with decoupled weight decay (none on biases and layer-norm weights).",
+              example: "adamw(lr: 2e-5, weight_decay: 0.01)") { a in
+            let lr = try a.number("lr"), wd = try a.number("weight_decay")
+            let b1 = try a.number("beta1"), b2 = try a.number("beta2"), eps = try a.number("eps")
+            _ = try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
+            return .object(OptimizerValue(name: "adamw", settings: [("lr", lr), ("weight_decay", wd)]) {
+                try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
+            })
+        }
+        r.add("constant()", "train", "A constant learning rate.", example: "constant()") { _ in
+            .object(ScheduleValue(.flat, text: "constant()"))
+        }
+        r.add("warmup_linear(ratio: nil, steps: nil)", "train",
+              "Linear warm-up (a fraction `ratio` of training, or `steps`), then linear decay to zero.",
+              example: "warmup_linear(ratio: 0.06)") { a in
+            let ratio = try a.optionalNumber("ratio"), steps = try a.optionalInt("steps")
+            return .object(ScheduleValue(try .warmupLinear(ratio: ratio ?? (steps == nil ? 0.06 : nil), steps: steps),
+                                         text: "warmup_linear(\(ratio.map { "ratio: \(Display.number($0))" } ?? steps.map { "steps: \($0)" } ?? "ratio: 0.06"))"))
+        }
+        r.add("cosine(ratio: 0, steps: nil)", "train", "Optional linear warm-up, then cosine decay.",
+              example: "cosine(ratio: 0.1)") { a in
+            let ratio = try a.optionalNumber("ratio"), steps = try a.optionalInt("steps")
+            return .object(ScheduleValue(try .warmupCosine(ratio: steps == nil ? ratio : nil, steps: steps), text: "cosine()"))
+        }
+    }
+
+    // MARK: Training
+
+    static func registerTraining(_ r: BuiltinRegistry) {
+        r.add("task_loss()", "train", "The model's own task loss (cross-entropy, MSE or span CE by its head).",
+              example: "fit(net, data, loss: task_loss())") { _ in
+            .object(LossValue(name: "task", function: TaskLoss.standard()))
+        }
+        r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, progress: \"auto\")",
+              "train",
+              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). Ctrl-C stops after the current step.",
+              example: "let h = fit(net, train, optimizer: adamw(lr: 1e-3), epochs: 3, eval: dev, keep_best: \"accuracy\", seed: 1)") { a in
+            try Training.fit(a)
+        }
+        r.add("evaluate(model, data, metrics: [], batch: 64, tokenizer: nil, max_len: 128)", "train",
+              "Metrics of the model on a dataset (accuracy, f1, macro_f1, loss; mse, pearson; exact_match; mrr).",
+              example: "evaluate(net, dev, metrics: [\"accuracy\"])") { a in
+            let m = try model(a, "model")
+            let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
+                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+            let names = try a.list("metrics").map { v -> String in
+                guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
+                return s
+            }
+            let result = try Tensor.withNoGrad { try Evaluation.evaluate(m, batches: bs, metrics: names) }
+            return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
+        }
+        r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128)", "train",
+              "Predicted classes (or scores for regression) for every example, in order.",
+              example: "predict(net, dev)[0:5]") { a in
+            let m = try model(a, "model")
+            guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
+            let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
+                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+            var out: [Value] = []
+            try Tensor.withNoGrad {
+                for b in bs {
+                    let logits = try tm(b, context: ForwardContext(training: false)).logits
+                    if logits.rank == 2 {
+                        out += try logits.argmax(axis: 1).toInts().map { .number(Double($0)) }
+                    } else {
+                        out += logits.toDoubles().map { .number($0) }
+                    }
+                }
+            }
+            return .list(out)
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import CMCLData
+import CMCLNN
+import CMCLTensor
+import Foundation
+
+/// A module (layer or whole model) as a cmcl value. Calling it runs a forward pass:
+/// layers take a tensor, text models take a batch (or a tensor of token ids).
+public final class ModelValue: NativeObject {
+    let module: Module
+    init(_ module: Module) { self.module = module }
+
+    public var typeName: String { "Model" }
+    public var isCallable: Bool { true }
+
+    public func display(_ style: DisplayStyle) -> String { ModelSummary.text(module) }
+
+    public func call(_ args: Arguments) throws -> Value? {
+        guard args.rest.count == 1 else {
+            throw CMCLError("a model is called with one input (a batch or a tensor), got \(args.rest.count)")
+        }
+        let training = args.options.first { $0.0 == "training" }.map { $0.1.isTruthy } ?? false
+        let context = ForwardContext(training: training)
+        let input = args.rest[0]
+        if let model = module as? TextModel {
+            let batch = try ModelBuiltins.nnBatch(input)
+            let out = try model(batch, context: context)
+            if let s = out.startLogits, let e = out.endLogits {
+                return .record([("start", TensorBuiltins.wrap(s)), ("end", TensorBuiltins.wrap(e))])
+            }
+            return TensorBuiltins.wrap(out.logits)
+        }
+        return TensorBuiltins.wrap(try module(try TensorBuiltins.tensor(input, "input"), context: context))
+    }
+}
+
+/// A readable table of a model's parameters: name, shape, count, and the total.
+enum ModelSummary {
+    static func text(_ m: Module) -> String {
+        let params = m.parameters()
+        var head = "\(m.typeName)"
+        if let t = m as? TextModel { head += " — \(t.head)" }
+        var rows: [(String, String, String)] = params.map {
+            ($0.name, "\($0.shape)", grouped($0.count))
+        }
+        let limit = 40
+        var elided = 0
+        if rows.count > limit {
+            elided = rows.count - limit
+            rows = Array(rows.prefix(limit / 2)) + Array(rows.suffix(limit / 2))
+        }
+        let w0 = max(9, rows.map(\.0.count).max() ?? 0), w1 = max(5, rows.map(\.1.count).max() ?? 0)
+        let w2 = max(10, rows.map(\.2.count).max() ?? 0)
+        func line(_ a: String, _ b: String, _ c: String) -> String {
+            a.padding(toLength: w0) + "  " + b.padding(toLength: w1) + "  " + String(repeating: " ", count: max(0, w2 - c.count)) + c
+        }
+        var out = head + "\n" + line("parameter", "shape", "count") + "\n"
+        for (i, r) in rows.enumerated() {
+            if elided > 0 && i == limit / 2 { out += "… \(elided) more parameters\n" }
+            out += line(r.0, r.1, r.2) + "\n"
+        }
+        out += "total: \(grouped(m.parameterCount)) parameters (\(grouped(m.trainableParameterCount)) trainable)"
+        return out
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let s = String(n)
+        var out = ""
+        for (i, ch) in s.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return String(out.reversed())
+    }
+}
+
+/// An optimizer configuration; `fit` builds the optimizer from it.
+public final class OptimizerValue: NativeObject {
+    let name: String
+    let make: () throws -> Optimizer
+    let settings: [(String, Double)]
+    init(name: String, settings: [(String, Double)], make: @escaping () throws -> Optimizer) {
+        self.name = name
+        self.settings = settings
+        self.make = make
+    }
+    public var typeName: String { "Optimizer" }
+    public func display(_ style: DisplayStyle) -> String {
+        "\(name)(" + settings.map { "\($0.0): \(Display.number($0.1))" }.joined(separator: ", ") + ")"
+    }
+}
+
+/// A learning-rate schedule.
+public final class ScheduleValue: NativeObject {
+    let schedule: LearningRateSchedule
+    let text: String
+    init(_ schedule: LearningRateSchedule, text: String) {
+        self.schedule = schedule
+        self.text = text
+    }
+    public var typeName: String { "Schedule" }
+    public func display(_ style: DisplayStyle) -> String { text }
+}
+
+/// A loss: a function of (model, batch) returning the total and its parts.
+public final class LossValue: NativeObject {
+    let name: String
+    let function: LossFunction
+    init(name: String, function: @escaping LossFunction) {
+        self.name = name
+        self.function = function
+    }
+    public var typeName: String { "Loss" }
+    public var isCallable: Bool { true }
+    public func display(_ style: DisplayStyle) -> String { "<loss \(name)>" }
+
+    /// `loss(model, batch)`: the total (a tensor) and every part.
+    public func call(_ args: Arguments) throws -> Value? {
+        guard args.rest.count == 2, case .object(let m as ModelValue) = args.rest[0] else {
+            throw CMCLError("a loss is called as loss(model, batch)")
+        }
+        let training = args.options.first { $0.0 == "training" }.map { $0.1.isTruthy } ?? true
+        let out = try function(m.module, try ModelBuiltins.nnBatch(args.rest[1]),
+                               ForwardContext(training: training, generator: Generator(seed: 0)))
+        return .record([("total", TensorBuiltins.wrap(out.total)),
+                        ("parts", .record(out.parts.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))])
+    }
+}
+
+/// A training history: per-step losses and parts, per-evaluation metrics.
+public final class HistoryValue: NativeObject {
+    let history: TrainingHistory
+    init(_ history: TrainingHistory) { self.history = history }
+    public var typeName: String { "History" }
+    public var length: Int? { history.steps.count }
+
+    public var fieldNames: [String] { ["losses", "steps", "evals", "best", "seconds", "stopped_early", "parts"] }
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "losses": return .list(history.losses.map { .number($0) })
+        case "steps":
+            return .list(history.steps.map { s in
+                .record([("step", .number(Double(s.step))), ("epoch", .number(Double(s.epoch))), ("loss", .number(s.loss)),
+                         ("lr", .number(s.learningRate)), ("grad_norm", .number(s.gradientNorm))]
+                        + s.parts.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
+            })
+        case "evals":
+            return .list(history.evaluations.map(HistoryValue.record))
+        case "best": return history.best.map(HistoryValue.record) ?? .null
+        case "seconds": return .number(history.seconds)
+        case "stopped_early": return .bool(history.stoppedEarly)
+        case "parts":
+            let names = Set(history.steps.flatMap { $0.parts.keys }).sorted()
+            return .record(names.map { n in (n, .list(history.steps.map { .number($0.parts[n] ?? .nan) })) })
+        default: return nil
+        }
+    }
+
+    static func record(_ e: EvaluationRecord) -> Value {
+        .record([("step", .number(Double(e.step))), ("epoch", .number(Double(e.epoch)))]
+                + e.metrics.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
+    }
+
+    public func display(_ style: DisplayStyle) -> String {
+        var out = "History: \(history.steps.count) steps"
+        if history.stoppedEarly { out += " (stopped early)" }
+        if let last = history.steps.last { out += ", final loss \(String(format: "%.4f", last.loss))" }
+        let metricNames = Set(history.evaluations.flatMap { $0.metrics.keys }).sorted()
+        if !history.evaluations.isEmpty {
+            func row(_ cells: [String]) -> String {
+                (cells.dropLast().map { $0.padding(toLength: 10) } + [cells.last ?? ""]).joined(separator: " ")
+            }
+            out += "\n" + row(["step", "epoch", "train_loss"] + metricNames.map { $0 == "loss" ? "dev_loss" : $0 })
+            let shown = history.evaluations.count > 12
+                ? Array(history.evaluations.prefix(6)) + Array(history.evaluations.suffix(6)) : history.evaluations
+            for e in shown {
+                let loss = history.steps.last(where: { $0.step <= e.step })?.loss ?? .nan
+                var cells = [String(e.step), String(e.epoch + 1), String(format: "%.4f", loss)]
+                cells += metricNames.map { String(format: "%.4f", e.metrics[$0] ?? .nan) }
+                out += "\n" + row(cells)
+            }
+            if let b = history.best, let m = history.bestMetric, let v = b.metrics[m] {
+                out += "\nbest \(m) \(String(format: "%.4f", v)) at step \(b.step) (weights restored)"
+            }
+        }
+        return out
+    }
+}

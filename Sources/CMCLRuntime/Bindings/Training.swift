@@ -1,0 +1,145 @@
+import CMCLData
+import CMCLNN
+import CMCLTensor
+import Foundation
+
+/// `fit(...)`: argument handling, data preparation and progress display around `Trainer`.
+enum Training {
+    static func fit(_ a: Arguments) throws -> Value {
+        let model = try ModelBuiltins.model(a, "model")
+        let lossFunction: LossFunction
+        if let l = try a.optional("loss") {
+            guard case .object(let lv as LossValue) = l else {
+                throw a.typeError("loss", "a loss (task_loss(), ce, cmp(...), rdrop(...))", l)
+            }
+            lossFunction = lv.function
+        } else {
+            lossFunction = TaskLoss.standard()
+        }
+        let optimizer: Optimizer
+        if let o = try a.optional("optimizer") {
+            guard case .object(let ov as OptimizerValue) = o else { throw a.typeError("optimizer", "an optimizer (adamw(...))", o) }
+            optimizer = try ov.make()
+        } else {
+            optimizer = try AdamW(learningRate: 1e-3)
+        }
+        var schedule = LearningRateSchedule.flat
+        if let s = try a.optional("schedule") {
+            guard case .object(let sv as ScheduleValue) = s else { throw a.typeError("schedule", "a schedule (warmup_linear(...))", s) }
+            schedule = sv.schedule
+        }
+        let seed = UInt64(max(0, try a.int("seed")))
+        let batchSize = try a.int("batch")
+        guard batchSize > 0 else { throw CMCLError("batch size must be positive", argument: .label("batch")) }
+        let maxLength = try a.int("max_len")
+        let tokenizer = try a.optional("tokenizer")
+
+        // Tokenize once; batch (with a per-epoch shuffle) each epoch.
+        let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed)
+        var evaluate: ((Module) throws -> [String: Double])?
+        if let dev = try a.optional("eval") {
+            let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
+                                                       shuffleSeed: nil)
+            let names = try a.list("metrics").map { v -> String in
+                guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
+                return s
+            }
+            evaluate = { m in try Evaluation.evaluate(m, batches: devBatches, metrics: names) }
+        }
+        let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
+        if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
+        if let s = steps, s <= 0 { throw CMCLError("steps must be positive", argument: .label("steps")) }
+        let clip = try a.optionalNumber("clip")
+        let options = TrainingOptions(epochs: epochs ?? (steps == nil ? 1 : nil), steps: steps, evaluateEvery: try a.optionalInt("every"),
+                                      keepBest: try a.optionalString("keep_best"), seed: seed, maxGradientNorm: clip)
+        let trainer = try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
+
+        let vm = a.interpreter
+        let mode = try a.value("progress")
+        let display = ProgressDisplay(output: vm.output, terminal: vm.outputIsTerminal,
+                                      enabled: mode.isTruthy, plainEvery: 0)
+        Interrupt.clear()
+        let history = try trainer.fit(data: source, loss: lossFunction, evaluate: evaluate,
+                                      shouldStop: { Interrupt.isRequested },
+                                      progress: { display.update($0) })
+        display.finish(history)
+        if history.stoppedEarly && Interrupt.isRequested {
+            Interrupt.clear()
+            vm.output("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
+        }
+        return .object(HistoryValue(history))
+    }
+
+    static func batchSource(_ data: Value, size: Int, tokenizer: Value?, maxLength: Int, seed: UInt64) throws -> BatchSource {
+        if case .object(let d as DatasetValue) = data {
+            var encoded: Dataset<EncodedExample>
+            var pad: Int32 = 0
+            if let enc = d.data as? TypedDataset<EncodedExample> {
+                encoded = enc.data
+                pad = d.tokenizer?.padID ?? 0
+            } else if let t = d.data as? TypedDataset<TextExample> {
+                guard case .object(let tv as TokenizerValue)? = tokenizer else {
+                    throw CMCLError("a text dataset needs `tokenizer:` to be trained on", hint: "or encode it first: encode(data, tok)")
+                }
+                encoded = t.data.encoded(with: tv.tokenizer, maxLength: maxLength)
+                pad = tv.tokenizer.padID
+            } else {
+                throw CMCLError("cannot train on \(d.data.kind) examples directly")
+            }
+            let count = (encoded.count + size - 1) / size
+            let frozen = encoded
+            return BatchSource(batchesPerEpoch: count) { epoch, _ in
+                try frozen.batches(size, padID: pad, options: BatchOptions(shuffleSeed: seed &+ UInt64(epoch) &* 7919 &+ 1))
+                    .map(ModelBuiltins.convert)
+            }
+        }
+        let fixed = try ModelBuiltins.batches(data, size: size, tokenizer: tokenizer, maxLength: maxLength, shuffleSeed: nil)
+        return BatchSource(fixed, shuffle: true)
+    }
+}
+
+/// Training progress: one line updated in place on a terminal; otherwise a line per
+/// evaluation (or per epoch) so logs stay short.
+final class ProgressDisplay {
+    let output: (String) -> Void
+    let terminal: Bool
+    let enabled: Bool
+    var lastDraw = Date.distantPast
+    var drewInPlace = false
+    var lastEpochReported = -1
+
+    init(output: @escaping (String) -> Void, terminal: Bool, enabled: Bool, plainEvery: Int) {
+        self.output = output
+        self.terminal = terminal
+        self.enabled = enabled
+    }
+
+    func line(_ p: TrainingProgress) -> String {
+        var s = "epoch \(p.epoch + 1)/\(p.totalEpochs)  step \(p.step)/\(p.totalSteps)  loss \(String(format: "%.4f", p.loss))"
+        if let name = p.metricName, let v = p.metricValue { s += "  \(name) \(String(format: "%.4f", v))" }
+        return s
+    }
+
+    func update(_ p: TrainingProgress) {
+        guard enabled else { return }
+        if terminal {
+            let now = Date()
+            guard p.isEvaluation || p.step == p.totalSteps || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+            lastDraw = now
+            var s = line(p) + String(format: "  %.1f steps/s", p.stepsPerSecond)
+            if p.secondsRemaining.isFinite { s += "  " + Display.duration(p.secondsRemaining) + " left" }
+            output("\r\u{1B}[K" + s)
+            drewInPlace = true
+        } else if p.isEvaluation {
+            output(line(p) + "\n")
+        }
+    }
+
+    func finish(_ h: TrainingHistory) {
+        guard enabled else { return }
+        if terminal && drewInPlace { output("\n") }
+        if !terminal && h.evaluations.isEmpty, let last = h.steps.last {
+            output("trained \(h.steps.count) steps, final loss \(String(format: "%.4f", last.loss))\n")
+        }
+    }
+}

@@ -55,6 +55,6 @@ let package = Package(
         .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLLangTests", dependencies: ["CMCLLang"]),
         .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"]),
-        .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime"]),
+        .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
     ]
 )

@@ -131,9 +131,6 @@ enum CoreBuiltins {
         r.add("max(values..., **options)", "math", "The largest of the arguments, of one list, or of a tensor (`axis:`).", example: "max([3, 1, 2])   # 3") { a in
             try extremum(a, less: false)
         }
-        r.add("clamp(x, lo, hi)", "math", "x limited to the interval [lo, hi].", example: "clamp(1.5, 0, 1)   # 1") { a in
-            .number(Swift.min(Swift.max(try a.number("x"), try a.number("lo")), try a.number("hi")))
-        }
         r.add("isnan(x)", "math", "Whether x is not a number.", example: "isnan(0 / 0)   # true") { a in
             .bool(try a.number("x").isNaN)
         }

@@ -1,0 +1,6 @@
+import Testing
+@testable import CMCLRuntime
+
+@Test func everyBuiltinSignatureParses() {
+    #expect(BuiltinRegistry.standard().problems.isEmpty)
+}

@@ -44,7 +44,8 @@ let package = Package(
 
         .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"]),
         .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"]),
-        .testTarget(name: "CMCLCompareTests", dependencies: ["CMCLCompare", "CMCLNN", "CMCLTensor"]),
+        .testTarget(name: "CMCLCompareTests", dependencies: ["CMCLCompare", "CMCLNN", "CMCLTensor"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"]),
         .testTarget(name: "CMCLLangTests", dependencies: ["CMCLLang"]),
         .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"]),

@@ -1,4 +1,0 @@
-/// The CMCLCompare module.
-public enum CMCLCompareModule {
-    public static let name = "CMCLCompare"
-}

@@ -1,0 +1,115 @@
+/// A user-causable problem detected by a CMCLCompare operation.
+///
+/// Every case names the operation that failed and the offending values, so the
+/// message can be shown to a notebook user as is.
+///
+/// ```swift
+/// do { _ = try ComparativeLossConfig(target: "bset") }
+/// catch { print(error) }  // comparative loss: unknown target 'bset'; did you mean 'best'?
+/// ```
+public enum CompareError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// A name (mode, target, ranking, primary, ablation kind) is not recognised.
+    case unknownName(operation: String, kind: String, given: String, candidates: [String], valid: [String])
+    /// Fewer than two variants (the full model plus at least one ablated one).
+    case tooFewVariants(operation: String, columns: Int)
+    /// The batch holds no examples.
+    case emptyBatch(operation: String)
+    /// A scalar parameter is outside its domain.
+    case invalidParameter(operation: String, name: String, value: Double, requirement: String)
+    /// An integer parameter is outside its domain.
+    case invalidCount(operation: String, name: String, value: Int, requirement: String)
+    /// A row of a nested array has the wrong length.
+    case raggedRows(operation: String, row: Int, expected: Int, got: Int)
+    /// A flat buffer does not match the shape it is said to have.
+    case shapeMismatch(operation: String, count: Int, rows: Int, columns: Int)
+    /// Two inputs that must have the same shape do not.
+    case mismatchedShapes(operation: String, lhs: [Int], rhs: [Int])
+    /// A NaN or infinite value at a matrix position.
+    case nonFinite(operation: String, row: Int, column: Int, value: Double)
+    /// An index outside the valid range.
+    case indexOutOfRange(operation: String, name: String, index: Int, count: Int)
+
+    public var description: String {
+        switch self {
+        case let .unknownName(operation, kind, given, candidates, valid):
+            var text = "\(operation): unknown \(kind) '\(given)'"
+            if !candidates.isEmpty {
+                text += "; did you mean " + candidates.map { "'\($0)'" }.joined(separator: " or ") + "?"
+            }
+            return text + " (valid: " + valid.joined(separator: ", ") + ")"
+        case let .tooFewVariants(operation, columns):
+            return "\(operation): need the full model and at least one ablated variant (c >= 1), "
+                + "but the loss matrix has \(columns) column(s)"
+        case let .emptyBatch(operation):
+            return "\(operation): the batch is empty (0 examples)"
+        case let .invalidParameter(operation, name, value, requirement):
+            return "\(operation): \(name) = \(value) is invalid; \(requirement)"
+        case let .invalidCount(operation, name, value, requirement):
+            return "\(operation): \(name) = \(value) is invalid; \(requirement)"
+        case let .raggedRows(operation, row, expected, got):
+            return "\(operation): ragged rows: row \(row) has \(got) value(s), expected \(expected) like row 0"
+        case let .shapeMismatch(operation, count, rows, columns):
+            return "\(operation): \(count) value(s) cannot form a [\(rows) x \(columns)] matrix"
+        case let .mismatchedShapes(operation, lhs, rhs):
+            return "\(operation): shapes \(lhs) and \(rhs) differ"
+        case let .nonFinite(operation, row, column, value):
+            return "\(operation): non-finite value \(value) at row \(row), column \(column)"
+        case let .indexOutOfRange(operation, name, index, count):
+            return "\(operation): \(name) \(index) is out of range 0..<\(count)"
+        }
+    }
+}
+
+/// Did-you-mean support for name lookups.
+enum NameMatcher {
+    /// Levenshtein edit distance between two strings (case-insensitive).
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.lowercased()), y = Array(b.lowercased())
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var previous = Array(0...y.count)
+        var current = [Int](repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            current[0] = i
+            for j in 1...y.count {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[y.count]
+    }
+
+    /// Whether the characters of `short` appear in order in `long` ("avg" in "average").
+    static func isSubsequence(_ short: String, of long: String) -> Bool {
+        var iterator = long.makeIterator()
+        return short.allSatisfy { c in
+            while let next = iterator.next() { if next == c { return true } }
+            return false
+        }
+    }
+
+    /// Names close to `given`: within edit distance 2 (or a third of its length), sharing a prefix,
+    /// or abbreviating one another (one a subsequence of the other, both at least 3 characters).
+    static func candidates(for given: String, among names: [String]) -> [String] {
+        let lowered = given.lowercased()
+        let limit = max(2, lowered.count / 3)
+        let scored = names.map { ($0, distance(lowered, $0)) }
+            .filter { name, d in
+                d <= limit || (lowered.count >= 2 && (name.hasPrefix(lowered) || lowered.hasPrefix(name)))
+                    || (lowered.count >= 3 && name.count >= 3
+                        && (isSubsequence(name, of: lowered) || isSubsequence(lowered, of: name)))
+            }
+        return scored.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.map(\.0)
+    }
+
+    /// Resolves `given` against a table of accepted spellings, or throws `unknownName`.
+    static func resolve<Value>(_ given: String, in table: [(String, Value)], kind: String,
+                               operation: String) throws(CompareError) -> Value {
+        let key = given.lowercased()
+        if let hit = table.first(where: { $0.0 == key }) { return hit.1 }
+        let names = table.map(\.0)
+        throw .unknownName(operation: operation, kind: kind, given: given,
+                           candidates: candidates(for: given, among: names), valid: names)
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import CMCLCompare
-
-@Test func moduleLinks() {
-    #expect(CMCLCompareModule.name == "CMCLCompare")
-}

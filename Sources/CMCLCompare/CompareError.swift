@@ -28,6 +28,8 @@ public enum CompareError: Error, CustomStringConvertible, Sendable, Equatable {
     case nonFinite(operation: String, row: Int, column: Int, value: Double)
     /// An index outside the valid range.
     case indexOutOfRange(operation: String, name: String, index: Int, count: Int)
+    /// An input the operation cannot use (wrong kind of model, missing labels, ...).
+    case invalidInput(operation: String, reason: String)
 
     public var description: String {
         switch self {
@@ -56,6 +58,8 @@ public enum CompareError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(operation): non-finite value \(value) at row \(row), column \(column)"
         case let .indexOutOfRange(operation, name, index, count):
             return "\(operation): \(name) \(index) is out of range 0..<\(count)"
+        case let .invalidInput(operation, reason):
+            return "\(operation): \(reason)"
         }
     }
 }

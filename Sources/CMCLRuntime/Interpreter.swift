@@ -1,4 +1,5 @@
 import CMCLLang
+import CMCLNN
 import Synchronization
 
 /// Compiled code: evaluates with a frame base `bp` into the value stack and the current
@@ -131,7 +132,15 @@ public final class Interpreter {
             defineGlobal(builtin.name, .builtin(BoundBuiltin(builtin)))
         }
         defineGlobal("args", .list([]))
+        defineNamespaces()
+    }
+
+    /// Globals that are values rather than functions: `synth`, and the task losses.
+    func defineNamespaces() {
         defineGlobal("synth", .object(SynthNamespace()))
+        defineGlobal("ce", .object(LossValue(name: "ce", function: TaskLoss.standard())))
+        defineGlobal("mse_loss", .object(LossValue(name: "mse", function: TaskLoss.standard())))
+        defineGlobal("span_ce", .object(LossValue(name: "span_ce", function: TaskLoss.standard())))
     }
 
     deinit {
@@ -176,7 +185,7 @@ public final class Interpreter {
         globalOrder.compactMap { name in
             guard let i = globalNames[name], defined[i] else { return nil }
             if case .builtin(let b) = globals[i], b.receiver == nil, registry.lookup(name) === b.builtin { return nil }
-            if name == "args" || name == "synth" { return nil }
+            if ["args", "synth", "ce", "mse_loss", "span_ce"].contains(name) { return nil }
             return (name, globals[i])
         }
     }
@@ -194,7 +203,7 @@ public final class Interpreter {
             defineGlobal(builtin.name, .builtin(BoundBuiltin(builtin)))
         }
         defineGlobal("args", .list(scriptArguments.map { .string($0) }))
-        defineGlobal("synth", .object(SynthNamespace()))
+        defineNamespaces()
     }
 
     // MARK: Calls

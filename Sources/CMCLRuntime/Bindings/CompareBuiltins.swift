@@ -1,0 +1,165 @@
+import CMCLCompare
+import CMCLLang
+import CMCLNN
+import CMCLTensor
+import Foundation
+
+/// An ablation operator as a cmcl value: `cmpdrop(2, p: 0.1)`, `cmpcrop(1, ratio: 0.2)`.
+public final class AblationValue: NativeObject {
+    let ablation: Ablation
+    init(_ ablation: Ablation) { self.ablation = ablation }
+    public var typeName: String { "Ablation" }
+    public func display(_ style: DisplayStyle) -> String { ablation.description }
+}
+
+/// A model seen through analysis ablations (masked neurons or heads, skipped layers, pruned
+/// weights): shares every weight with the model.
+public final class AblatedModelValue: NativeObject {
+    let view: AblatedModel
+    init(_ view: AblatedModel) { self.view = view }
+    public var typeName: String { "AblatedModel" }
+    public var isCallable: Bool { true }
+    public func display(_ style: DisplayStyle) -> String { view.description }
+    public func call(_ args: Arguments) throws -> Value? {
+        guard args.rest.count == 1 else { throw CMCLError("an ablated model is called with one input") }
+        if case .object(let t as TensorValue) = args.rest[0], !(view.model is TextModel) {
+            return TensorBuiltins.wrap(try view(t.tensor))
+        }
+        let out = try view(try ModelBuiltins.nnBatch(args.rest[0]))
+        return TensorBuiltins.wrap(out.logits)
+    }
+}
+
+/// The comparative loss, its ablation operators, baselines and analysis ablations.
+enum CompareBuiltins {
+    static func register(into r: BuiltinRegistry) {
+        r.category("compare", title: "Comparative loss and ablations")
+        registerOperators(r)
+        registerLosses(r)
+        registerAnalysis(r)
+    }
+
+    static func ablations(_ v: Value) throws -> [Ablation] {
+        switch v {
+        case .object(let a as AblationValue): return [a.ablation]
+        case .list(let l): return try l.items.flatMap(ablations)
+        default: throw CMCLError("`ablate` takes cmpdrop(...) / cmpcrop(...) or a list of them, got \(Display.describe(v))")
+        }
+    }
+
+    static func exampleLoss(_ v: Value) throws -> ExampleLoss {
+        guard case .object(let l as LossValue) = v else {
+            throw CMCLError("the task loss must be ce, mse_loss, span_ce or task_loss(), got \(Display.describe(v))")
+        }
+        switch l.name {
+        case "ce": return .classification
+        case "mse": return .regression
+        case "span_ce": return .span
+        default: return .automatic
+        }
+    }
+
+    static func registerOperators(_ r: BuiltinRegistry) {
+        r.add("cmpdrop(steps, p: nil)", "compare",
+              "Hidden-neuron ablation by nested dropout: variant k runs every dropout site at p_k = 1-(1-p)^k with nested masks (p: the model's own rates when nil).",
+              example: "cmpdrop(2, p: 0.1)") { a in
+            .object(AblationValue(.drop(try CmpDrop(steps: try a.int("steps"), rate: try a.optionalNumber("p")))))
+        }
+        r.add("cmpcrop(steps, ratio: 0.1, style: \"tokens\")", "compare",
+              "Input-neuron ablation by nested cropping: each step removes a further `ratio` of the tokens (or one span); what a step removed stays removed.",
+              example: "cmpcrop(1, ratio: 0.2)") { a in
+            .object(AblationValue(.crop(try CmpCrop(steps: try a.int("steps"), ratio: try a.number("ratio"),
+                                                    style: try a.string("style"), protectedTokenIDs: [0, 1, 2, 3, 100, 101, 102, 103]))))
+        }
+        r.add("Ablation.variants(self, model)", "compare",
+              "The nested variants of a model under a CmpDrop operator: level k and the dropout rate at every site.",
+              example: "cmpdrop(2, p: 0.1).variants(net)") { a in
+            let abl = try a.object("self", as: AblationValue.self, described: "an ablation")
+            let m = try ModelBuiltins.model(a, "model")
+            switch abl.ablation {
+            case .drop(let d):
+                return .list(try d.variants(m).map { v in
+                    .record([("k", .number(Double(v.level))),
+                             ("rates", .record(v.rates.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))])
+                })
+            case .crop(let c):
+                return .list((0...c.steps).map { k in
+                    .record([("k", .number(Double(k))), ("kept", .number(pow(1 - c.ratio, Double(k))))])
+                })
+            }
+        }
+        r.add("nested_masks(p, steps, units: 10, seed: 0)", "compare",
+              "The nested keep-masks of CmpDrop for one uniform draw of `units` units: row k keeps units with U ≥ p_k (for teaching).",
+              example: "nested_masks(0.3, 3, units: 8)") { a in
+            let n = try a.int("units"), c = try a.int("steps"), p = try a.number("p")
+            guard n > 0, n <= 100_000, c >= 0, c <= 1000 else { throw CMCLError("units must be in 1…100000 and steps in 0…1000") }
+            let u = try Tensor.uniform([n], generator: Generator(seed: UInt64(max(0, try a.int("seed")))))
+            let rows = try (0...c).map { k -> Tensor in
+                let pk = 1 - pow(1 - p, Double(k))
+                return try u.ge(pk)
+            }
+            return TensorBuiltins.wrap(try Tensor.stack(rows, axis: 0))
+        }
+    }
+
+    static func registerLosses(_ r: BuiltinRegistry) {
+        r.add("cmp(task, ablate, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
+              "compare",
+              "The cross-model comparative loss: a ranking loss over the task losses of the full model and its nested ablated variants (mode \"comparative\" or \"regularize\").",
+              example: "let loss = cmp(ce, ablate: cmpdrop(2, p: 0.1), target: \"ultra\")") { a in
+            let config = try ComparativeLossConfig(mode: try a.string("mode"), target: try a.string("target"),
+                                                   ranking: try a.string("ranking"), temperature: try a.number("temp"),
+                                                   weight: try a.number("weight"), primary: try a.string("primary"))
+            let objective = try ComparativeObjective(ablations: try ablations(try a.value("ablate")), config: config,
+                                                     taskLoss: try exampleLoss(try a.value("task")))
+            let described = "cmp(\(try ablations(try a.value("ablate")).map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
+            return .object(LossValue(name: described, function: objective.lossFunction))
+        }
+        r.add("rdrop(task, alpha: 1)", "compare",
+              "The R-Drop baseline: task loss on two dropout passes plus alpha × their symmetric KL divergence.",
+              example: "let loss = rdrop(ce, alpha: 1.0)") { a in
+            let objective = try RDropObjective(alpha: try a.number("alpha"), taskLoss: try exampleLoss(try a.value("task")))
+            return .object(LossValue(name: "rdrop(alpha: \(Display.number(try a.number("alpha"))))", function: objective.lossFunction))
+        }
+        r.add("plain(task)", "compare", "The plain baseline: the task loss with ordinary dropout.",
+              example: "let loss = plain(ce)") { a in
+            .object(LossValue(name: "plain", function: PlainObjective(taskLoss: try exampleLoss(try a.value("task"))).lossFunction))
+        }
+    }
+
+    static func registerAnalysis(_ r: BuiltinRegistry) {
+        func view(_ a: Arguments) throws -> AblatedModel {
+            let v = try a.value("model")
+            if case .object(let m as ModelValue) = v { return AblatedModel(m.module) }
+            if case .object(let m as AblatedModelValue) = v { return m.view }
+            throw a.typeError("model", "a model", v)
+        }
+        func ints(_ v: Value, _ name: String) throws -> [Int] { try TensorBuiltins.shape([v], what: name) }
+        r.add("mask_neurons(model, site, units)", "compare", "The model with the given units of a site zeroed (weights shared).",
+              example: "mask_neurons(net, \"mlp.1\", [0, 1, 2])") { a in
+            .object(AblatedModelValue(try view(a).maskNeurons(site: try a.string("site"), units: try ints(try a.value("units"), "unit"))))
+        }
+        r.add("mask_heads(model, layer, heads)", "compare", "The model with attention heads of a layer disabled (weights shared).",
+              example: "mask_heads(net, 0, [1])") { a in
+            .object(AblatedModelValue(try view(a).maskHeads(layer: try a.int("layer"), heads: try ints(try a.value("heads"), "head"))))
+        }
+        r.add("skip_layers(model, layers)", "compare", "The model with transformer layers replaced by the identity (weights shared).",
+              example: "skip_layers(net, [1])") { a in
+            .object(AblatedModelValue(try view(a).skipLayers(try ints(try a.value("layers"), "layer"))))
+        }
+        r.add("prune(model, ratio, scope: \"global\")", "compare",
+              "Magnitude pruning: the smallest `ratio` of weights set to zero, as a view sharing the weights (\"global\" or \"layer\" scope).",
+              example: "prune(net, 0.3)") { a in
+            guard let scope = AblatedModel.PruneScope(rawValue: try a.string("scope")) else {
+                throw CMCLError("unknown scope", hint: "use one of \(AblatedModel.PruneScope.allCases.map(\.rawValue).joined(separator: ", "))",
+                                argument: .label("scope"))
+            }
+            return .object(AblatedModelValue(try view(a).prune(ratio: try a.number("ratio"), scope: scope)))
+        }
+        r.add("ablation_curve(model, data, ablate, metric: \"accuracy\", batch: 64, tokenizer: nil, max_len: 128, seed: 0)", "compare",
+              "The metric of every nested variant k = 0…c of a model under an ablation (no training): how fast performance falls as neurons are ablated.",
+              example: "ablation_curve(net, dev, cmpdrop(4, p: 0.1))") { a in
+            try AblationCurve.compute(a)
+        }
+    }
+}

@@ -97,21 +97,29 @@ public struct AblatedModel: @unchecked Sendable, CustomStringConvertible {
         }
         let magnitudes = matrices.map { $0.value.toArray().map { Swift.abs($0) } }
         var keeps = magnitudes.map { [Bool](repeating: true, count: $0.count) }
-        func prune(_ entries: [(matrix: Int, index: Int)], count: Int) {
-            let order = entries.sorted {
-                let a = magnitudes[$0.matrix][$0.index], b = magnitudes[$1.matrix][$1.index]
-                return a != b ? a < b : ($0.matrix, $0.index) < ($1.matrix, $1.index)
+        // Prunes the `count` smallest magnitudes of `members`; ties go in (matrix, index) order.
+        func prune(_ members: [Int], count: Int) {
+            guard count > 0 else { return }
+            let threshold = members.flatMap { magnitudes[$0] }.sorted()[count - 1]
+            var ties = count - members.reduce(0) { $0 + magnitudes[$1].filter { $0 < threshold }.count }
+            for m in members {
+                for (i, value) in magnitudes[m].enumerated() {
+                    if value < threshold {
+                        keeps[m][i] = false
+                    } else if value == threshold && ties > 0 {
+                        keeps[m][i] = false
+                        ties -= 1
+                    }
+                }
             }
-            for entry in order.prefix(count) { keeps[entry.matrix][entry.index] = false }
         }
         switch scope {
         case .global:
-            let entries = magnitudes.indices.flatMap { m in magnitudes[m].indices.map { (matrix: m, index: $0) } }
-            prune(entries, count: Int((ratio * Double(entries.count)).rounded(.down)))
+            let total = magnitudes.reduce(0) { $0 + $1.count }
+            prune(Array(magnitudes.indices), count: Int((ratio * Double(total)).rounded(.down)))
         case .perMatrix:
             for m in magnitudes.indices {
-                let entries = magnitudes[m].indices.map { (matrix: m, index: $0) }
-                prune(entries, count: Int((ratio * Double(entries.count)).rounded(.down)))
+                prune([m], count: Int((ratio * Double(magnitudes[m].count)).rounded(.down)))
             }
         }
         var copy = self

@@ -108,6 +108,16 @@ import Testing
         #expect(grad.contains { $0 != 0 })
     }
 
+    @Test func pruningBreaksTiesToPruneExactlyTheRatio() throws {
+        let mlp = try MLP([5, 4, 3], generator: Generator(seed: 2))
+        for l in mlp.layers.compactMap({ $0 as? Linear }) { l.weight.value = try Tensor.full(l.weight.shape, value: 0.5) }
+        let view = try mlp.ablated().prune(ratio: 0.3)
+        let zeros = view.weightMasks.values.reduce(0) { $0 + $1.toArray().filter { $0 == 0 }.count }
+        #expect(zeros == Int(0.3 * 32))
+        #expect(try mlp.ablated().prune(ratio: 0).prunedFraction == 0)
+        #expect(try mlp.ablated().prune(ratio: 1).prunedFraction == 1)
+    }
+
     @Test func perMatrixPruningPrunesEachMatrixEqually() throws {
         let net = try BagOfEmbeddingsClassifier(vocabularySize: 30, embeddingWidth: 12, hidden: [9], dropout: 0,
                                                 generator: Generator(seed: 9))

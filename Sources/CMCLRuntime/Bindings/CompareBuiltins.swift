@@ -113,7 +113,15 @@ enum CompareBuiltins {
             let objective = try ComparativeObjective(ablations: try ablations(try a.value("ablate")), config: config,
                                                      taskLoss: try exampleLoss(try a.value("task")))
             let described = "cmp(\(try ablations(try a.value("ablate")).map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
-            return .object(LossValue(name: described, function: objective.lossFunction))
+            // Batches made from segmented data (multi-paragraph QA) crop whole distractor segments.
+            let function: LossFunction = { model, batch, context in
+                if objective.crop != nil, let segments = SegmentTable.shared.segments(of: batch) {
+                    return try objective.step(model: model, input: .segmented(try SegmentedBatch(batch, segments: segments)),
+                                              context: context).output
+                }
+                return try objective(model, batch, context)
+            }
+            return .object(LossValue(name: described, function: function))
         }
         r.add("rdrop(task, alpha: 1)", "compare",
               "The R-Drop baseline: task loss on two dropout passes plus alpha × their symmetric KL divergence.",

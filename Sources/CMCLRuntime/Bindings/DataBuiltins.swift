@@ -86,6 +86,8 @@ enum DataBuiltins {
             var texts: [String] = []
             if case .object(let o as DatasetValue) = v, let t = o.data as? TypedDataset<TextExample> {
                 for e in t.data { texts.append(e.text); if let p = e.pair { texts.append(p) } }
+            } else if case .object(let o as DatasetValue) = v, let q = o.data as? TypedDataset<SyntheticQAExample> {
+                for e in q.data { texts.append((e.question + e.paragraphs.flatMap { $0 }).joined(separator: " ")) }
             } else if case .list(let l) = v {
                 texts = try l.items.map {
                     guard case .string(let s) = $0 else { throw CMCLError("word_tokenizer needs strings") }
@@ -167,9 +169,14 @@ enum DataBuiltins {
               kind: .property) { a in
             .list(try dataset(a, "self").data.labelNames.map { .string($0) })
         }
-        r.add("encode(data, tokenizer, max_len: 128)", "data", "Tokenizes every example of a text dataset (truncating to max_len).",
+        r.add("encode(data, tokenizer, max_len: 128)", "data",
+              "Tokenizes every example of a text dataset, or a multi-paragraph QA dataset into span features with paragraph segments (truncating to max_len).",
               example: "let enc = encode(data, tok, max_len: 64)") { a in
             let tok = try tokenizer(a, "tokenizer")
+            if let q = try dataset(a, "data").data as? TypedDataset<SyntheticQAExample> {
+                let features = QAFeatures.encode(q.data, tokenizer: tok, maxLength: try a.int("max_len"))
+                return .object(DatasetValue(TypedDataset(data: features, kind: "QA feature", toRecord: QAFeatures.record), tokenizer: tok))
+            }
             let enc = try textData(a, "data").encoded(with: tok, maxLength: try a.int("max_len"))
             return .object(DatasetValue(TypedDataset(data: enc, kind: "encoded", toRecord: ExampleRecords.encoded), tokenizer: tok))
         }

@@ -69,6 +69,9 @@ enum ModelBuiltins {
             if let enc = d.data as? TypedDataset<EncodedExample> {
                 return try enc.data.batches(size, padID: d.tokenizer?.padID ?? 0, options: options).map(convert)
             }
+            if let qa = d.data as? TypedDataset<QAFeature> {
+                return try QAFeatures.batches(qa.data, size: size, padID: d.tokenizer?.padID ?? 0, shuffleSeed: shuffleSeed)
+            }
             if let t = d.data as? TypedDataset<TextExample> {
                 guard case .object(let tv as TokenizerValue)? = tokenizer else {
                     throw CMCLError("a text dataset needs `tokenizer:` to make batches", hint: "or encode it first: encode(data, tok)")

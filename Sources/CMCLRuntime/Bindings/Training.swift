@@ -83,6 +83,12 @@ enum Training {
                 }
                 encoded = t.data.encoded(with: tv.tokenizer, maxLength: maxLength)
                 pad = tv.tokenizer.padID
+            } else if let qa = d.data as? TypedDataset<QAFeature> {
+                let pad = d.tokenizer?.padID ?? 0
+                let features = qa.data
+                return BatchSource(batchesPerEpoch: (features.count + size - 1) / size) { epoch, _ in
+                    try QAFeatures.batches(features, size: size, padID: pad, shuffleSeed: seed &+ UInt64(epoch) &* 7919 &+ 1)
+                }
             } else {
                 throw CMCLError("cannot train on \(d.data.kind) examples directly")
             }

@@ -152,17 +152,19 @@ public struct Completer {
         return out.values.sorted { $0.text < $1.text }
     }
 
-    /// Fields and methods of `value`, then global functions (callable as methods).
+    /// Fields and methods of `value` (sorted), then the global functions, which are callable as
+    /// methods (`xs.map(f)`).
     func members(of value: Value, prefix: String) -> [Candidate] {
-        var out: [String: Candidate] = [:]
+        var own: [String: Candidate] = [:]
         for name in interpreter.memberNames(of: value) where name.hasPrefix(prefix) {
-            out[name] = Candidate(name, memberKind(value, name))
+            own[name] = Candidate(name, memberKind(value, name))
         }
+        var globals: [Candidate] = []
         for name in interpreter.globalNamesDefined where name.hasPrefix(prefix) && !name.hasPrefix("_") {
-            guard out[name] == nil, let g = interpreter.global(name), g.isCallable else { continue }
-            out[name] = Candidate(name, .function)
+            guard own[name] == nil, let g = interpreter.global(name), g.isCallable else { continue }
+            globals.append(Candidate(name, .function))
         }
-        return out.values.sorted { $0.text < $1.text }
+        return own.values.sorted { $0.text < $1.text } + globals.sorted { $0.text < $1.text }
     }
 
     private func memberKind(_ value: Value, _ name: String) -> Candidate.Kind {

@@ -177,7 +177,13 @@ final class LineReader {
             prefix.removeLast(prefix.count - n)
         }
         // Do not split a multi-byte character.
-        while let last = prefix.last, last & 0xC0 == 0x80 || last >= 0xC0 { prefix.removeLast() }
+        var lead = prefix.count
+        while lead > 0, prefix[lead - 1] & 0xC0 == 0x80 { lead -= 1 }
+        if lead > 0, prefix[lead - 1] >= 0xC0 {
+            let b = prefix[lead - 1]
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            if prefix.count - (lead - 1) < length { prefix.removeLast(prefix.count - (lead - 1)) }
+        }
         return String(decoding: prefix, as: UTF8.self)
     }
 

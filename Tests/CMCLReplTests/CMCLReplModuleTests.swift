@@ -1,6 +1,0 @@
-import Testing
-@testable import CMCLRepl
-
-@Test func moduleLinks() {
-    #expect(CMCLReplModule.name == "CMCLRepl")
-}

@@ -26,23 +26,27 @@ public struct Completion: Equatable, Sendable {
     /// Candidates in display order (sorted, without duplicates).
     public var candidates: [Candidate]
 
-    public init(range: Range<Int>, candidates: [Candidate]) {
+    /// The quote of the string the word is in, if any (closed after a unique file).
+    public var quote: String?
+
+    public init(range: Range<Int>, candidates: [Candidate], quote: String? = nil) {
         self.range = range
         self.candidates = candidates
+        self.quote = quote
     }
 
     /// The candidates' texts.
     public var texts: [String] { candidates.map(\.text) }
 
-    /// What to type after a unique match: `(` after a function, nothing after a directory or
-    /// inside a string, a space after a keyword or command.
+    /// What to type after a unique match: `(` after a function, a space after a keyword or
+    /// command, the closing quote after a file named in a string, nothing after a directory.
     public var suffixIfUnique: String {
         guard candidates.count == 1, let only = candidates.first else { return "" }
         switch only.kind {
         case .function: return "("
         case .keyword, .command: return " "
         case .value, .directory: return ""
-        case .file: return ""
+        case .file: return quote ?? ""
         }
     }
 }
@@ -122,7 +126,8 @@ public struct Completer {
     private func completeCode(_ head: [UInt8], from codeStart: Int) -> Completion {
         if let quote = openStringStart(head, from: codeStart) {
             let word = text(head[(quote + 1)...])
-            return Completion(range: (quote + 1)..<head.count, candidates: paths(matching: word))
+            return Completion(range: (quote + 1)..<head.count, candidates: paths(matching: word),
+                              quote: text(head[quote...quote]))
         }
         let start = wordStart(head, allowDots: false, lowerBound: codeStart)
         let word = text(head[start...])

@@ -29,11 +29,14 @@ final class LineReader {
         rl_readline_name = UnsafePointer(strdup("cmcl"))
         rl_catch_signals = 0
         rl_catch_sigwinch = 1
+        rl_getc_function = LineReader.getCharacter
         rl_attempted_completion_function = LineReader.attemptCompletion
         rl_completion_word_break_hook = LineReader.wordBreaks
         rl_completer_word_break_characters = UnsafePointer(strdup(LineReader.defaultBreaks))
         rl_basic_word_break_characters = UnsafePointer(strdup(LineReader.defaultBreaks))
         rl_sort_completion_matches = 0
+        // Quotes are the completer's business (it closes a string after a unique file).
+        rl_basic_quote_characters = UnsafePointer(strdup(""))
         using_history()
         stifle_history(Int32(clamping: historyLimit))
         for entry in history { add_history(entry) }
@@ -101,6 +104,33 @@ final class LineReader {
             fputs("\n", stdout)
         }
         rl_callback_handler_remove()
+    }
+
+    /// readline's key reader. A Ctrl-C can flush the terminal's input after `poll` reported
+    /// it readable; a blocking read would then hang, so this waits on the terminal and the
+    /// interrupt pipe together and answers a harmless NUL (set-mark) to hand control back to
+    /// the loop in `read(prompt:)`, which abandons the line.
+    static let getCharacter: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
+        while true {
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: LineReader.interruptPipe.read, events: Int16(POLLIN), revents: 0)]
+            if poll(&fds, 2, -1) < 0 {
+                if errno == EINTR { continue }
+                return EOF
+            }
+            if fds[1].revents != 0 {
+                if Interrupt.isRequested { return 0 }
+                LineReader.drainInterrupts()
+            }
+            if fds[0].revents != 0 {
+                var c: UInt8 = 0
+                let n = Glibc.read(0, &c, 1)
+                if n == 1 { return Int32(c) }
+                if n == 0 { return EOF }
+                if errno == EINTR || errno == EAGAIN { continue }
+                return EOF
+            }
+        }
     }
 
     static let attemptCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32)
@@ -197,11 +227,16 @@ final class LineReader {
                 interruptPipe = (fds[0], fds[1])
             }
         }
-        signal(SIGINT) { _ in
+        // No SA_RESTART: a read blocked on the terminal returns EINTR on Ctrl-C.
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
             Interrupt.request()
             var byte: UInt8 = 1
             _ = write(LineReader.interruptPipe.write, &byte, 1)
         }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
     }
 
     static func drainInterrupts() {

@@ -87,7 +87,8 @@ public final class ReplSession {
         let number = cellNumber
         cellNumber += 1
         let file = SourceFile(name: "<repl:\(number)>", text: text)
-        Interrupt.clear()
+        // The flag is cleared when the prompt is shown and after each cell, not here: a Ctrl-C
+        // pressed between Enter and the start of the cell cancels that cell.
         let result = interpreter.run(file)
         Interrupt.clear()
         finishLine()
@@ -213,7 +214,6 @@ public final class ReplSession {
             return fail(":load cannot read \(path)\(hint)")
         }
         let text = String(decoding: data, as: UTF8.self)
-        Interrupt.clear()
         let result = interpreter.run(SourceFile(name: path, text: text))
         Interrupt.clear()
         finishLine()

@@ -110,6 +110,8 @@ extension ReplTests {
             let c = local.complete(line, cursor: line.utf8.count)
             #expect(c.texts == ["data.txt", "dates.csv"])
             #expect(c.range == 14..<16)
+            #expect(local.complete("f('data", cursor: 7).suffixIfUnique == "'", "a unique file closes the string")
+            #expect(local.complete(":load data", cursor: 10).suffixIfUnique == "")
             #expect(local.complete("f('di", cursor: 5).texts == ["dir/"])
             #expect(local.complete("f('di", cursor: 5).suffixIfUnique == "")
             #expect(local.complete("f(\"", cursor: 3).texts == ["data.txt", "dates.csv", "dir/"])

@@ -48,14 +48,14 @@ public struct HistoryFile: Sendable {
             handle.write(line)
             try? handle.close()
         } else {
-            FileManager.default.createFile(atPath: path, contents: line, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: line, attributes: [.posixPermissions: 0o600])
         }
     }
 
     /// Replaces the file's contents with `entries`.
     public func rewrite(_ entries: [String]) {
         let text = entries.map { HistoryFile.encode($0) + "\n" }.joined()
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
     }
 
     static func encode(_ entry: String) -> String {

@@ -53,7 +53,7 @@ public final class ReplSession {
         self.color = color
         self.writeOutput = output
         self.writeError = error ?? output
-        interpreter.output = { [unowned self] text in self.write(text) }
+        interpreter.output = { [weak self] text in self?.write(text) }
         recordBaseline()
     }
 

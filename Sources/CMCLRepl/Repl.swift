@@ -3,33 +3,49 @@ import CMCLLang
 import CMCLRuntime
 import Foundation
 
-/// The interactive notebook: numbered cells, readline editing and history.
+/// The interactive notebook: numbered cells on GNU readline, with persistent history,
+/// completion, multi-line input, meta-commands and Ctrl-C that cancels the running cell.
 public enum Repl {
-    static func write(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
+    public static let banner = "cmcl 0.1.0 — :help for help, Tab to complete, Ctrl-C cancels, :quit or Ctrl-D to leave\n"
 
-    /// Runs the REPL until Ctrl-D or `:quit`; returns the exit code.
+    /// Runs the REPL on the terminal until Ctrl-D or `:quit`; returns the exit code.
     public static func start(interpreter vm: Interpreter) -> Int32 {
-        vm.output = { s in FileHandle.standardOutput.write(Data(s.utf8)) }
-        var cell = 1
-        let renderer = DiagnosticRenderer(color: true)
-        write("cmcl 0.1.0 — :help for help, :quit or Ctrl-D to leave\n")
+        let environment = ProcessInfo.processInfo.environment
+        let color = environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+        let session = ReplSession(interpreter: vm, color: color, output: { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }, error: { text in
+            FileHandle.standardError.write(Data(text.utf8))
+        })
+        let history = HistoryFile(path: HistoryFile.defaultPath(), limit: HistoryFile.defaultLimit())
+        var previous = history.load()
+        let reader = LineReader(history: previous, historyLimit: history.limit)
+        LineReader.completer = Completer(interpreter: vm)
+        FileHandle.standardOutput.write(Data(banner.utf8))
+
+        var input = CellInput()
         while true {
-            guard let raw = readline("[\(cell)] ") else {
-                write("\n")
+            session.finishLine()
+            let prompt = input.isContinuing ? session.continuationPrompt : session.prompt
+            let shown = color ? session.paint(prompt, input.isContinuing ? "2;32" : "32") : prompt
+            switch reader.read(prompt: shown) {
+            case .endOfInput:
                 return 0
+            case .interrupted:
+                input.clear()
+            case .line(let line):
+                switch input.add(line) {
+                case .needsMore, .empty:
+                    continue
+                case .complete(let text):
+                    if previous.last != text {
+                        reader.remember(text)
+                        history.append(text)
+                        previous.append(text)
+                    }
+                    if session.submit(text) == .quit { return 0 }
+                }
             }
-            let line = String(cString: raw)
-            free(raw)
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            add_history(line)
-            if line == ":quit" || line == ":q" { return 0 }
-            Interrupt.clear()
-            let result = vm.run(SourceFile(name: "<cell \(cell)>", text: line))
-            for d in result.diagnostics { FileHandle.standardError.write(Data(renderer.render(d).utf8)) }
-            if let v = result.value, result.diagnostics.isEmpty {
-                if case .null = v {} else { write(Display.render(v, .repl) + "\n") }
-            }
-            cell += 1
         }
     }
 }

@@ -1,0 +1,271 @@
+import CMCLLang
+import CMCLRuntime
+import Foundation
+
+/// The notebook behind the REPL, without a terminal: numbered cells, their outputs (`_`,
+/// `_N`), meta-commands and the record of successful cells that `:save` writes.
+///
+///     let session = ReplSession(interpreter: .session(), output: { print($0, terminator: "") })
+///     session.submit("1 + 2")      // writes "Out[1]: 3\n"; `_` and `_1` are now 3
+///     session.submit(":type _")    // writes "number\n"
+///
+/// Every cell runs through `Interpreter.run`, the one evaluation path of cmcl.
+public final class ReplSession {
+    /// A cell that ran without error, as `:save` writes it.
+    public struct SavedCell: Sendable {
+        /// The cell number, or nil for a script read with `:load`.
+        public var number: Int?
+        public var source: String
+        /// How the output was shown (`Out[N]: …`), when the cell displayed a value.
+        public var output: String?
+        /// For `:load`: the file it came from.
+        public var loadedFrom: String?
+    }
+
+    /// What the host does after a submission.
+    public enum Outcome: Equatable, Sendable {
+        /// Read the next cell.
+        case proceed
+        /// Leave the REPL.
+        case quit
+    }
+
+    public let interpreter: Interpreter
+    /// Number of the next cell (shown in the prompt).
+    public private(set) var cellNumber = 1
+    /// Successful cells, in order, since the start or the last `:reset`.
+    public private(set) var savedCells: [SavedCell] = []
+    /// Colour diagnostics and prompts (ANSI).
+    public var color: Bool
+    private let writeOutput: (String) -> Void
+    private let writeError: (String) -> Void
+    /// Whether the last text written to the output ended a line.
+    private var atLineStart = true
+    /// Globals that existed before the first cell (builtins, prelude), with their values.
+    private var baseline: [String: Value] = [:]
+
+    /// - Parameters:
+    ///   - output: standard output; the interpreter's `print` is routed here too.
+    ///   - error: where diagnostics go (standard error).
+    public init(interpreter: Interpreter, color: Bool = false, output: @escaping (String) -> Void,
+                error: ((String) -> Void)? = nil) {
+        self.interpreter = interpreter
+        self.color = color
+        self.writeOutput = output
+        self.writeError = error ?? output
+        interpreter.output = { [weak self] text in self?.write(text) }
+        recordBaseline()
+    }
+
+    /// The prompt for the next cell: `In [3]: `.
+    public var prompt: String { "In [\(cellNumber)]: " }
+
+    /// The prompt for continuation lines, as wide as `prompt`.
+    public var continuationPrompt: String {
+        let width = prompt.count
+        return String(repeating: " ", count: max(0, width - 5)) + "...: "
+    }
+
+    /// Runs one complete cell or meta-command.
+    @discardableResult
+    public func submit(_ text: String) -> Outcome {
+        if let (name, argument) = MetaCommand.split(text) { return command(name, argument) }
+        runCell(text)
+        return .proceed
+    }
+
+    /// Makes sure the next prompt starts on a fresh line (after `print(x, end: "")`).
+    public func finishLine() {
+        if !atLineStart { write("\n") }
+    }
+
+    // MARK: Cells
+
+    /// Runs `text` as the next numbered cell; returns whether it succeeded.
+    @discardableResult
+    func runCell(_ text: String) -> Bool {
+        let number = cellNumber
+        cellNumber += 1
+        let file = SourceFile(name: "<repl:\(number)>", text: text)
+        // The flag is cleared when the prompt is shown and after each cell, not here: a Ctrl-C
+        // pressed between Enter and the start of the cell cancels that cell.
+        let result = interpreter.run(file)
+        Interrupt.clear()
+        finishLine()
+        guard result.diagnostics.isEmpty else {
+            var diagnostics = result.diagnostics
+            for i in diagnostics.indices where diagnostics[i].kind == .interrupted {
+                // The terminal echoed `^C` without a newline; the session's state is intact.
+                write("\n")
+                diagnostics[i].message = "cell \(number) cancelled by Ctrl-C; the session's variables are kept"
+            }
+            report(diagnostics)
+            return false
+        }
+        var shown: String?
+        if let value = result.value, !isNull(value) {
+            interpreter.defineGlobal("_\(number)", value)
+            interpreter.defineGlobal("_", value)
+            let rendered = Display.render(value, .repl)
+            let out = rendered.contains("\n") ? "Out[\(number)]:\n\(rendered)" : "Out[\(number)]: \(rendered)"
+            write(paint("Out[\(number)]:", "31") + String(out.dropFirst("Out[\(number)]:".count)) + "\n")
+            shown = out
+        }
+        savedCells.append(SavedCell(number: number, source: text, output: shown, loadedFrom: nil))
+        return true
+    }
+
+    private func isNull(_ v: Value) -> Bool {
+        if case .null = v { return true }
+        return false
+    }
+
+    private func report(_ diagnostics: [Diagnostic]) {
+        let renderer = DiagnosticRenderer(color: color)
+        for d in diagnostics { writeError(renderer.render(d)) }
+    }
+
+    private func write(_ text: String) {
+        guard let last = text.unicodeScalars.last else { return }
+        atLineStart = last == "\n"
+        writeOutput(text)
+    }
+
+    func emit(_ text: String) { write(text) }
+
+    /// Functions of the prelude (defined before the first cell).
+    var baselineFunctions: [String] {
+        interpreter.globalNamesDefined.filter { name in
+            if case .closure = baseline[name] { return true }
+            return false
+        }
+    }
+
+    func fail(_ message: String) {
+        finishLine()
+        writeError((color ? "\u{1B}[1;31merror\u{1B}[0m" : "error") + ": " + message + "\n")
+    }
+
+    func paint(_ s: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+    }
+
+    private func recordBaseline() {
+        baseline = [:]
+        for name in interpreter.globalNamesDefined {
+            if let v = interpreter.global(name) { baseline[name] = v }
+        }
+    }
+
+    // MARK: Meta-commands
+
+    private func command(_ name: String, _ argument: String) -> Outcome {
+        guard let cmd = MetaCommand.named(name) else {
+            let spellings = MetaCommand.all.flatMap { [$0.name] + $0.aliases }.map { ":" + $0 }
+            let hint = Suggestion.hint(for: ":" + name, in: spellings) ?? "`:help` lists the commands"
+            fail("unknown command `:\(name)`; \(hint)")
+            return .proceed
+        }
+        let needsArgument = !cmd.argument.isEmpty && !cmd.argument.hasPrefix("[")
+        if needsArgument && argument.isEmpty {
+            fail("`:\(cmd.name)` needs an argument: \(cmd.usage)")
+            return .proceed
+        }
+        switch cmd.name {
+        case "help": help(argument)
+        case "vars": vars()
+        case "type": type(argument)
+        case "time": time(argument)
+        case "load": load(argument)
+        case "save": save(argument)
+        case "reset":
+            interpreter.resetSession()
+            cellNumber = 1
+            savedCells = []
+            recordBaseline()
+            write("session reset\n")
+        case "quit": return .quit
+        default: break
+        }
+        return .proceed
+    }
+
+    private func type(_ source: String) {
+        let result = interpreter.run(SourceFile(name: "<type>", text: source))
+        finishLine()
+        if !result.diagnostics.isEmpty { return report(result.diagnostics) }
+        write((result.value ?? .null).typeName + "\n")
+    }
+
+    private func time(_ source: String) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let ok = runCell(source)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if ok { write("time: \(Display.duration(seconds))\n") }
+    }
+
+    private func load(_ path: String) {
+        let expanded = NSString(string: path).expandingTildeInPath
+        guard let data = FileManager.default.contents(atPath: expanded) else {
+            var hint = ""
+            if !path.hasSuffix(".cmcl"), FileManager.default.fileExists(atPath: expanded + ".cmcl") {
+                hint = " (did you mean \(path).cmcl?)"
+            }
+            return fail(":load cannot read \(path)\(hint)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let result = interpreter.run(SourceFile(name: path, text: text))
+        Interrupt.clear()
+        finishLine()
+        if !result.diagnostics.isEmpty { return report(result.diagnostics) }
+        savedCells.append(SavedCell(number: nil, source: text, output: nil, loadedFrom: path))
+    }
+
+    private func save(_ path: String) {
+        let expanded = NSString(string: path).expandingTildeInPath
+        let script = ScriptWriter.script(savedCells)
+        guard FileManager.default.createFile(atPath: expanded, contents: Data(script.utf8)) else {
+            return fail(":save cannot write \(path)")
+        }
+        let n = savedCells.count
+        write("saved \(n) cell\(n == 1 ? "" : "s") to \(path)\n")
+    }
+
+    private func vars() {
+        var rows: [(String, String, String)] = []
+        for (name, value) in interpreter.userGlobals {
+            if name == "_" || (name.hasPrefix("_") && Int(name.dropFirst()) != nil) { continue }
+            if let old = baseline[name], Self.same(old, value) { continue }
+            var shown = Display.render(value, .repl)
+            if let nl = shown.firstIndex(of: "\n") { shown = String(shown[..<nl]) + " …" }
+            if shown.count > 60 { shown = String(shown.prefix(59)) + "…" }
+            rows.append((name, value.typeName, shown))
+        }
+        guard !rows.isEmpty else { return write("no variables defined yet\n") }
+        let w0 = rows.map(\.0.count).max() ?? 0, w1 = rows.map(\.1.count).max() ?? 0
+        for (n, t, v) in rows {
+            write(n.padded(w0) + "  " + t.padded(w1) + "  " + v + "\n")
+        }
+    }
+
+    static func same(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.closure(let x), .closure(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y
+        case (.list(let x), .list(let y)): return x === y
+        case (.record(let x), .record(let y)): return x === y
+        case (.object(let x), .object(let y)): return x === y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.null, .null): return true
+        default: return false
+        }
+    }
+}
+
+extension String {
+    func padded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

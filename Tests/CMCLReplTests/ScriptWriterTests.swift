@@ -1,0 +1,116 @@
+import CMCLLang
+import CMCLRuntime
+import Foundation
+import Testing
+@testable import CMCLRepl
+
+extension ReplTests {
+    @Suite struct ScriptWriterTests {
+        @Test func bindsTheLastExpression() {
+            #expect(ScriptWriter.binding("let a = 1\na * 2  # twice", name: "_2") == "let a = 1\nlet _2 = a * 2  # twice")
+            #expect(ScriptWriter.binding("let a = 1", name: "_1") == "let a = 1")
+            #expect(ScriptWriter.binding("if true { 1 } else { 2 }", name: "_4") == "let _4 = if true { 1 } else { 2 }")
+        }
+
+        /// `:save` writes only successful cells, and running the script prints exactly what the
+        /// session printed.
+        @Test func savedScriptReplaysTheSessionOutput() throws {
+            let dir = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let s = Captured()
+            var transcript = ""
+            let cells = [
+                "let xs = [3, 1, 2]",
+                "sorted(xs)",
+                "undefined_name + 1",
+                "fn scale(v, k: 2) {\n  v * k\n}",
+                "scale(_2[0], k: 10)",
+                "error(\"this cell fails\")",
+                "print(\"sum\", sum(xs))",
+                "{best: _5, n: len(xs)}",
+                "_ ",
+            ]
+            for cell in cells { transcript += s.submit(cell).out }
+            let path = dir.appendingPathComponent("session.cmcl").path
+            #expect(s.submit(":save \(path)").out == "saved 7 cells to \(path)\n")
+            let script = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(!script.contains("undefined_name"))
+            #expect(!script.contains("this cell fails"))
+
+            var replayed = ""
+            let vm = Interpreter.session(output: { replayed += $0 })
+            let result = vm.run(SourceFile(name: path, text: script))
+            #expect(result.diagnostics.isEmpty)
+            #expect(replayed == transcript)
+            #expect(transcript == """
+                Out[2]: [1, 2, 3]
+                Out[5]: 10
+                sum 6
+                Out[8]: {best: 10, n: 3}
+                Out[9]: {best: 10, n: 3}
+
+                """)
+        }
+    }
+
+    @Suite struct CellInputTests {
+        @Test func continuesUntilBracketsClose() {
+            var input = CellInput()
+            #expect(input.add("fn f(x) {") == .needsMore)
+            #expect(input.isContinuing)
+            #expect(input.add("  let y = [x,") == .needsMore)
+            #expect(input.add("    2]") == .needsMore)
+            #expect(input.add("  y") == .needsMore)
+            #expect(input.add("}") == .complete("fn f(x) {\n  let y = [x,\n    2]\n  y\n}"))
+            #expect(!input.isContinuing)
+        }
+
+        @Test func blankLineEndsACell() {
+            var input = CellInput()
+            #expect(input.add("   ") == .empty)
+            #expect(input.add("print(1,") == .needsMore)
+            #expect(input.add("") == .complete("print(1,"))
+        }
+
+        @Test func completeLinesAndCommandsRunAtOnce() {
+            var input = CellInput()
+            #expect(input.add("1 + 2") == .complete("1 + 2"))
+            #expect(input.add(":help {") == .complete(":help {"))
+            #expect(input.add("x)") == .complete("x)"), "a real syntax error is not incomplete input")
+            #expect(input.add("let s = \"abc") == .needsMore, "an unclosed string at the end asks for more")
+            input.clear()
+            #expect(input.add("1 + \\") == .needsMore)
+        }
+    }
+
+    @Suite struct HistoryFileTests {
+        @Test func roundTripsMultiLineEntries() throws {
+            let dir = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let history = HistoryFile(path: dir.appendingPathComponent("h").path, limit: 10)
+            #expect(history.load() == [])
+            let entries = ["let x = 1", "fn f(a) {\n  a\n}", "print(\"a\\nb\")", "ünïcode \\", "x\r\n"]
+            for e in entries { history.append(e) }
+            #expect(history.load() == entries)
+            let raw = try String(contentsOfFile: history.path, encoding: .utf8)
+            #expect(raw.split(separator: "\n").count == entries.count)
+        }
+
+        @Test func isCappedToTheNewestEntries() throws {
+            let dir = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let history = HistoryFile(path: dir.appendingPathComponent("h").path, limit: 3)
+            for i in 1...5 { history.append("cell \(i)") }
+            #expect(history.load() == ["cell 3", "cell 4", "cell 5"])
+            let raw = try String(contentsOfFile: history.path, encoding: .utf8)
+            #expect(raw == "cell 3\ncell 4\ncell 5\n", "the file is rewritten at the cap")
+        }
+
+        @Test func locationAndSizeFromTheEnvironment() {
+            #expect(HistoryFile.defaultPath(environment: ["CMCL_HISTORY": "/tmp/h", "HOME": "/home/u"]) == "/tmp/h")
+            #expect(HistoryFile.defaultPath(environment: ["HOME": "/home/u"]) == "/home/u/.cmcl_history")
+            #expect(HistoryFile.defaultLimit(environment: ["CMCL_HISTORY_SIZE": "50"]) == 50)
+            #expect(HistoryFile.defaultLimit(environment: ["CMCL_HISTORY_SIZE": "many"]) == 1000)
+        }
+    }
+}

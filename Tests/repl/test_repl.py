@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""Drives the real `cmcl` binary through a pseudo-terminal (pexpect).
+
+usage: test_repl.py PATH/TO/cmcl
+Prints one line per test and a closing `repl: N passed, M failed`; exits 1 on failure.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import pexpect
+
+BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else ".build/release/cmcl"
+TIMEOUT = 15
+TMP = tempfile.mkdtemp(prefix="cmcl-repl-test-")
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def prompt(n):
+    return r"In \[%d\]: " % n
+
+
+def spawn(history=None, extra_env=None):
+    env = dict(os.environ)
+    env.update({
+        "HOME": TMP,
+        "INPUTRC": "/dev/null",
+        "TERM": "xterm",
+        "NO_COLOR": "1",
+        "CMCL_HISTORY": history or os.path.join(TMP, "history-%d" % len(os.listdir(TMP))),
+    })
+    env.update(extra_env or {})
+    child = pexpect.spawn(BIN, env=env, cwd=TMP, encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 200))
+    child.expect(prompt(1))
+    return child
+
+
+def run_cell(child, text, next_cell):
+    child.sendline(text)
+    child.expect(prompt(next_cell))
+    return child.before
+
+
+def quit(child):
+    child.sendline(":quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, "exit status %r" % child.exitstatus
+
+
+@test
+def history_is_recalled_in_a_new_session():
+    history = os.path.join(TMP, "shared-history")
+    a = spawn(history)
+    run_cell(a, "4200 + 42", 2)
+    run_cell(a, "let recalled_name = 7", 3)
+    quit(a)
+    with open(history) as f:
+        assert "4200 + 42" in f.read()
+    b = spawn(history)
+    b.send("\x10")            # Ctrl-P: previous entry (`:quit`)
+    b.send("\x10")            # `let recalled_name = 7`
+    b.send("\x1b[A")          # Up arrow: `4200 + 42`
+    b.send("\r")
+    b.expect(r"Out\[1\]: 4242")
+    b.expect(prompt(2))
+    quit(b)
+
+
+@test
+def tab_completes_a_builtin():
+    c = spawn()
+    c.send("pri\t")
+    c.expect(r"print\(")
+    c.send("\"completed\")\r")
+    c.expect("completed")
+    c.expect(prompt(2))
+    quit(c)
+
+
+@test
+def tab_completes_a_member_after_dot():
+    c = spawn()
+    run_cell(c, "let cfg = {epochs: 3, lr: 0.5, model: {layers: 12}}", 2)
+    c.send("cfg.ep\t")
+    c.expect("epochs")
+    c.send("\r")
+    c.expect(r"Out\[2\]: 3")
+    c.expect(prompt(3))
+    c.send("cfg.model.la\t\r")
+    c.expect(r"Out\[3\]: 12")
+    c.expect(prompt(4))
+    quit(c)
+
+
+@test
+def multi_line_function_definition():
+    c = spawn()
+    c.sendline("fn add(a, b) {")
+    c.expect(r"\.\.\.: ")
+    c.sendline("  let s = a + b")
+    c.expect(r"\.\.\.: ")
+    c.sendline("  s * 10")
+    c.expect(r"\.\.\.: ")
+    c.sendline("}")
+    c.expect(prompt(2))
+    c.sendline("add(2,")
+    c.expect(r"\.\.\.: ")
+    c.sendline("    3)")
+    c.expect(r"Out\[2\]: 50")
+    c.expect(prompt(3))
+    quit(c)
+
+
+@test
+def error_then_successful_cell():
+    c = spawn()
+    run_cell(c, "let total = 40", 2)
+    out = run_cell(c, "totl + 2", 3)
+    assert "name `totl` is not defined" in out, out
+    assert "did you mean `total`?" in out, out
+    c.sendline("total + 2")
+    c.expect(r"Out\[3\]: 42")
+    c.expect(prompt(4))
+    quit(c)
+
+
+@test
+def ctrl_c_interrupts_a_running_cell():
+    c = spawn()
+    run_cell(c, "let kept = 5", 2)
+    c.sendline("let n = 0; while true { n = n + 1; if n == 1000 { print(\"spinning\") } }")
+    c.expect(r"spinning\r?\n")      # the output, not the echo of the command
+    start = time.time()
+    c.sendintr()
+    c.expect("cancelled by Ctrl-C")
+    c.expect(prompt(3))
+    assert time.time() - start < 5, "interrupt took too long"
+    c.sendline("kept + 1")
+    c.expect(r"Out\[3\]: 6")
+    c.expect(prompt(4))
+    c.sendline("n >= 1000")
+    c.expect(r"Out\[4\]: true")
+    c.expect(prompt(5))
+    quit(c)
+
+
+@test
+def ctrl_c_at_the_prompt_clears_the_line_and_ctrl_d_exits():
+    c = spawn()
+    c.send("this line is abandoned")
+    c.sendintr()
+    c.expect(r"\^C")
+    c.expect(prompt(1))
+    c.sendline("1 + 1")
+    c.expect(r"Out\[1\]: 2")
+    c.expect(prompt(2))
+    c.sendline("fn unfinished(x) {")
+    c.expect(r"\.\.\.: ")
+    c.sendintr()
+    c.expect(prompt(2))
+    c.sendcontrol("d")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 0, c.exitstatus
+
+
+@test
+def underscore_and_numbered_outputs():
+    c = spawn()
+    c.sendline("6 * 7")
+    c.expect(r"Out\[1\]: 42")
+    c.expect(prompt(2))
+    c.sendline("_ + 1")
+    c.expect(r"Out\[2\]: 43")
+    c.expect(prompt(3))
+    c.sendline("[_1, _2, _]")
+    c.expect(r"Out\[3\]: \[42, 43, 43\]")
+    c.expect(prompt(4))
+    quit(c)
+
+
+@test
+def save_writes_a_script_that_replays_the_output():
+    c = spawn()
+    cells = [
+        "let xs = [3, 1, 2]",
+        "sorted(xs)",
+        "undefined_thing",
+        "fn scale(v, k: 2) {\n  v * k\n}",
+        "print(\"scaled\", scale(_2[2], k: 10))",
+        "{best: _2[0], n: len(xs)}",
+    ]
+    n = 1
+    transcript = ""
+    for cell in cells:
+        lines = cell.split("\n")
+        for line in lines[:-1]:
+            c.sendline(line)
+            c.expect(r"\.\.\.: ")
+        c.sendline(lines[-1])
+        n += 1
+        c.expect(prompt(n))
+        transcript += c.before
+    path = os.path.join(TMP, "saved.cmcl")
+    c.sendline(":save " + path)
+    c.expect("saved 5 cells")
+    c.expect(prompt(n))
+    quit(c)
+    result = subprocess.run([BIN, path], capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    expected = "Out[2]: [1, 2, 3]\nscaled 30\nOut[6]: {best: 1, n: 3}\n"
+    assert result.stdout == expected, repr(result.stdout)
+    for line in expected.splitlines():
+        assert line in transcript, (line, transcript)
+    with open(path) as f:
+        assert "undefined_thing" not in f.read()
+
+
+@test
+def meta_commands():
+    c = spawn()
+    out = run_cell(c, ":help range", 1)
+    assert "range(start, stop: nil, step: 1)" in out and "example:" in out, out
+    out = run_cell(c, ":hepl", 1)
+    assert "did you mean `:help`?" in out, out
+    run_cell(c, "let rate = 0.25", 2)
+    out = run_cell(c, ":vars", 2)
+    assert re.search(r"rate\s+number\s+0\.25", out), out
+    out = run_cell(c, ":type rate", 2)
+    assert "number" in out, out
+    c.sendline(":time sum(range(1000))")
+    c.expect(r"Out\[2\]: 499500")
+    c.expect(r"time: [0-9.]+ (µs|ms|s)")
+    c.expect(prompt(3))
+    script = os.path.join(TMP, "lib.cmcl")
+    with open(script, "w") as f:
+        f.write("fn cube(v) => v * v * v\n")
+    run_cell(c, ":load lib.cmcl", 3)
+    c.sendline("cube(3)")
+    c.expect(r"Out\[3\]: 27")
+    c.expect(prompt(4))
+    out = run_cell(c, ":reset", 1)
+    assert "session reset" in out, out
+    out = run_cell(c, "rate", 2)
+    assert "not defined" in out, out
+    quit(c)
+
+
+@test
+def completes_file_paths_in_strings():
+    os.makedirs(os.path.join(TMP, "datadir"), exist_ok=True)
+    with open(os.path.join(TMP, "datadir", "train_split.txt"), "w") as f:
+        f.write("x\n")
+    c = spawn()
+    c.send("let p = \"datad\t")
+    c.expect("datadir/")
+    c.send("tra\t")
+    c.expect("train_split.txt\"")     # a unique file closes the string
+    c.send("\r")
+    c.expect(prompt(2))
+    c.sendline("p")
+    c.expect(r"Out\[2\]: \"datadir/train_split.txt\"")
+    c.expect(prompt(3))
+    quit(c)
+
+
+@test
+def stdin_that_is_not_a_terminal_runs_as_a_script():
+    result = subprocess.run([BIN], input="let a = 2\nprint(a * 21)\na\n", capture_output=True, text=True,
+                            timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "42\n", repr(result.stdout)
+
+
+def main():
+    passed = failed = 0
+    start = time.time()
+    for fn in TESTS:
+        t0 = time.time()
+        try:
+            fn()
+            passed += 1
+            print("ok   %s (%.2f s)" % (fn.__name__, time.time() - t0))
+        except Exception as e:  # noqa: BLE001 - report every failure and go on
+            failed += 1
+            print("FAIL %s: %s" % (fn.__name__, e))
+            if isinstance(e, (pexpect.TIMEOUT, pexpect.EOF)):
+                print("     (expect timed out or the process ended)")
+            traceback.print_exc(limit=3)
+    shutil.rmtree(TMP, ignore_errors=True)
+    print("repl: %d passed, %d failed (%.1f s)" % (passed, failed, time.time() - start))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "cmcl", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
 
         .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"]),
-        .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"]),
+        .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLCompareTests", dependencies: ["CMCLCompare", "CMCLNN", "CMCLTensor"]),
         .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"]),
         .testTarget(name: "CMCLLangTests", dependencies: ["CMCLLang"]),

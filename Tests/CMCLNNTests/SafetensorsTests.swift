@@ -85,6 +85,29 @@ import Testing
         #expect(throws: NNError.self, "\(name)") { try Safetensors.decode(Data(bytes)) }
     }
 
+    @Test func savedModelsRebuildFromTheirMetadata() throws {
+        let url = temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let batch = try Batch(ids: Tensor(ints: [3, 4, 5, 6], shape: [2, 2]), attentionMask: Tensor(ints: [1, 1, 1, 0], shape: [2, 2]))
+        let models: [TextModel] = [
+            try Transformer(vocabularySize: 30, layers: 1, hidden: 8, heads: 2, intermediate: 12, maxPositions: 8,
+                            head: .span, generator: Generator(seed: 1)),
+            try BagOfEmbeddingsClassifier(vocabularySize: 30, embeddingWidth: 6, hidden: [5, 4], head: .classification(classes: 3),
+                                          activation: .gelu, dropout: 0.2, generator: Generator(seed: 2)),
+        ]
+        for m in models {
+            try m.save(to: url)
+            let copy = try TextModel.load(from: url)
+            #expect(copy.typeName == m.typeName && copy.head == m.head)
+            #expect(copy.parameters().map(\.name) == m.parameters().map(\.name))
+            #expect(try copy(batch).logits.toArray() == m(batch).logits.toArray())
+            #expect(copy.dropoutSites() == m.dropoutSites())
+        }
+        // A weights-only file cannot rebuild a model.
+        try Safetensors.write(["w": Tensor.zeros([2])], to: url)
+        #expect(throws: NNError.self) { try TextModel.load(from: url) }
+    }
+
     @Test func missingFileIsATypedError() {
         #expect(throws: NNError.self) { try Safetensors.read(from: URL(fileURLWithPath: "/nonexistent/x.safetensors")) }
     }

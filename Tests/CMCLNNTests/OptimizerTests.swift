@@ -68,6 +68,8 @@ import Testing
         #expect(r.factor(step: 6, totalSteps: 100) == 1)
         #expect(throws: NNError.self) { try LearningRateSchedule.warmupLinear(ratio: 1.5) }
         #expect(throws: NNError.self) { try LearningRateSchedule.warmupLinear(ratio: 0.1, steps: 3) }
+        #expect(LearningRateSchedule.linear(warmup: .ratio(.nan)).factor(step: 0, totalSteps: 10) == 1)
+        #expect(LearningRateSchedule.linear(warmup: .ratio(1e300)).factor(step: 5, totalSteps: 10) == 0.5)
     }
 
     @Test func invalidHyperparametersAreTypedErrors() {

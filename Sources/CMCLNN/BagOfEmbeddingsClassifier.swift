@@ -13,13 +13,15 @@ import CMCLTensor
 ///                                         dropout: 0.1, generator: Generator(seed: 0))
 /// let logits = try net(batch).logits
 /// ```
-public final class BagOfEmbeddingsClassifier: TextModel {
+public final class BagOfEmbeddingsClassifier: TextModel, @unchecked Sendable {
     /// The token table.
     public let embedding: Embedding
     /// Dropout on the pooled vector.
     public let dropout: Dropout
     /// The MLP from the pooled vector to the head outputs.
     public let mlp: MLP
+    /// The hidden activation.
+    public let activation: Activation
 
     /// A classifier with `vocabularySize` tokens of width `embeddingWidth`, hidden layer widths
     /// `hidden`, and `head` (span heads are not supported: the model has no token outputs).
@@ -31,6 +33,7 @@ public final class BagOfEmbeddingsClassifier: TextModel {
         if case let .classification(c) = head, c < 1 {
             throw NNError.invalidConfiguration(op: "bag_of_embeddings", reason: "classes must be at least 1, got \(c)")
         }
+        self.activation = activation
         embedding = try Embedding(vocabularySize, embeddingWidth, std: 0.1, generator: generator)
         self.dropout = try Dropout(dropout)
         mlp = try MLP([embeddingWidth] + hidden + [head.outputWidth], activation: activation, dropout: dropout, generator: generator)
@@ -38,6 +41,12 @@ public final class BagOfEmbeddingsClassifier: TextModel {
         addChild("embedding", embedding)
         addChild("dropout", self.dropout)
         addChild("mlp", mlp)
+    }
+
+    public override var architecture: [String: String] {
+        ["cmcl.model": "bag_of_embeddings", "head": head.code, "vocab": "\(embedding.count)", "width": "\(embedding.dimension)",
+         "hidden_widths": mlp.widths.dropFirst().dropLast().map(String.init).joined(separator: ","),
+         "activation": activation.rawValue, "dropout": "\(dropout.rate)"]
     }
 
     public override func forward(_ batch: Batch, context: ForwardContext) throws -> ModelOutput {

@@ -75,6 +75,10 @@ public struct ExampleSet: Sendable {
 
     /// The batch of the examples at `indices`, padded to the longest (at least 1 token).
     public func batch(_ indices: [Int]) throws -> Batch {
+        if let bad = indices.first(where: { $0 < 0 || $0 >= ids.count }) {
+            throw NNError.invalidInput(op: "batch", reason: "example index \(bad) is outside 0..<\(ids.count)")
+        }
+        guard !indices.isEmpty else { throw NNError.invalidInput(op: "batch", reason: "a batch needs at least one example") }
         let t = Swift.max(1, indices.map { ids[$0].count }.max() ?? 1)
         var flat = [Int32](repeating: padId, count: indices.count * t)
         var mask = [Int32](repeating: 0, count: indices.count * t)

@@ -3,7 +3,7 @@ import Foundation
 
 /// Word, position and token-type embeddings, summed, layer-normalised and dropped out
 /// (`embeddings.*` of Hugging Face's BertModel).
-public final class BertEmbeddings: Module {
+public final class BertEmbeddings: Module, @unchecked Sendable {
     /// `word_embeddings` `[vocab, hidden]`.
     public let wordEmbeddings: Embedding
     /// `position_embeddings` `[max_positions, hidden]`.
@@ -50,7 +50,7 @@ public final class BertEmbeddings: Module {
 
 /// Multi-head self-attention (`attention.self`): query/key/value projections, scaled dot
 /// products with an additive mask, softmax, dropout on the probabilities, optional head mask.
-public final class BertSelfAttention: Module, SiteProviding {
+public final class BertSelfAttention: Module, SiteProviding, @unchecked Sendable {
     /// Projections `[hidden, hidden]`.
     public let query: Linear, key: Linear, value: Linear
     /// Dropout on attention probabilities.
@@ -100,7 +100,7 @@ public final class BertSelfAttention: Module, SiteProviding {
 }
 
 /// A dense projection, dropout, residual add and layer norm (`attention.output` and `output`).
-public final class BertResidualOutput: Module {
+public final class BertResidualOutput: Module, @unchecked Sendable {
     /// `dense`.
     public let dense: Linear
     /// `LayerNorm`.
@@ -126,7 +126,7 @@ public final class BertResidualOutput: Module {
 }
 
 /// Self-attention plus its output block (`attention`).
-public final class BertAttention: Module {
+public final class BertAttention: Module, @unchecked Sendable {
     /// `self`.
     public let selfAttention: BertSelfAttention
     /// `output`.
@@ -142,7 +142,7 @@ public final class BertAttention: Module {
 }
 
 /// The feed-forward expansion with GELU (`intermediate`): a neuron-mask site over its units.
-public final class BertIntermediate: Module, SiteProviding {
+public final class BertIntermediate: Module, SiteProviding, @unchecked Sendable {
     /// `dense` `[intermediate, hidden]`.
     public let dense: Linear
 
@@ -160,7 +160,7 @@ public final class BertIntermediate: Module, SiteProviding {
 }
 
 /// One post-norm transformer layer (`encoder.layer.N`): a layer site that can be skipped.
-public final class BertLayer: Module, SiteProviding {
+public final class BertLayer: Module, SiteProviding, @unchecked Sendable {
     /// `attention`.
     public let attention: BertAttention
     /// `intermediate`.

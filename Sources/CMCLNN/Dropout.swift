@@ -5,7 +5,7 @@ import CMCLTensor
 /// In training it multiplies its input by a keep-mask scaled by `1/(1−p)`: drawn from the
 /// context's generator, or supplied by ``ForwardContext/dropoutOverride`` for its site id. It is
 /// the identity in evaluation, when ``ForwardContext/dropoutEnabled`` is false, or at rate 0.
-public final class Dropout: Module, SiteProviding {
+public final class Dropout: Module, SiteProviding, @unchecked Sendable {
     /// The configured rate in `[0, 1)`.
     public let rate: Double
 
@@ -38,7 +38,7 @@ public final class Dropout: Module, SiteProviding {
 /// ```swift
 /// let act = try ActivationLayer("gelu")
 /// ```
-public final class ActivationLayer: Module, SiteProviding {
+public final class ActivationLayer: Module, SiteProviding, @unchecked Sendable {
     /// The function applied.
     public let activation: Activation
     /// The width of the output when known (makes the module a neuron site), else nil.

@@ -6,7 +6,7 @@ import CMCLTensor
 /// let emb = try Embedding(5000, 64)
 /// let vectors = try emb(ids)            // [batch, seq] → [batch, seq, 64]
 /// ```
-public final class Embedding: Module {
+public final class Embedding: Module, @unchecked Sendable {
     /// `[count, dimension]`.
     public let weight: Parameter
     /// The number of rows (vocabulary size).
@@ -40,7 +40,7 @@ public final class Embedding: Module {
 /// ```swift
 /// let norm = try LayerNorm(128, eps: 1e-12)
 /// ```
-public final class LayerNorm: Module {
+public final class LayerNorm: Module, @unchecked Sendable {
     /// γ, `[dimension]` (no weight decay).
     public let weight: Parameter
     /// β, `[dimension]` (no weight decay).

@@ -12,7 +12,10 @@ public enum Warmup: Sendable, Equatable {
     public func steps(total totalSteps: Int) -> Int {
         switch self {
         case let .steps(n): return Swift.max(0, n)
-        case let .ratio(r): return Swift.max(0, Int((Double(totalSteps) * r).rounded(.up)))
+        case let .ratio(r):
+            // Out-of-range or non-finite ratios (only reachable by building the case directly) clamp to [0, 1].
+            let clamped = r.isFinite ? Swift.min(Swift.max(r, 0), 1) : 0
+            return Int((Double(Swift.max(totalSteps, 0)) * clamped).rounded(.up))
         }
     }
 }

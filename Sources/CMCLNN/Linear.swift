@@ -8,7 +8,7 @@ import Foundation
 /// let dense = try Linear(128, 2)
 /// let logits = try dense(hidden)        // [batch, 128] → [batch, 2]
 /// ```
-public final class Linear: Module {
+public final class Linear: Module, @unchecked Sendable {
     /// `[out, in]`.
     public let weight: Parameter
     /// `[out]`, or nil without bias.

@@ -83,8 +83,12 @@ extension Module {
     /// ```swift
     /// try net.save(to: URL(fileURLWithPath: "ckpt.safetensors"))
     /// ```
+    /// Text models also record their architecture in the metadata, so that
+    /// ``TextModel/load(from:)`` can rebuild them.
     public func save(to url: URL, metadata: [String: String] = [:]) throws {
-        try Safetensors.write(stateDictionary(), to: url, metadata: metadata)
+        var meta = (self as? TextModel)?.architecture ?? [:]
+        meta.merge(metadata) { _, new in new }
+        try Safetensors.write(stateDictionary(), to: url, metadata: meta)
     }
 
     /// Loads parameters from a safetensors file; see ``load(stateDictionary:strict:stripPrefix:)``.

@@ -179,7 +179,7 @@ open class Module: @unchecked Sendable {
 }
 
 /// An ordered list of modules named `0`, `1`, … (PyTorch's `ModuleList`), without a forward of its own.
-public final class ModuleList: Module {
+public final class ModuleList: Module, @unchecked Sendable {
     /// The modules in order.
     public private(set) var items: [Module] = []
 

@@ -18,13 +18,18 @@ public enum Safetensors {
 
     /// The tensors stored in the file at `url`.
     public static func read(from url: URL) throws -> [String: Tensor] {
+        try readWithMetadata(from: url).tensors
+    }
+
+    /// The tensors and `__metadata__` strings stored in the file at `url`.
+    public static func readWithMetadata(from url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
             throw NNError.checkpoint(path: url.path, reason: "cannot read the file (\(error.localizedDescription))")
         }
-        return try decode(data, path: url.path).tensors
+        return try decode(data, path: url.path)
     }
 
     /// The tensors and the `__metadata__` strings of a safetensors byte buffer.

@@ -5,7 +5,7 @@ import CMCLTensor
 /// ```swift
 /// let net = try Sequential([Linear(4, 8), ActivationLayer(.relu), Linear(8, 2)])
 /// ```
-public class Sequential: Module {
+public class Sequential: Module, @unchecked Sendable {
     /// The layers in order.
     public private(set) var layers: [Module] = []
 
@@ -36,7 +36,7 @@ public class Sequential: Module {
 /// ```swift
 /// let mlp = try MLP([64, 128, 2], activation: .relu, dropout: 0.1)
 /// ```
-public final class MLP: Sequential {
+public final class MLP: Sequential, @unchecked Sendable {
     /// The layer widths `[in, hidden…, out]`.
     public let widths: [Int]
 

@@ -72,7 +72,7 @@ public struct ModelOutput: @unchecked Sendable {
 /// let out = try net(batch, context: ctx)     // ModelOutput
 /// let logits = try net(ids)                  // mask inferred as all real tokens
 /// ```
-open class TextModel: Module {
+open class TextModel: Module, @unchecked Sendable {
     /// The head's task.
     public let head: TaskHead
 
@@ -81,6 +81,10 @@ open class TextModel: Module {
         self.head = head
         super.init()
     }
+
+    /// Metadata describing the architecture (`cmcl.model` plus sizes) written into checkpoints so
+    /// ``TextModel/load(from:)`` can rebuild the model; empty for models that cannot be rebuilt.
+    open var architecture: [String: String] { [:] }
 
     /// The model's output for `batch`. Subclasses override.
     open func forward(_ batch: Batch, context: ForwardContext) throws -> ModelOutput {

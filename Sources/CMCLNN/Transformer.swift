@@ -19,7 +19,7 @@ import Foundation
 /// let logits = try net(batch).logits          // [batch, 2]
 /// try net.load(from: URL(fileURLWithPath: "model.safetensors"), strict: false)
 /// ```
-public final class Transformer: TextModel {
+public final class Transformer: TextModel, @unchecked Sendable {
     /// The sizes.
     public let config: BertConfig
     /// `embeddings`.
@@ -72,6 +72,14 @@ public final class Transformer: TextModel {
     }
 
     public override var typeName: String { "Transformer" }
+
+    public override var architecture: [String: String] {
+        ["cmcl.model": "transformer", "head": head.code, "vocab": "\(config.vocabularySize)", "hidden": "\(config.hiddenSize)",
+         "layers": "\(config.layers)", "heads": "\(config.heads)", "intermediate": "\(config.intermediateSize)",
+         "max_positions": "\(config.maxPositions)", "type_vocab": "\(config.typeVocabularySize)",
+         "dropout": "\(config.hiddenDropout)", "attention_dropout": "\(config.attentionDropout)",
+         "layer_norm_eps": "\(config.layerNormEps)"]
+    }
 
     public override var ignoredStateKeys: Set<String> { ["embeddings.position_ids"] }
 

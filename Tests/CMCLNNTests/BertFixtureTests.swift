@@ -146,10 +146,15 @@ import Testing
         let report = try model.load(from: base.appendingPathComponent("model.safetensors"), strict: false)
         #expect(report.missing.sorted() == ["classifier.bias", "classifier.weight"])
         #expect(report.unexpected.isEmpty)
-        let b = try Batch(ids: Tensor(ints: [101, 7592, 2088, 102], shape: [1, 4]))
-        let h = try #require(try model(b).hidden)
-        #expect(h.shape == [1, 4, 384])
-        let finite = h.toArray().allSatisfy { $0.isFinite }
-        #expect(finite)
+        // Reference outputs of transformers.BertModel on this checkpoint (committed, 98 KB).
+        let ref = try loadJSON("minilm_reference.json")
+        let shape = ints(ref["shape"]).map(Int.init)
+        let b = try Batch(ids: Tensor(ints: ints(ref["ids"]), shape: shape), attentionMask: Tensor(ints: ints(ref["mask"]), shape: shape))
+        let out = try model(b)
+        let h = try #require(out.hidden)
+        #expect(h.shape == shape + [384])
+        // Padded positions are compared too: Hugging Face computes them the same way.
+        #expect(maxAbsDiff(h, doubles(ref["hidden"])) < 1e-4)
+        #expect(maxAbsDiff(try #require(out.pooled), doubles(ref["pooled"])) < 1e-4)
     }
 }

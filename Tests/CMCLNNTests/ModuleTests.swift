@@ -132,3 +132,17 @@ import Testing
         #expect(throws: NNError.self) { try Batch(ids: Tensor([1, 2], shape: [1, 2])) }
     }
 }
+
+@Suite struct SummaryTests {
+    @Test func summaryListsEveryParameterAndTheTotal() throws {
+        let net = try BagOfEmbeddingsClassifier(vocabularySize: 1000, embeddingWidth: 8, hidden: [4], head: .classification(classes: 3))
+        let text = net.summary()
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "BagOfEmbeddingsClassifier — classification (3 classes)")
+        #expect(lines.contains { $0.hasPrefix("embedding.weight") && $0.contains("Embedding") && $0.contains("[1000, 8]") && $0.hasSuffix("8,000") })
+        #expect(lines.contains { $0.hasPrefix("mlp.3.bias") && $0.hasSuffix("3") })
+        // 8000 + (8·4 + 4) + (4·3 + 3) = 8051
+        #expect(lines.last == "total 8,051 parameters (8,051 trainable, 0.03 MiB)")
+        #expect(lines.count == 3 + 5 + 1)
+    }
+}

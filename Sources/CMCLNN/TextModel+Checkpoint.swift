@@ -1,0 +1,78 @@
+import CMCLTensor
+import Foundation
+
+extension TaskHead {
+    /// The head as a metadata string: `classification:3`, `regression`, `span`, `ranking`.
+    public var code: String {
+        switch self {
+        case let .classification(c): return "classification:\(c)"
+        case .regression: return "regression"
+        case .span: return "span"
+        case .ranking: return "ranking"
+        }
+    }
+
+    /// The head described by ``code``.
+    public init(code: String) throws {
+        let parts = code.split(separator: ":")
+        if parts.count == 2, parts[0] == "classification", let c = Int(parts[1]), c >= 1 {
+            self = .classification(classes: c)
+        } else if parts.count == 1, parts[0] != "classification" {
+            self = try TaskHead(name: code)
+        } else {
+            throw NNError.invalidConfiguration(op: "head", reason: "invalid head description '\(code)'")
+        }
+    }
+}
+
+extension TextModel {
+    /// Rebuilds a model saved by ``Module/save(to:metadata:)`` from its architecture metadata and
+    /// loads its weights: the language's `load("ckpt.safetensors")`.
+    ///
+    /// ```swift
+    /// try net.save(to: url)
+    /// let copy = try TextModel.load(from: url)
+    /// ```
+    public static func load(from url: URL) throws -> TextModel {
+        let (tensors, meta) = try Safetensors.readWithMetadata(from: url)
+        func fail(_ reason: String) -> NNError { .checkpoint(path: url.path, reason: reason) }
+        func int(_ k: String) throws -> Int {
+            guard let s = meta[k], let v = Int(s) else { throw fail("metadata lacks integer '\(k)'") }
+            return v
+        }
+        func dbl(_ k: String) throws -> Double {
+            guard let s = meta[k], let v = Double(s) else { throw fail("metadata lacks number '\(k)'") }
+            return v
+        }
+        guard let kind = meta["cmcl.model"] else {
+            throw fail("no cmcl.model metadata: the file holds weights only; build the model and call load(from:) on it")
+        }
+        let head = try TaskHead(code: meta["head"] ?? "")
+        let model: TextModel
+        switch kind {
+        case "transformer":
+            let config = BertConfig(vocabularySize: try int("vocab"), hiddenSize: try int("hidden"), layers: try int("layers"),
+                                    heads: try int("heads"), intermediateSize: try int("intermediate"),
+                                    maxPositions: try int("max_positions"), typeVocabularySize: try int("type_vocab"),
+                                    hiddenDropout: try dbl("dropout"), attentionDropout: try dbl("attention_dropout"),
+                                    layerNormEps: try dbl("layer_norm_eps"))
+            model = try Transformer(config: config, head: head)
+        case "bag_of_embeddings":
+            let hidden = try (meta["hidden_widths"] ?? "").split(separator: ",").map { s -> Int in
+                guard let v = Int(s) else { throw fail("invalid hidden_widths '\(meta["hidden_widths"] ?? "")'") }
+                return v
+            }
+            guard let act = Activation(rawValue: meta["activation"] ?? "") else { throw fail("invalid activation metadata") }
+            model = try BagOfEmbeddingsClassifier(vocabularySize: try int("vocab"), embeddingWidth: try int("width"), hidden: hidden,
+                                                  head: head, activation: act, dropout: try dbl("dropout"))
+        default:
+            throw fail("unknown model kind '\(kind)'")
+        }
+        do {
+            try model.load(stateDictionary: tensors)
+        } catch let NNError.stateMismatch(_, m, u, s) {
+            throw NNError.stateMismatch(op: "load \(url.lastPathComponent)", missing: m, unexpected: u, shapeMismatches: s)
+        }
+        return model
+    }
+}

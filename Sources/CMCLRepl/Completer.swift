@@ -157,13 +157,14 @@ public struct Completer {
         return out.values.sorted { $0.text < $1.text }
     }
 
-    /// Fields and methods of `value` (sorted), then the global functions, which are callable as
-    /// methods (`xs.map(f)`).
+    /// Fields and methods of `value` (sorted); when none match, the global functions, which
+    /// are callable as methods (`xs.map(f)`).
     func members(of value: Value, prefix: String) -> [Candidate] {
         var own: [String: Candidate] = [:]
         for name in interpreter.memberNames(of: value) where name.hasPrefix(prefix) {
             own[name] = Candidate(name, memberKind(value, name))
         }
+        if !own.isEmpty { return own.values.sorted { $0.text < $1.text } }
         var globals: [Candidate] = []
         for name in interpreter.globalNamesDefined where name.hasPrefix(prefix) && !name.hasPrefix("_") {
             guard own[name] == nil, let g = interpreter.global(name), g.isCallable else { continue }

@@ -80,7 +80,7 @@ enum CompareBuiltins {
             case .drop(let d):
                 return .list(try d.variants(m).map { v in
                     .record([("k", .number(Double(v.level))),
-                             ("rates", .record(v.rates.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))])
+                             ("rates", .record(v.rates.sorted { $0.key < $1.key }.map { ($0.key, .number(($0.value * 1e12).rounded() / 1e12)) }))])
                 })
             case .crop(let c):
                 return .list((0...c.steps).map { k in

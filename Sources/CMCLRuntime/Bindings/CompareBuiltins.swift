@@ -102,14 +102,17 @@ enum CompareBuiltins {
         }
     }
 
+    static func config(_ a: Arguments) throws -> ComparativeLossConfig {
+        try ComparativeLossConfig(mode: try a.string("mode"), target: try a.string("target"), ranking: try a.string("ranking"),
+                                  temperature: try a.number("temp"), weight: try a.number("weight"), primary: try a.string("primary"))
+    }
+
     static func registerLosses(_ r: BuiltinRegistry) {
         r.add("cmp(task, ablate, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
               "compare",
               "The cross-model comparative loss: a ranking loss over the task losses of the full model and its nested ablated variants (mode \"comparative\" or \"regularize\").",
               example: "let loss = cmp(ce, ablate: cmpdrop(2, p: 0.1), target: \"ultra\")") { a in
-            let config = try ComparativeLossConfig(mode: try a.string("mode"), target: try a.string("target"),
-                                                   ranking: try a.string("ranking"), temperature: try a.number("temp"),
-                                                   weight: try a.number("weight"), primary: try a.string("primary"))
+            let config = try config(a)
             let objective = try ComparativeObjective(ablations: try ablations(try a.value("ablate")), config: config,
                                                      taskLoss: try exampleLoss(try a.value("task")))
             let described = "cmp(\(try ablations(try a.value("ablate")).map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
@@ -122,6 +125,24 @@ enum CompareBuiltins {
                 return try objective(model, batch, context)
             }
             return .object(LossValue(name: described, function: function))
+        }
+        r.add("cmp_loss(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
+              "compare",
+              "The comparative loss of a [batch, c+1] matrix of task losses (column 0 = full model), differentiable; see `cmp_report` for its parts.",
+              example: "let l = tensor([[0.9, 0.7, 1.2]], requires_grad: true)\nbackward(cmp_loss(l))\nl.grad") { a in
+            TensorBuiltins.wrap(try ComparativeLoss.loss(try TensorBuiltins.tensor(a, "losses"), config: try config(a)).value)
+        }
+        r.add("cmp_report(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
+              "compare",
+              "The parts of the comparative loss of a [batch, c+1] loss matrix: total, ranking and primary terms, per-example values, violations of the comparison principle, gradient.",
+              example: "cmp_report(tensor([[0.9, 0.7, 1.2]]))") { a in
+            let t = try TensorBuiltins.tensor(a, "losses")
+            let out = try ComparativeLoss.loss(t.detach(), config: try config(a))
+            let r = out.result
+            return .record([("loss", .number(r.loss)), ("ranking", .number(r.rankingTerm)), ("primary", .number(r.primaryTerm)),
+                            ("per_example", .list(r.perExample.map { .number($0) })),
+                            ("violations", .number(Double(r.violations))), ("pairs", .number(Double(r.pairsPerExample * r.rows))),
+                            ("gradient", TensorBuiltins.wrap(try Tensor(doubles: r.gradient, shape: [r.rows, r.columns])))])
         }
         r.add("rdrop(task, alpha: 1)", "compare",
               "The R-Drop baseline: task loss on two dropout passes plus alpha × their symmetric KL divergence.",

@@ -93,6 +93,7 @@ private func call(_ type: DType, transA: Bool, transB: Bool, M: Int, N: Int, K: 
                   a: Tensor, aOffset: Int, lda: Int, b: Tensor, bOffset: Int, ldb: Int,
                   c: Tensor, cOffset: Int, ldc: Int) {
     let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
+    BLASThreads.use(forWork: M * N * K)
     switch type {
     case .float32:
         cblas_sgemm(CblasRowMajor, ta, tb, Int32(M), Int32(N), Int32(K), 1,
@@ -104,5 +105,22 @@ private func call(_ type: DType, transA: Bool, transB: Bool, M: Int, N: Int, K: 
                     0, c.pointer(Double.self) + cOffset, Int32(ldc))
     case .int32:
         break
+    }
+}
+
+/// OpenBLAS's own threads help only on large products; on small ones (attention heads,
+/// narrow layers) they cost more than they save, and their busy-waiting competes with the
+/// engine's other kernels for the cores. Products below the threshold run single-threaded.
+enum BLASThreads {
+    static let threshold = 1 << 21
+    nonisolated(unsafe) static var current: Int32 = -1
+    static let available: Int32 = Int32(Swift.max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+    static func use(forWork work: Int) {
+        let wanted: Int32 = work >= threshold ? available : 1
+        if wanted != current {
+            openblas_set_num_threads(wanted)
+            current = wanted
+        }
     }
 }

@@ -293,11 +293,12 @@ enum DataBuiltins {
             text(Synthetic.sentiment(n: max(0, try a.int("n")), noise: try a.number("noise"), length: max(1, try a.int("length")),
                                      labelNoise: try a.number("label_noise"), seed: UInt64(max(0, try a.int("seed")))))
         }
-        r.add("synth.qa(self, n: 500, paragraphs: 6, seed: 0)", "synth",
+        r.add("synth.qa(self, n: 500, paragraphs: 6, two_hop: 0.5, seed: 0)", "synth",
               "Multi-paragraph question answering with distractor paragraphs (gold paragraphs marked).",
               example: "let qa = synth.qa(n: 200)") { a in
             .object(DatasetValue(TypedDataset(data: Synthetic.questionAnswering(n: max(0, try a.int("n")),
                                                                                 paragraphs: max(1, try a.int("paragraphs")),
+                                                                                twoHop: min(1, max(0, try a.number("two_hop"))),
                                                                                 seed: UInt64(max(0, try a.int("seed")))),
                                               kind: "multi-paragraph QA", toRecord: ExampleRecords.syntheticQA)))
         }

@@ -169,6 +169,11 @@ enum ModelBuiltins {
             return .record([("loaded", .number(Double(report.loaded))), ("missing", .list(report.missing.map { .string($0) })),
                             ("unexpected", .list(report.unexpected.map { .string($0) }))])
         }
+        r.add("load(path)", "model",
+              "A model saved with `net.save(path)`: its architecture is read from the file's metadata, then its weights.",
+              example: "let net2 = load(\"ckpt.safetensors\")") { a in
+            wrap(try TextModel.load(from: URL(fileURLWithPath: try a.string("path"))))
+        }
         r.add("read_safetensors(path)", "model", "The tensors of a safetensors file, by name.",
               example: "let w = read_safetensors(\"ckpt.safetensors\")") { a in
             let tensors = try Safetensors.read(from: URL(fileURLWithPath: try a.string("path")))

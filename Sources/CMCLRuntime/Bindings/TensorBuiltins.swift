@@ -1,4 +1,5 @@
 import CMCLLang
+import CMCLNN
 import CMCLTensor
 import Foundation
 
@@ -328,9 +329,13 @@ enum TensorBuiltins {
               example: "index_select(eye(3), 0, tensor([2, 0], dtype: \"int32\"))") { a in
             wrap(try tensor(a, "t").indexSelect(axis: try a.int("axis"), indices: try tensor(a, "indices").to(.int32)))
         }
-        r.add("embedding(table, ids)", "tensor", "Rows of `table` for integer `ids` (the gradient scatter-adds into the used rows).",
+        r.add("embedding(table, ids)", "tensor",
+              "Rows of `table` for integer `ids` (the gradient scatter-adds into the used rows); `embedding(count, dim)` makes an embedding layer.",
               example: "embedding(randn(10, 4), tensor([1, 3], dtype: \"int32\")).shape   # [2, 4]") { a in
-            wrap(try tensor(a, "table").embedding(try tensor(a, "ids").to(.int32)))
+            if case .number = try a.value("table") {
+                return .object(ModelValue(try Embedding(try a.int("table"), try a.int("ids"), std: 0.02)))
+            }
+            return wrap(try tensor(a, "table").embedding(try tensor(a, "ids").to(.int32)))
         }
         r.add("pad(t, widths, value: 0)", "tensor", "Pads each dimension by [before, after] amounts.",
               example: "pad(ones(2), [[1, 1]])") { a in
@@ -341,15 +346,20 @@ enum TensorBuiltins {
             }
             return wrap(try tensor(a, "t").pad(widths, value: try a.number("value")))
         }
-        r.add("layer_norm(x, weight: nil, bias: nil, eps: 1e-5)", "tensor", "Layer normalisation over the last dimension (fused).",
+        r.add("layer_norm(x, weight: nil, bias: nil, eps: 1e-5)", "tensor",
+              "Layer normalisation over the last dimension (fused); `layer_norm(dim)` makes a layer-norm layer.",
               example: "layer_norm(randn(2, 4))") { a in
+            if case .number = try a.value("x") {
+                return .object(ModelValue(try LayerNorm(try a.int("x"), eps: try a.number("eps"))))
+            }
             let w = try a.optional("weight").map { try tensor($0, "weight") }
             let b = try a.optional("bias").map { try tensor($0, "bias") }
             return wrap(try tensor(a, "x").layerNorm(weight: w, bias: b, eps: try a.number("eps")))
         }
         r.add("dropout(x, p: 0.1, mask: nil, training: true)", "tensor",
-              "Inverted dropout at rate p; with `mask` (0/1), applies that mask scaled by 1/(1-p).",
+              "Inverted dropout at rate p; with `mask` (0/1), applies that mask scaled by 1/(1-p); `dropout(p)` makes a dropout layer.",
               example: "seed(0)\ndropout(ones(6), p: 0.5)") { a in
+            if case .number(let rate) = try a.value("x") { return .object(ModelValue(try Dropout(rate))) }
             let x = try tensor(a, "x")
             let p = try a.number("p")
             if let m = try a.optional("mask") {

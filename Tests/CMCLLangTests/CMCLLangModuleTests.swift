@@ -1,6 +1,0 @@
-import Testing
-@testable import CMCLLang
-
-@Test func moduleLinks() {
-    #expect(CMCLLangModule.name == "CMCLLang")
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import CMCLRuntime
-
-@Test func moduleLinks() {
-    #expect(CMCLRuntimeModule.name == "CMCLRuntime")
-}

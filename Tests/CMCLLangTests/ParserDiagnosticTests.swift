@@ -63,6 +63,13 @@ struct ParserDiagnosticTests {
                     hint: "`for` starts a statement and cannot be used inside an expression"),
         SyntaxError(source: "let r = {a: 1,", message: "expected a field name in the record, found end of input",
                     spanText: "", hint: "records are written `{lr: 2e-5, epochs: 3}`", incomplete: true),
+        // Record errors with no closing `}` (see `recordDiagnostic` for the ones with it).
+        SyntaxError(source: "let r = {a: 1", message: "expected `}` or `,` in the record, found end of input",
+                    spanText: "", incomplete: true),
+        SyntaxError(source: "let r = {1: 2", message: "expected a field name in the record, found `1`", spanText: "1",
+                    hint: "records are written `{lr: 2e-5, epochs: 3}`"),
+        SyntaxError(source: "let r = {a 1", message: "expected `:` after the field name `a`, found `1`", spanText: "1"),
+        SyntaxError(source: "let r = {a: 1 b: 2", message: "expected `}` or `,` in the record, found `b`", spanText: "b"),
         SyntaxError(source: "if x 1", message: "expected `{` to start the `if` branch, found `1`", spanText: "1"),
         SyntaxError(source: "if x = 1 { }", message: "expected `{` to start the `if` branch, found `=`", spanText: "="),
         SyntaxError(source: "if x { 1 } else 2", message: "expected `{` to start the `else` branch, found `2`",

@@ -363,3 +363,49 @@ struct SessionTests {
         #expect(run("print(None)").firstError?.hint == "cmcl spells these `true`, `false` and `nil`")
     }
 }
+
+@Suite("Interpreter: hostile inputs")
+struct RobustnessTests {
+    @Test(arguments: [
+        ("list(range(1e10))", "range of 10000000000 numbers is too large to make a list"),
+        ("range(5)[9e15]", "index 9000000000000000 is out of range for a range of 5"),
+        ("[1, 2][1e300:]", "slice bounds must be whole numbers, got the number 1e+300"),
+        ("time(fn() => 1, repeat: 1e18)", "argument `repeat` must be a whole number, got 1e+18"),
+        ("[0] * 1e12", "a list can only be repeated a whole, non-negative number of times"),
+        ("\"ab\" * 1e12", "a string can only be repeated a whole, non-negative number of times"),
+        ("range(0, 1, 0)", "range step cannot be zero"),
+    ])
+    func hugeOrDegenerateValuesAreErrors(code: String, message: String) {
+        #expect(run(code).errors == [message], "\(code)")
+    }
+
+    @Test func largeButFineValues() {
+        #expect(eval("len(range(1e300))") == "9000000000000000")
+        #expect(eval("len(format(\"{:.500f}\", 1))") == "502")
+        #expect(eval("format(\"{:.2f}\", 1e308 * 10)") == "\"inf\"")
+        #expect(eval("let l = []\nl.append(l)\nl == l") == "true")
+        #expect(eval("[1, 2][9223372036854775807:]").hasPrefix("error: slice bounds must be whole numbers"))
+    }
+
+    @Test(.disabled("bug: printing a list or record that contains itself recurses until the process crashes (SIGSEGV)"))
+    func selfReferentialValuesPrint() {
+        #expect(printed("let l = [1]\nl.append(l)\nprint(len(str(l)) > 0)") == "true\n")
+        #expect(printed("let r = {}\nr.me = r\nprint(len(str(r)) > 0)") == "true\n")
+    }
+
+    @Test(.disabled("bug: `==` on two lists that contain each other recurses until the process crashes (SIGSEGV)"))
+    func mutuallyRecursiveEquality() {
+        #expect(run("let a = []\nlet b = []\na.append(b)\nb.append(a)\na == b").firstError == nil)
+    }
+
+    @Test(.disabled("bug: round(x, digits: n) gives nan for n beyond ±308 (10**n overflows); Python returns x"))
+    func roundWithManyDigits() {
+        #expect(eval("round(1.5, digits: 400)") == "1.5")
+        #expect(eval("round(1.5, digits: -400)") == "0")
+    }
+
+    @Test(.disabled("bug: an index like -9e15 is reported as 'must be a whole number' although it is whole"))
+    func hugeWholeIndexMessage() {
+        #expect(run("[1, 2][-9e15]").errors == ["index -9000000000000000 is out of range for a list of length 2"])
+    }
+}

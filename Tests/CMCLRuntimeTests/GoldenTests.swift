@@ -75,6 +75,17 @@ struct GoldenTests {
         #expect(ok.hasSuffix("print(3)\n# > 3"))
     }
 
+    @Test(.disabled("bug: a diagnostic at the end of input (unclosed `{`) is dropped once expectations follow it, so its recording never checks"))
+    func endOfInputDiagnosticIsStable() {
+        let source = "fn f(x) {\n  x\n"
+        let (first, second): (String, String) = LargeStack.run {
+            let once = Notebook.annotate(name: "u.cmcl", text: source, interpreter: Interpreter.session())
+            return (once, Notebook.annotate(name: "u.cmcl", text: once, interpreter: Interpreter.session()))
+        }
+        #expect(first.contains("# ! error: expected `}` to close the function body, found end of input"))
+        #expect(Notebook.matches(expected: first, actual: second))
+    }
+
     @Test func ellipsisMatchesAnyText() {
         #expect(Notebook.matches(expected: "x\n# > took … ms", actual: "x\n# > took 12.5 ms"))
         #expect(Notebook.matches(expected: "# > a…c…e", actual: "# > abcde"))

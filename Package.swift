@@ -54,7 +54,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLLangTests", dependencies: ["CMCLLang"]),
-        .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"]),
+        .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"], exclude: ["cases"]),
         .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
     ]
 )

@@ -55,11 +55,11 @@ import Testing
         #expect(mlp.maskableSites().map(\.name) == ["1"])
         let allMasked = try mlp.ablated().maskNeurons(site: "1", units: Array(0..<6))
         let out = try allMasked(x).toArray()
-        let bias = (mlp.layers[2] as? Linear)?.bias?.value.toArray() ?? []
+        let bias = (mlp.layers[3] as? Linear)?.bias?.value.toArray() ?? []
         for row in 0..<4 { #expect(Array(out[(row * 3)..<(row * 3 + 3)]) == bias) }
         // Masking units 0 and 3 equals zeroing columns 0 and 3 of the last weight matrix.
         let view = try mlp.ablated().maskNeurons(site: "1", units: [0]).maskNeurons(site: "1", units: [3])
-        let last = try #require(mlp.layers[2] as? Linear)
+        let last = try #require(mlp.layers[3] as? Linear)
         let w = last.weight.value.toArray()
         let zeroed = try Tensor(w.enumerated().map { $0.offset % 6 == 0 || $0.offset % 6 == 3 ? 0 : $0.element }, shape: [3, 6])
         let ctx = ForwardContext(parameterOverrides: [last.weight.name: zeroed])
@@ -122,7 +122,7 @@ import Testing
         let net = try BagOfEmbeddingsClassifier(vocabularySize: 30, embeddingWidth: 12, hidden: [9], dropout: 0,
                                                 generator: Generator(seed: 9))
         let view = try net.ablated().prune(ratio: 0.25, scope: .perMatrix)
-        #expect(Set(view.weightMasks.keys) == ["mlp.0.weight", "mlp.2.weight"])
+        #expect(Set(view.weightMasks.keys) == ["mlp.0.weight", "mlp.3.weight"])
         for (name, mask) in view.weightMasks {
             let zeros = mask.toArray().filter { $0 == 0 }.count
             #expect(zeros == Int(0.25 * Double(mask.count)), "\(name)")

@@ -33,6 +33,11 @@ public struct PlainObjective: Sendable {
 /// Span tasks average the divergences of start and end logits; regression uses the squared
 /// difference of the two predictions. Parts: `loss`, `task`, `kl`.
 ///
+/// With `.sum` (the R-Drop README) the divergence weighs `batch size` times more than with
+/// `.mean`; the BERT/GLUE code of the R-Drop authors corresponds to `alpha = 0.25` with `.sum`.
+/// A constant output has zero divergence, so a large weight can hold a small model whose signal
+/// is still weak at its constant-output plateau (e.g. dead ReLUs) and it never learns.
+///
 /// ```swift
 /// let rdrop = try RDropObjective(alpha: 4)
 /// let history = try fit(net, data: train, loss: rdrop.lossFunction, optimizer: opt)

@@ -44,6 +44,14 @@ public enum CropInput: @unchecked Sendable {
 /// Parts: `loss`, `task` (mean `l_0`), `l_0 ... l_c` (mean loss of each variant), `ranking`,
 /// `primary`, `violation_rate`.
 ///
+/// The ranking term is zero (with a zero subgradient at ties) for a model whose output ignores
+/// the ablated units, and its subgradient does not shrink with the size of a violation. A small
+/// model that starts on a plateau (e.g. most hidden ReLUs dead because pooled inputs are tiny
+/// next to the biases) can therefore be driven to a constant output — every hidden unit dead —
+/// and stay there: accuracy at chance while plain cross-entropy learns. In `.comparative` mode
+/// each variant's task loss gets weight `1 / P` (`P = (c+2)(c+1)/2` pairs), `2 / (c+2)` of plain
+/// training in total.
+///
 /// ```swift
 /// let objective = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 1)), .drop(CmpDrop(steps: 2))],
 ///                                          config: ComparativeLossConfig(mode: .comparative))

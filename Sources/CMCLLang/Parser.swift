@@ -108,6 +108,7 @@ public struct Parser {
         var statements: [Stmt] = []
         skipNewlines()
         while !check(end) && !check(.eof) {
+            let before = current
             do {
                 statements.append(try statement())
                 if !(check(end) || check(.eof) || match(.newline, .semicolon)) {
@@ -116,6 +117,9 @@ public struct Parser {
                 }
             } catch {
                 synchronize()
+                // A `}` with no block to close (at the top level), or no progress at all:
+                // skip a token so that parsing always moves on.
+                if (end == .eof && check(.rightBrace)) || current == before { advance() }
             }
             skipNewlines()
         }

@@ -121,9 +121,11 @@ final class Compiler {
     }
 
     func unknownName(_ name: String, _ span: Span) {
-        var hint = Suggestion.hint(for: name, in: visibleNames())
-        if hint == nil, ["True", "False", "None", "null"].contains(name) {
+        var hint: String?
+        if ["True", "False", "None", "null", "NULL", "undefined"].contains(name) {
             hint = "cmcl spells these `true`, `false` and `nil`"
+        } else {
+            hint = Suggestion.hint(for: name, in: visibleNames())
         }
         error(.name, "name `\(name)` is not defined", span, hint: hint ?? "define it first with `let \(name) = …`")
     }

@@ -119,8 +119,12 @@ enum CoreBuiltins {
         }
         r.add("round(x, digits: 0)", "math", "Rounds to `digits` decimals (halves away from zero).",
               example: "round(3.14159, digits: 2)   # 3.14") { a in
-            let p = Foundation.pow(10, Double(try a.int("digits")))
-            return .number((try a.number("x") * p).rounded() / p)
+            let x = try a.number("x"), digits = try a.int("digits")
+            if digits > 300 { return .number(x) }
+            if digits < -300 { return .number(0) }
+            let p = Foundation.pow(10, Double(digits))
+            let r = (x * p).rounded() / p
+            return .number(r.isFinite ? r : x)
         }
         r.add("pow(x, y)", "math", "x to the power y.", example: "pow(2, 10)   # 1024") { a in
             .number(Foundation.pow(try a.number("x"), try a.number("y")))
@@ -328,7 +332,7 @@ enum CoreBuiltins {
         }
         r.add("format(template, values...)", "list",
               "Fills `{}` placeholders in order; `{:.3f}`, `{:.2e}`, `{:.1%}`, `{:>8}` and `{:<8}` format them.",
-              example: "format(\"acc {:.1%} after {} steps\", 0.8765, 100)   # \"acc 87.7% after 100 steps\"") { a in
+              example: "format(\"acc {:.1%} after {} steps\", 0.8765, 100)   # \"acc 87.6% after 100 steps\"") { a in
             .string(try Formatter.format(try a.string("template"), a.rest))
         }
     }

@@ -63,6 +63,13 @@ public enum Display {
     }
 
     public static func render(_ v: Value, _ style: DisplayStyle = .repl) -> String {
+        var path = Set<ObjectIdentifier>()
+        return render(v, style, &path)
+    }
+
+    /// `path` holds the lists and records being rendered, so a value that contains itself
+    /// shows `[...]` or `{...}` there instead of recursing forever.
+    static func render(_ v: Value, _ style: DisplayStyle, _ path: inout Set<ObjectIdentifier>) -> String {
         var nested = style
         nested.quoteStrings = true
         switch v {
@@ -71,14 +78,24 @@ public enum Display {
         case .number(let n): return number(n)
         case .string(let s): return style.quoteStrings ? quoted(s) : s
         case .list(let l):
-            var parts = l.items.prefix(style.maxItems).map { render($0, nested) }
+            let id = ObjectIdentifier(l)
+            if path.contains(id) { return "[...]" }
+            path.insert(id)
+            defer { path.remove(id) }
+            var parts: [String] = []
+            for item in l.items.prefix(style.maxItems) { parts.append(render(item, nested, &path)) }
             if l.items.count > style.maxItems { parts.append("… \(l.items.count - style.maxItems) more") }
             let flat = "[" + parts.joined(separator: ", ") + "]"
             if flat.count <= 100 || !flat.contains("\n") { return flat }
             return "[\n" + parts.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: ",\n") + "\n]"
         case .record(let r):
             if r.keys.isEmpty { return "{}" }
-            let parts = r.pairs.map { "\(isIdentifier($0.0) ? $0.0 : quoted($0.0)): \(render($0.1, nested))" }
+            let id = ObjectIdentifier(r)
+            if path.contains(id) { return "{...}" }
+            path.insert(id)
+            defer { path.remove(id) }
+            var parts: [String] = []
+            for (k, value) in r.pairs { parts.append("\(isIdentifier(k) ? k : quoted(k)): \(render(value, nested, &path))") }
             let flat = "{" + parts.joined(separator: ", ") + "}"
             if !flat.contains("\n") && flat.count <= 100 { return flat }
             return "{\n" + parts.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: ",\n") + "\n}"

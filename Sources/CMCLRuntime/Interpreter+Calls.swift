@@ -47,7 +47,8 @@ extension Interpreter {
                 throw diagnostic(CMCLError(String(describing: error)), site: site, signature: nil, receiverOffset: receiverOffset)
             }
         default:
-            throw Diagnostic(.runtime, "`\(name)` is \(Display.describe(callee)), not a function", file: site.file,
+            let what = name == "<expression>" ? "this value is \(Display.describe(callee))" : "`\(name)` is \(Display.describe(callee))"
+            throw Diagnostic(.runtime, "\(what), not a function", file: site.file,
                              span: site.span, hint: "only functions, builtins and models can be called")
         }
     }

@@ -73,6 +73,18 @@ extension Interpreter {
 
     /// Structural equality for scalars, lists and records; identity for objects and functions.
     public func equal(_ l: Value, _ r: Value) throws -> Bool {
+        var active = Set<PairKey>()
+        return try equal(l, r, &active)
+    }
+
+    struct PairKey: Hashable {
+        let a: ObjectIdentifier
+        let b: ObjectIdentifier
+    }
+
+    /// `active` holds the container pairs being compared: meeting one again (values that
+    /// contain each other) counts as equal instead of recursing forever.
+    func equal(_ l: Value, _ r: Value, _ active: inout Set<PairKey>) throws -> Bool {
         switch (l, r) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
@@ -81,13 +93,21 @@ extension Interpreter {
         case (.list(let a), .list(let b)):
             if a === b { return true }
             guard a.items.count == b.items.count else { return false }
-            for (x, y) in zip(a.items, b.items) where !(try equal(x, y)) { return false }
+            let key = PairKey(a: ObjectIdentifier(a), b: ObjectIdentifier(b))
+            if active.contains(key) { return true }
+            active.insert(key)
+            defer { active.remove(key) }
+            for (x, y) in zip(a.items, b.items) where !(try equal(x, y, &active)) { return false }
             return true
         case (.record(let a), .record(let b)):
             if a === b { return true }
             guard a.keys.count == b.keys.count else { return false }
+            let key = PairKey(a: ObjectIdentifier(a), b: ObjectIdentifier(b))
+            if active.contains(key) { return true }
+            active.insert(key)
+            defer { active.remove(key) }
             for (k, v) in a.pairs {
-                guard let w = b[k], try equal(v, w) else { return false }
+                guard let w = b[k], try equal(v, w, &active) else { return false }
             }
             return true
         case (.closure(let a), .closure(let b)): return a === b
@@ -105,10 +125,10 @@ extension Interpreter {
         guard case .number(let n) = v else {
             throw CMCLError("\(what) index must be a number, got \(Display.describe(v))")
         }
-        guard n.rounded() == n, abs(n) < 9e15 else { throw CMCLError("\(what) index must be a whole number, got \(Display.number(n))") }
-        let i = Int(n) < 0 ? Int(n) + count : Int(n)
+        guard n.rounded() == n else { throw CMCLError("\(what) index must be a whole number, got \(Display.number(n))") }
+        let i = abs(n) < 9e15 ? (Int(n) < 0 ? Int(n) + count : Int(n)) : -1
         guard i >= 0, i < count else {
-            throw CMCLError("index \(Int(n)) is out of range for a \(what) of length \(count)",
+            throw CMCLError("index \(Display.number(n)) is out of range for a \(what) of length \(count)",
                             hint: count == 0 ? "the \(what) is empty" : "valid indices are 0…\(count - 1), or -\(count)…-1 from the end")
         }
         return i

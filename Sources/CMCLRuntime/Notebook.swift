@@ -22,8 +22,12 @@ public enum Notebook {
     /// Runs `text` (named `name` in diagnostics) in a fresh interpreter and returns the text
     /// with every expectation block replaced by what the run printed.
     public static func annotate(name: String, text: String, interpreter: Interpreter) -> String {
-        let file = SourceFile(name: name, text: text)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Run without the expectation lines at the very end, so that a problem at the end of
+        // input points at the code, not at its own recorded expectation.
+        var codeLines = lines
+        while let last = codeLines.last, isExpectation(last) { codeLines.removeLast() }
+        let file = SourceFile(name: name, text: codeLines.joined(separator: "\n"))
         var chunks: [Int: [String]] = [:]  // line number → expectation lines
         var anchor = 0
         let (program, _) = Parser.parse(file)
@@ -61,6 +65,10 @@ public enum Notebook {
                 // Syntax and name errors: attach to the statement that contains them.
                 let owner = statementEnds.first { $0.span.start <= d.span.start && d.span.start < max($0.span.end, $0.span.start + 1) }
                 anchor = owner?.endLine ?? (d.file === file ? file.line(of: d.span.start) : lines.count)
+                // A problem at the end of input may sit after old expectation lines: attach it
+                // to the last line of code before them.
+                anchor = min(anchor, lines.count)
+                while anchor > 1, isExpectation(lines[anchor - 1]) { anchor -= 1 }
                 addDiagnostic(d)
             }
         }

@@ -50,7 +50,7 @@ struct RegistryTests {
         #expect(mismatches.isEmpty, "\(mismatches)")
     }
 
-    @Test(.disabled("bug: the `format` example says 87.7% but format(\"{:.1%}\", 0.8765) gives 87.6% (so does Python)"))
+    @Test
     func formatExampleIsRight() {
         guard let b = BuiltinRegistry.standard().lookup("format"), let (code, expected) = Self.splitComment(b.example) else {
             Issue.record("no format example")

@@ -375,7 +375,7 @@ enum TensorBuiltins {
                                                       ignoreIndex: try a.int("ignore_index"), reduction: try reduction(a)))
         }
         r.add("mse(prediction, target, reduction: \"mean\")", "tensor", "Mean squared error.",
-              example: "mse(tensor([1, 2]), tensor([1, 4]))   # 2") { a in
+              example: "mse(tensor([1, 2]), tensor([1, 4])).item()   # 2") { a in
             wrap(try tensor(a, "prediction").mseLoss(try tensor(a, "target"), reduction: try reduction(a)))
         }
     }
@@ -393,7 +393,7 @@ enum TensorBuiltins {
     static func registerAutodiff(_ r: BuiltinRegistry) {
         r.add("backward(y, grad: nil)", "autodiff",
               "Back-propagates from scalar `y` (or with upstream `grad`); gradients accumulate in `.grad` of leaves.",
-              example: "let x = tensor([1, 2, 3], requires_grad: true)\nbackward(sum(x * x))\nx.grad   # 2x") { a in
+              example: "let x = tensor([1, 2, 3], requires_grad: true)\nbackward(sum(x * x))\nx.grad") { a in
             let y = try tensor(a, "y")
             if let g = try a.optional("grad") { try y.backward(grad: try tensor(g, "grad")) } else { try y.backward() }
             return .null

@@ -144,11 +144,16 @@ enum CompareBuiltins {
                             ("violations", .number(Double(r.violations))), ("pairs", .number(Double(r.pairsPerExample * r.rows))),
                             ("gradient", TensorBuiltins.wrap(try Tensor(doubles: r.gradient, shape: [r.rows, r.columns])))])
         }
-        r.add("rdrop(task, alpha: 1)", "compare",
-              "The R-Drop baseline: task loss on two dropout passes plus alpha × their symmetric KL divergence.",
-              example: "let loss = rdrop(ce, alpha: 1.0)") { a in
-            let objective = try RDropObjective(alpha: try a.number("alpha"), taskLoss: try exampleLoss(try a.value("task")))
-            return .object(LossValue(name: "rdrop(alpha: \(Display.number(try a.number("alpha"))))", function: objective.lossFunction))
+        r.add("rdrop(task, alpha: 1, reduction: \"sum\")", "compare",
+              "The R-Drop baseline: task loss on two dropout passes plus alpha × their symmetric KL divergence, summed over the batch as in the R-Drop code (or \"mean\").",
+              example: "let loss = rdrop(ce, alpha: 0.25)") { a in
+            let name = try a.string("reduction")
+            guard let reduction = RDrop.Reduction(rawValue: name) else {
+                throw CMCLError("unknown reduction \"\(name)\"", hint: "use \"sum\" or \"mean\"", argument: .label("reduction"))
+            }
+            let objective = try RDropObjective(alpha: try a.number("alpha"), reduction: reduction,
+                                               taskLoss: try exampleLoss(try a.value("task")))
+            return .object(LossValue(name: "rdrop(alpha: \(Display.number(try a.number("alpha"))), \(name))", function: objective.lossFunction))
         }
         r.add("plain(task)", "compare", "The plain baseline: the task loss with ordinary dropout.",
               example: "let loss = plain(ce)") { a in

@@ -355,7 +355,7 @@ final class Compiler {
         return { bp, env in
             while true {
                 if Interrupt.isRequested {
-                    throw Diagnostic(.interrupted, "interrupted", file: file, span: span)
+                    throw Diagnostic(.interrupted, "stopped by Ctrl-C", file: file, span: span)
                 }
                 guard try conditionCode(bp, env).isTruthy else { break }
                 _ = try bodyCode(bp, env)
@@ -399,7 +399,7 @@ final class Compiler {
             var i = 0
             while i < count {
                 if Interrupt.isRequested {
-                    throw Diagnostic(.interrupted, "interrupted", file: file, span: span)
+                    throw Diagnostic(.interrupted, "stopped by Ctrl-C", file: file, span: span)
                 }
                 if heap { env?.slots[slot] = element(i) } else { stack[bp + slot] = element(i) }
                 i += 1

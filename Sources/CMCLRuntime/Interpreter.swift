@@ -73,7 +73,7 @@ public enum Interrupt {
 }
 
 extension CMCLError {
-    static let interruptedMessage = "interrupted"
+    static let interruptedMessage = "stopped by Ctrl-C"
     public static var interrupted: CMCLError { CMCLError(interruptedMessage) }
 }
 

@@ -48,7 +48,7 @@ let package = Package(
         // Kernel benchmarks (scripts/bench-tensor).
         .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
 
-        .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"]),
+        .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLCompareTests", dependencies: ["CMCLCompare", "CMCLNN", "CMCLTensor"],
                     exclude: ["Fixtures"]),

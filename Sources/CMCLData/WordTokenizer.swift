@@ -1,5 +1,8 @@
+import Foundation
+
 /// A simple word-level tokenizer: optional lower-casing, words are runs of letters, digits,
 /// marks and `_`, every other non-space character is its own token; unknown words map to `[UNK]`.
+/// With a `pattern`, the tokens are instead the matches of that regular expression.
 ///
 /// ```swift
 /// let tok = WordTokenizer.build(from: texts, minFrequency: 2, maxSize: 20_000)
@@ -18,9 +21,15 @@ public struct WordTokenizer: TextTokenizer {
     public let padID: Int32
     /// Id of `[UNK]`.
     public let unknownID: Int32
+    /// The regular expression whose matches are the tokens, or nil for the default rules.
+    public let pattern: String?
+    private let regex: RegexBox?
 
     /// Creates a tokenizer over a vocabulary holding `[PAD]`, `[UNK]`, `[CLS]` and `[SEP]`.
-    public init(vocabulary: Vocabulary, lowercase: Bool = true) throws {
+    /// - Throws: `DataError.invalidArgument` for a malformed `pattern`.
+    public init(vocabulary: Vocabulary, lowercase: Bool = true, pattern: String? = nil) throws {
+        regex = try pattern.map(RegexBox.init)
+        self.pattern = pattern
         func id(_ token: String) throws -> Int32 {
             guard let id = vocabulary[token] else {
                 throw DataError.missing(file: "vocabulary", what: "special token \(token)", available: [])
@@ -46,10 +55,22 @@ public struct WordTokenizer: TextTokenizer {
             ?? WordTokenizer(unchecked: vocab, lowercase: lowercase)
     }
 
+    /// Builds the vocabulary from the matches of `pattern` in `texts` (e.g. `\\w+|[^\\w\\s]`).
+    /// - Throws: `DataError.invalidArgument` for a malformed pattern.
+    public static func build(from texts: some Sequence<String>, pattern: String, minFrequency: Int = 1,
+                             maxSize: Int? = nil, lowercase: Bool = true) throws -> WordTokenizer {
+        let regex = try RegexBox(pattern)
+        let vocab = Vocabulary.build(from: texts, tokenizer: { regex.words($0, lowercase: lowercase).map(\.text) },
+                                     minFrequency: minFrequency, maxSize: maxSize)
+        return try WordTokenizer(vocabulary: vocab, lowercase: lowercase, pattern: pattern)
+    }
+
     private init(unchecked vocab: Vocabulary, lowercase: Bool) {
         vocabulary = vocab
         self.lowercase = lowercase
         padID = 0; unknownID = 1; clsID = 2; sepID = 3
+        pattern = nil
+        regex = nil
     }
 
     /// Splits `text` into words and single punctuation/symbol characters with scalar offsets.
@@ -86,8 +107,40 @@ public struct WordTokenizer: TextTokenizer {
 
     /// Tokens of `text` without special tokens.
     public func tokenize(_ text: String) -> [Token] {
-        Self.words(text, lowercase: lowercase).map { word in
+        (regex?.words(text, lowercase: lowercase) ?? Self.words(text, lowercase: lowercase)).map { word in
             Token(id: vocabulary[word.text] ?? unknownID, text: word.text, offset: word.offset)
         }
+    }
+}
+
+/// A compiled regular expression shared by copies of a tokenizer.
+final class RegexBox: @unchecked Sendable, Equatable {
+    let regex: NSRegularExpression
+
+    init(_ pattern: String) throws {
+        do {
+            regex = try NSRegularExpression(pattern: pattern)
+        } catch {
+            throw DataError.invalidArgument(operation: "word tokenizer", problem: "`\(pattern)` is not a valid regular expression")
+        }
+    }
+
+    static func == (a: RegexBox, b: RegexBox) -> Bool { a.regex.pattern == b.regex.pattern }
+
+    /// The non-empty matches with their offsets in Unicode scalars.
+    func words(_ text: String, lowercase: Bool) -> [(text: String, offset: Range<Int>)] {
+        var out: [(text: String, offset: Range<Int>)] = []
+        var scalarIndex = 0
+        var position = text.startIndex
+        for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            guard let range = Range(match.range, in: text), !range.isEmpty else { continue }
+            scalarIndex += text.unicodeScalars[position..<range.lowerBound].count
+            let word = String(text[range])
+            let length = word.unicodeScalars.count
+            out.append((lowercase ? word.lowercased() : word, scalarIndex..<(scalarIndex + length)))
+            scalarIndex += length
+            position = range.upperBound
+        }
+        return out
     }
 }

@@ -79,8 +79,8 @@ enum DataBuiltins {
             .object(TokenizerValue(try WordPieceTokenizer(vocabPath: try a.string("vocab"), lowercase: try a.bool("lower")),
                                    kind: "wordpiece"))
         }
-        r.add("word_tokenizer(texts, min_freq: 1, max_size: nil, lower: true)", "data",
-              "A word-level tokenizer whose vocabulary is built from a text dataset or a list of strings.",
+        r.add("word_tokenizer(texts, min_freq: 1, max_size: nil, lower: true, pattern: nil)", "data",
+              "A word-level tokenizer whose vocabulary is built from a text dataset or a list of strings; `pattern` (a regular expression) defines the tokens.",
               example: "let tok = word_tokenizer(synth.sentiment(n: 100))") { a in
             let v = try a.value("texts")
             var texts: [String] = []
@@ -96,10 +96,13 @@ enum DataBuiltins {
             } else {
                 throw a.typeError("texts", "a text dataset or a list of strings", v)
             }
-            let tok = try WordTokenizer(vocabulary: WordTokenizer.build(from: texts, minFrequency: try a.int("min_freq"),
-                                                                      maxSize: try a.optionalInt("max_size"),
-                                                                      lowercase: try a.bool("lower")).vocabulary,
-                                        lowercase: try a.bool("lower"))
+            if let pattern = try a.optionalString("pattern") {
+                let tok = try WordTokenizer.build(from: texts, pattern: pattern, minFrequency: try a.int("min_freq"),
+                                                  maxSize: try a.optionalInt("max_size"), lowercase: try a.bool("lower"))
+                return .object(TokenizerValue(tok, kind: "regex"))
+            }
+            let tok = WordTokenizer.build(from: texts, minFrequency: try a.int("min_freq"),
+                                          maxSize: try a.optionalInt("max_size"), lowercase: try a.bool("lower"))
             return .object(TokenizerValue(tok, kind: "word"))
         }
         r.add("Tokenizer.encode(self, text, pair: nil, max_len: nil)", "data",

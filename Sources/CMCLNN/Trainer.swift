@@ -114,6 +114,7 @@ public final class Trainer {
         history.bestMetric = options.keepBest
         var best: (record: EvaluationRecord, value: Double, weights: [String: Tensor])?
         var lastMetric: Double?
+        var lastMetricName: String?
         var step = 0
 
         func report(epoch: Int, loss: Double, lr: Double, isEvaluation: Bool) {
@@ -121,7 +122,7 @@ public final class Trainer {
             let elapsed = Date().timeIntervalSince(start)
             let rate = elapsed > 0 ? Double(step) / elapsed : 0
             progress(TrainingProgress(step: step, totalSteps: total, epoch: epoch, totalEpochs: epochs, loss: loss,
-                                      learningRate: lr, metricName: options.keepBest ?? (lastMetric == nil ? nil : "metric"),
+                                      learningRate: lr, metricName: options.keepBest ?? lastMetricName,
                                       metricValue: lastMetric, stepsPerSecond: rate,
                                       secondsRemaining: rate > 0 ? Double(total - step) / rate : .infinity, isEvaluation: isEvaluation))
         }
@@ -140,7 +141,11 @@ public final class Trainer {
                 let better = best.map { higher ? v > $0.value : v < $0.value } ?? v.isFinite
                 if better { best = (record, v, model.snapshot()) }
             } else {
-                lastMetric = metrics.sorted { $0.key < $1.key }.first?.value
+                // Without keep_best, show the head's first metric (accuracy, mse, exact_match, mrr).
+                let name = ["accuracy", "exact_match", "mse", "mrr"].first { metrics[$0] != nil }
+                    ?? metrics.keys.sorted().first
+                lastMetricName = name
+                lastMetric = name.flatMap { metrics[$0] }
             }
             report(epoch: epoch, loss: history.steps.last?.loss ?? .nan, lr: optimizer.learningRate, isEvaluation: true)
         }

@@ -79,6 +79,7 @@ enum Commands {
 
     static func runScript(name: String, text: String, arguments: [String]) -> Int32 {
         let vm = Interpreter.session(output: writeOut)
+        vm.outputIsTerminal = isatty(1) != 0
         vm.scriptArguments = arguments
         let result = vm.run(SourceFile(name: name, text: text))
         report(result.diagnostics)

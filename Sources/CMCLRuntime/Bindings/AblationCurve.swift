@@ -46,6 +46,39 @@ enum AblationCurve {
         return .list(curve)
     }
 
+    /// `violations(model, data, ablate)`: how often, per example, a more ablated variant has a
+    /// lower task loss than a less ablated one (pairs i < j with l_j < l_i), over all pairs.
+    static func violations(_ a: Arguments) throws -> Value {
+        let m = try ModelBuiltins.model(a, "model")
+        guard let model = m as? TextModel else { throw CMCLError("violations needs a text model") }
+        let batches = try ModelBuiltins.batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
+                                                maxLength: try a.int("max_len"), shuffleSeed: nil)
+        let ablation = try CompareBuiltins.ablations(try a.value("ablate"))
+        guard ablation.count == 1, case .drop(let d) = ablation[0] else {
+            throw CMCLError("violations takes one cmpdrop(...) operator")
+        }
+        let g = Generator(seed: UInt64(max(0, try a.int("seed"))))
+        var violated = 0, pairs = 0
+        try Tensor.withNoGrad {
+            for b in batches {
+                guard let labels = b.labels else { throw CMCLError("violations needs labelled data") }
+                let step = d.makeStep(model: model, generator: g)
+                let losses = try (0...d.steps).map { k -> [Double] in
+                    let ctx = step.context(level: k, base: ForwardContext(training: true, generator: g))
+                    return try model(b, context: ctx).logits.crossEntropy(labels: labels.to(.int32), reduction: .none).toDoubles()
+                }
+                for row in 0..<b.size {
+                    for i in 0..<d.steps { for j in (i + 1)...d.steps {
+                        pairs += 1
+                        if losses[j][row] < losses[i][row] { violated += 1 }
+                    } }
+                }
+            }
+        }
+        return .record([("rate", .number(Double(violated) / Double(max(1, pairs)))), ("violated", .number(Double(violated))),
+                        ("pairs", .number(Double(pairs)))])
+    }
+
     /// Correct predictions, examples and summed loss of one batch.
     static func score(_ model: TextModel, _ b: CMCLNN.Batch, _ ctx: ForwardContext) throws -> (Double, Double, Double) {
         let logits = try model(b, context: ctx).logits

@@ -195,5 +195,10 @@ enum CompareBuiltins {
               example: "ablation_curve(net, dev, cmpdrop(4, p: 0.1))") { a in
             try AblationCurve.compute(a)
         }
+        r.add("violations(model, data, ablate, batch: 64, tokenizer: nil, max_len: 128, seed: 0)", "compare",
+              "How often a more ablated CmpDrop variant has a lower task loss than a less ablated one on the data: violations of the comparison principle.",
+              example: "violations(net, dev, cmpdrop(3, p: 0.2))") { a in
+            try AblationCurve.violations(a)
+        }
     }
 }

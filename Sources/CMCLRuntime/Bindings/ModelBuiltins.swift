@@ -137,7 +137,7 @@ enum ModelBuiltins {
     static func registerModelMethods(_ r: BuiltinRegistry) {
         r.add("Model.summary(self)", "model", "The model's parameters as a table, with the total count.",
               example: "print(net.summary())") { a in
-            .string(ModelSummary.text(try model(a, "self")))
+            .string(try model(a, "self").summary())
         }
         r.add("Model.params(self)", "model", "The parameters as a record from dotted name to tensor.",
               example: "keys(net.params())") { a in

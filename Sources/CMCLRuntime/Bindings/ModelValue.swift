@@ -12,7 +12,7 @@ public final class ModelValue: NativeObject {
     public var typeName: String { "Model" }
     public var isCallable: Bool { true }
 
-    public func display(_ style: DisplayStyle) -> String { ModelSummary.text(module) }
+    public func display(_ style: DisplayStyle) -> String { module.summary() }
 
     public func call(_ args: Arguments) throws -> Value? {
         guard args.rest.count == 1 else {
@@ -30,46 +30,6 @@ public final class ModelValue: NativeObject {
             return TensorBuiltins.wrap(out.logits)
         }
         return TensorBuiltins.wrap(try module(try TensorBuiltins.tensor(input, "input"), context: context))
-    }
-}
-
-/// A readable table of a model's parameters: name, shape, count, and the total.
-enum ModelSummary {
-    static func text(_ m: Module) -> String {
-        let params = m.parameters()
-        var head = "\(m.typeName)"
-        if let t = m as? TextModel { head += " — \(t.head)" }
-        var rows: [(String, String, String)] = params.map {
-            ($0.name, "\($0.shape)", grouped($0.count))
-        }
-        let limit = 40
-        var elided = 0
-        if rows.count > limit {
-            elided = rows.count - limit
-            rows = Array(rows.prefix(limit / 2)) + Array(rows.suffix(limit / 2))
-        }
-        let w0 = max(9, rows.map(\.0.count).max() ?? 0), w1 = max(5, rows.map(\.1.count).max() ?? 0)
-        let w2 = max(10, rows.map(\.2.count).max() ?? 0)
-        func line(_ a: String, _ b: String, _ c: String) -> String {
-            a.padding(toLength: w0) + "  " + b.padding(toLength: w1) + "  " + String(repeating: " ", count: max(0, w2 - c.count)) + c
-        }
-        var out = head + "\n" + line("parameter", "shape", "count") + "\n"
-        for (i, r) in rows.enumerated() {
-            if elided > 0 && i == limit / 2 { out += "… \(elided) more parameters\n" }
-            out += line(r.0, r.1, r.2) + "\n"
-        }
-        out += "total: \(grouped(m.parameterCount)) parameters (\(grouped(m.trainableParameterCount)) trainable)"
-        return out
-    }
-
-    static func grouped(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, ch) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return String(out.reversed())
     }
 }
 

@@ -186,7 +186,7 @@ extension Compiler {
             }
         }
 
-        var calleeCode = expression(calleeExpr)
+        let calleeCode: Code
         let calleeName: String
         if case .identifier(let id) = calleeExpr.kind { calleeName = id } else { calleeName = "<expression>" }
         if case .identifier(let id) = calleeExpr.kind, case .global(let g)? = resolve(id) {
@@ -199,6 +199,8 @@ extension Compiler {
                 }
                 return globals[g]
             }
+        } else {
+            calleeCode = expression(calleeExpr)
         }
         if namedCodes.isEmpty {
             let boxes = argCodes

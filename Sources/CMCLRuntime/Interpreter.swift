@@ -1,5 +1,4 @@
 import CMCLLang
-import CMCLNN
 import Synchronization
 
 /// Compiled code: evaluates with a frame base `bp` into the value stack and the current
@@ -138,9 +137,9 @@ public final class Interpreter {
     /// Globals that are values rather than functions: `synth`, and the task losses.
     func defineNamespaces() {
         defineGlobal("synth", .object(SynthNamespace()))
-        defineGlobal("ce", .object(LossValue(name: "ce", function: TaskLoss.standard())))
-        defineGlobal("mse_loss", .object(LossValue(name: "mse", function: TaskLoss.standard())))
-        defineGlobal("span_ce", .object(LossValue(name: "span_ce", function: TaskLoss.standard())))
+        defineGlobal("ce", .object(LossValue.task("ce", .classification)))
+        defineGlobal("mse_loss", .object(LossValue.task("mse", .regression)))
+        defineGlobal("span_ce", .object(LossValue.task("span_ce", .span)))
     }
 
     deinit {

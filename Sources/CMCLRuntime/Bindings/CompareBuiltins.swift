@@ -48,15 +48,11 @@ enum CompareBuiltins {
     }
 
     static func exampleLoss(_ v: Value) throws -> ExampleLoss {
-        guard case .object(let l as LossValue) = v else {
-            throw CMCLError("the task loss must be ce, mse_loss, span_ce or task_loss(), got \(Display.describe(v))")
+        guard case .object(let l as LossValue) = v, let task = l.task else {
+            throw CMCLError("the task loss must be ce, mse_loss, span_ce or task_loss(), got \(Display.describe(v))",
+                            hint: "comparative and R-Drop losses are built on a plain task loss", argument: .label("task"))
         }
-        switch l.name {
-        case "ce": return .classification
-        case "mse": return .regression
-        case "span_ce": return .span
-        default: return .automatic
-        }
+        return task
     }
 
     static func registerOperators(_ r: BuiltinRegistry) {
@@ -113,9 +109,10 @@ enum CompareBuiltins {
               "The cross-model comparative loss: a ranking loss over the task losses of the full model and its nested ablated variants (mode \"comparative\" or \"regularize\").",
               example: "let loss = cmp(ce, ablate: cmpdrop(2, p: 0.1), target: \"ultra\")") { a in
             let config = try config(a)
-            let objective = try ComparativeObjective(ablations: try ablations(try a.value("ablate")), config: config,
+            let operators = try ablations(try a.value("ablate"))
+            let objective = try ComparativeObjective(ablations: operators, config: config,
                                                      taskLoss: try exampleLoss(try a.value("task")))
-            let described = "cmp(\(try ablations(try a.value("ablate")).map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
+            let described = "cmp(\(operators.map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
             // Batches made from segmented data (multi-paragraph QA) crop whole distractor segments.
             let function: LossFunction = { model, batch, context in
                 if objective.crop != nil, let segments = SegmentTable.shared.segments(of: batch) {
@@ -157,7 +154,7 @@ enum CompareBuiltins {
         }
         r.add("plain(task)", "compare", "The plain baseline: the task loss with ordinary dropout.",
               example: "let loss = plain(ce)") { a in
-            .object(LossValue(name: "plain", function: PlainObjective(taskLoss: try exampleLoss(try a.value("task"))).lossFunction))
+            .object(LossValue.task("plain", try exampleLoss(try a.value("task"))))
         }
     }
 

@@ -141,13 +141,11 @@ enum DataBuiltins {
             let d = try dataset(a, "self")
             let f = try a.number("fraction")
             guard f >= 0, f <= 1 else { throw CMCLError("fraction must be between 0 and 1, got \(Display.number(f))", argument: .label("fraction")) }
-            var order = Array(0..<d.data.count)
             var source = d.data
             if let s = try a.optionalInt("seed") { source = d.data.shuffled(seed: UInt64(max(0, s))) }
-            let cut = Int((Double(order.count) * f).rounded())
-            order = Array(0..<source.count)
-            return .list([.object(DatasetValue(source.subset(Array(order[..<cut])), tokenizer: d.tokenizer)),
-                          .object(DatasetValue(source.subset(Array(order[cut...])), tokenizer: d.tokenizer))])
+            let cut = Int((Double(source.count) * f).rounded())
+            return .list([.object(DatasetValue(source.subset(Array(0..<cut)), tokenizer: d.tokenizer)),
+                          .object(DatasetValue(source.subset(Array(cut..<source.count)), tokenizer: d.tokenizer))])
         }
         r.add("Dataset.take(self, n)", "data", "The first n examples.", example: "data.take(100)") { a in
             let d = try dataset(a, "self")
@@ -163,8 +161,9 @@ enum DataBuiltins {
         }
         r.add("Dataset.labels(self)", "data", "The label of every example (class index or score).", example: "data.labels",
               kind: .property) { a in
-            .list((0..<(try dataset(a, "self").data.count)).map { i in
-                if case .record(let rec) = try? dataset(a, "self").data.record(i), let l = rec["label"] { return l }
+            let d = try dataset(a, "self").data
+            return .list((0..<d.count).map { i in
+                if case .record(let rec) = d.record(i), let l = rec["label"] { return l }
                 return .null
             })
         }

@@ -61,26 +61,43 @@ enum ModelBuiltins {
 
     /// Batches from a dataset (encoded, or text with `tokenizer:`) or a list of batch values.
     static func batches(_ v: Value, size: Int, tokenizer: Value?, maxLength: Int, shuffleSeed: UInt64?) throws -> [CMCLNN.Batch] {
-        switch v {
-        case .list(let l):
-            return try l.items.map(nnBatch)
-        case .object(let d as DatasetValue):
-            let options = BatchOptions(shuffleSeed: shuffleSeed)
-            if let enc = d.data as? TypedDataset<EncodedExample> {
-                return try enc.data.batches(size, padID: d.tokenizer?.padID ?? 0, options: options).map(convert)
-            }
-            if let qa = d.data as? TypedDataset<QAFeature> {
-                return try QAFeatures.batches(qa.data, size: size, padID: d.tokenizer?.padID ?? 0, shuffleSeed: shuffleSeed)
-            }
-            if let t = d.data as? TypedDataset<TextExample> {
-                guard case .object(let tv as TokenizerValue)? = tokenizer else {
-                    throw CMCLError("a text dataset needs `tokenizer:` to make batches", hint: "or encode it first: encode(data, tok)")
-                }
-                return try t.data.batches(size, tokenizer: tv.tokenizer, maxLength: maxLength, options: options).map(convert)
-            }
-            throw CMCLError("cannot train on \(d.data.kind) examples directly")
-        default:
+        if case .list(let l) = v { return try l.items.map(nnBatch) }
+        return try batcher(v, tokenizer: tokenizer, maxLength: maxLength).make(size, shuffleSeed)
+    }
+
+    /// A dataset ready to batch: tokenized once (text needs `tokenizer`), then padded batches
+    /// of any size in any seeded order.
+    struct Batcher {
+        let count: Int
+        let make: (_ size: Int, _ shuffleSeed: UInt64?) throws -> [CMCLNN.Batch]
+    }
+
+    static func batcher(_ v: Value, tokenizer: Value?, maxLength: Int) throws -> Batcher {
+        guard case .object(let d as DatasetValue) = v else {
             throw CMCLError("training data must be a dataset or a list of batches, got \(Display.describe(v))")
+        }
+        if let qa = d.data as? TypedDataset<QAFeature> {
+            let features = qa.data, pad = d.tokenizer?.padID ?? 0
+            return Batcher(count: features.count) { size, seed in
+                try QAFeatures.batches(features, size: size, padID: pad, shuffleSeed: seed)
+            }
+        }
+        let encoded: Dataset<EncodedExample>
+        let pad: Int32
+        if let enc = d.data as? TypedDataset<EncodedExample> {
+            encoded = enc.data
+            pad = d.tokenizer?.padID ?? 0
+        } else if let t = d.data as? TypedDataset<TextExample> {
+            guard case .object(let tv as TokenizerValue)? = tokenizer else {
+                throw CMCLError("a text dataset needs `tokenizer:` to make batches", hint: "or encode it first: encode(data, tok)")
+            }
+            encoded = t.data.encoded(with: tv.tokenizer, maxLength: maxLength)
+            pad = tv.tokenizer.padID
+        } else {
+            throw CMCLError("cannot make batches of \(d.data.kind) examples directly")
+        }
+        return Batcher(count: encoded.count) { size, seed in
+            try encoded.batches(size, padID: pad, options: BatchOptions(shuffleSeed: seed)).map(convert)
         }
     }
 
@@ -239,7 +256,7 @@ enum ModelBuiltins {
     static func registerTraining(_ r: BuiltinRegistry) {
         r.add("task_loss()", "train", "The model's own task loss (cross-entropy, MSE or span CE by its head).",
               example: "fit(net, data, loss: task_loss())") { _ in
-            .object(LossValue(name: "task", function: TaskLoss.standard()))
+            .object(LossValue(name: "task", task: .automatic, function: TaskLoss.standard()))
         }
         r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, progress: \"auto\")",
               "train",

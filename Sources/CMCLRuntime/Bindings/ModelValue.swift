@@ -1,3 +1,4 @@
+import CMCLCompare
 import CMCLData
 import CMCLNN
 import CMCLTensor
@@ -65,9 +66,18 @@ public final class ScheduleValue: NativeObject {
 public final class LossValue: NativeObject {
     let name: String
     let function: LossFunction
-    init(name: String, function: @escaping LossFunction) {
+    /// For a plain task loss (`ce`, `mse_loss`, `span_ce`, `task_loss()`): its per-example kind,
+    /// which the comparative loss and R-Drop build on. Nil for composite losses.
+    let task: ExampleLoss?
+    init(name: String, task: ExampleLoss? = nil, function: @escaping LossFunction) {
         self.name = name
+        self.task = task
         self.function = function
+    }
+
+    /// A plain task loss of the given kind, with ordinary dropout.
+    static func task(_ name: String, _ kind: ExampleLoss) -> LossValue {
+        LossValue(name: name, task: kind, function: PlainObjective(taskLoss: kind).lossFunction)
     }
     public var typeName: String { "Loss" }
     public var isCallable: Bool { true }

@@ -71,36 +71,11 @@ enum Training {
     }
 
     static func batchSource(_ data: Value, size: Int, tokenizer: Value?, maxLength: Int, seed: UInt64) throws -> BatchSource {
-        if case .object(let d as DatasetValue) = data {
-            var encoded: Dataset<EncodedExample>
-            var pad: Int32 = 0
-            if let enc = d.data as? TypedDataset<EncodedExample> {
-                encoded = enc.data
-                pad = d.tokenizer?.padID ?? 0
-            } else if let t = d.data as? TypedDataset<TextExample> {
-                guard case .object(let tv as TokenizerValue)? = tokenizer else {
-                    throw CMCLError("a text dataset needs `tokenizer:` to be trained on", hint: "or encode it first: encode(data, tok)")
-                }
-                encoded = t.data.encoded(with: tv.tokenizer, maxLength: maxLength)
-                pad = tv.tokenizer.padID
-            } else if let qa = d.data as? TypedDataset<QAFeature> {
-                let pad = d.tokenizer?.padID ?? 0
-                let features = qa.data
-                return BatchSource(batchesPerEpoch: (features.count + size - 1) / size) { epoch, _ in
-                    try QAFeatures.batches(features, size: size, padID: pad, shuffleSeed: seed &+ UInt64(epoch) &* 7919 &+ 1)
-                }
-            } else {
-                throw CMCLError("cannot train on \(d.data.kind) examples directly")
-            }
-            let count = (encoded.count + size - 1) / size
-            let frozen = encoded
-            return BatchSource(batchesPerEpoch: count) { epoch, _ in
-                try frozen.batches(size, padID: pad, options: BatchOptions(shuffleSeed: seed &+ UInt64(epoch) &* 7919 &+ 1))
-                    .map(ModelBuiltins.convert)
-            }
+        if case .list(let l) = data { return BatchSource(try l.items.map(ModelBuiltins.nnBatch), shuffle: true) }
+        let batcher = try ModelBuiltins.batcher(data, tokenizer: tokenizer, maxLength: maxLength)
+        return BatchSource(batchesPerEpoch: (batcher.count + size - 1) / size) { epoch, _ in
+            try batcher.make(size, seed &+ UInt64(epoch) &* 7919 &+ 1)
         }
-        let fixed = try ModelBuiltins.batches(data, size: size, tokenizer: tokenizer, maxLength: maxLength, shuffleSeed: nil)
-        return BatchSource(fixed, shuffle: true)
     }
 }
 

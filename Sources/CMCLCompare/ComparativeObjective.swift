@@ -44,7 +44,7 @@ public enum CropInput: @unchecked Sendable {
 /// Parts: `loss`, `task` (mean `l_0`), `l_0 ... l_c` (mean loss of each variant), `ranking`,
 /// `primary`, `violation_rate`.
 ///
-/// The ranking term is zero (with a zero subgradient at ties) for a model whose output ignores
+/// The ranking term is zero (its tie gradients cancel) for a model whose output ignores
 /// the ablated units, and its subgradient does not shrink with the size of a violation. A small
 /// model that starts on a plateau (e.g. most hidden ReLUs dead because pooled inputs are tiny
 /// next to the biases) can therefore be driven to a constant output — every hidden unit dead —

@@ -100,11 +100,12 @@ enum CompareBuiltins {
 
     static func config(_ a: Arguments) throws -> ComparativeLossConfig {
         try ComparativeLossConfig(mode: try a.string("mode"), target: try a.string("target"), ranking: try a.string("ranking"),
-                                  temperature: try a.number("temp"), weight: try a.number("weight"), primary: try a.string("primary"))
+                                  temperature: try a.number("temp"), weight: try a.number("weight"), primary: try a.string("primary"),
+                                  schedule: try a.bool("schedule"))
     }
 
     static func registerLosses(_ r: BuiltinRegistry) {
-        r.add("cmp(task, ablate, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
+        r.add("cmp(task, ablate, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
               "compare",
               "The cross-model comparative loss: a ranking loss over the task losses of the full model and its nested ablated variants (mode \"comparative\" or \"regularize\").",
               example: "let loss = cmp(ce, ablate: cmpdrop(2, p: 0.1), target: \"ultra\")") { a in
@@ -123,13 +124,13 @@ enum CompareBuiltins {
             }
             return .object(LossValue(name: described, function: function))
         }
-        r.add("cmp_loss(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
+        r.add("cmp_loss(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
               "compare",
               "The comparative loss of a [batch, c+1] matrix of task losses (column 0 = full model), differentiable; see `cmp_report` for its parts.",
               example: "let l = tensor([[0.9, 0.7, 1.2]], requires_grad: true)\nbackward(cmp_loss(l))\nl.grad") { a in
             TensorBuiltins.wrap(try ComparativeLoss.loss(try TensorBuiltins.tensor(a, "losses"), config: try config(a)).value)
         }
-        r.add("cmp_report(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
+        r.add("cmp_report(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
               "compare",
               "The parts of the comparative loss of a [batch, c+1] loss matrix: total, ranking and primary terms, per-example values, violations of the comparison principle, gradient.",
               example: "cmp_report(tensor([[0.9, 0.7, 1.2]]))") { a in

@@ -121,7 +121,19 @@ public struct ComparativeObjective: Sendable {
         let batches: [Batch]
         switch (crop, input) {
         case (nil, _): batches = [input.batch]
-        case let (crop?, .batch(b)): batches = try crop.crops(b, generator: context.generator)
+        case let (crop?, _) where !input.batch.cropLevels.isEmpty:
+            // Crops re-encoded by the data pipeline (multi-paragraph QA), as the reference does.
+            let levels = input.batch.cropLevels
+            guard levels.count >= crop.steps else {
+                throw CompareError.invalidInput(operation: "cmpcrop", reason: "the batch carries \(levels.count) re-encoded crop levels but cmpcrop(\(crop.steps)) needs \(crop.steps)")
+            }
+            batches = [input.batch] + levels.prefix(crop.steps)
+        case let (crop?, .batch(b)):
+            if let segments = b.segments {
+                batches = try crop.crops(try SegmentedBatch(b, segments: segments), generator: context.generator)
+            } else {
+                batches = try crop.crops(b, generator: context.generator)
+            }
         case let (crop?, .segmented(s)): batches = try crop.crops(s, generator: context.generator)
         }
         let dropout = (drop ?? CmpDrop.shared).makeStep(model: model, generator: context.generator)

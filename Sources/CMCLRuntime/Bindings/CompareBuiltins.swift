@@ -114,15 +114,8 @@ enum CompareBuiltins {
             let objective = try ComparativeObjective(ablations: operators, config: config,
                                                      taskLoss: try exampleLoss(try a.value("task")))
             let described = "cmp(\(operators.map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
-            // Batches made from segmented data (multi-paragraph QA) crop whole distractor segments.
-            let function: LossFunction = { model, batch, context in
-                if objective.crop != nil, let segments = SegmentTable.shared.segments(of: batch) {
-                    return try objective.step(model: model, input: .segmented(try SegmentedBatch(batch, segments: segments)),
-                                              context: context).output
-                }
-                return try objective(model, batch, context)
-            }
-            return .object(LossValue(name: described, function: function))
+            // Batches of segmented data (multi-paragraph QA) carry their segments or re-encoded crops.
+            return .object(LossValue(name: described, cropSteps: objective.crop?.steps, function: objective.lossFunction))
         }
         r.add("cmp_loss(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
               "compare",

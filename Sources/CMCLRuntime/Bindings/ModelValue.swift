@@ -69,9 +69,12 @@ public final class LossValue: NativeObject {
     /// For a plain task loss (`ce`, `mse_loss`, `span_ce`, `task_loss()`): its per-example kind,
     /// which the comparative loss and R-Drop build on. Nil for composite losses.
     let task: ExampleLoss?
-    init(name: String, task: ExampleLoss? = nil, function: @escaping LossFunction) {
+    /// For a comparative loss with CmpCrop: its crop steps (data that re-encodes crops makes that many).
+    let cropSteps: Int?
+    init(name: String, task: ExampleLoss? = nil, cropSteps: Int? = nil, function: @escaping LossFunction) {
         self.name = name
         self.task = task
+        self.cropSteps = cropSteps
         self.function = function
     }
 

@@ -30,6 +30,9 @@ public struct Batch: @unchecked Sendable {
     /// The same rows at crop levels `1...c`, each re-encoded from the cropped source by the data
     /// pipeline (the reference's CmpCrop input); empty when the data made no crops.
     public var cropLevels: [Batch] = []
+    /// Ids the tokenizer that made the batch reserves (`[CLS]`, `[SEP]`, `[PAD]` …): token crops
+    /// never remove them.
+    public var specialTokenIDs: Set<Int32> = []
 
     /// A batch; checks that shapes and element types agree.
     public init(ids: Tensor, attentionMask: Tensor? = nil, tokenTypes: Tensor? = nil, labels: Tensor? = nil,
@@ -95,6 +98,7 @@ public struct Batch: @unchecked Sendable {
         var b = try Batch(ids: newIds, attentionMask: newMask, tokenTypes: newTypes ?? (tokenTypes?.shape == newIds.shape ? tokenTypes : nil),
                           labels: labels, startPositions: startPositions, endPositions: endPositions, groupSize: groupSize)
         if answerMask?.shape == newIds.shape { b.answerMask = answerMask }
+        b.specialTokenIDs = specialTokenIDs
         return b
     }
 }

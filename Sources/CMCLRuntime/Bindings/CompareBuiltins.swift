@@ -62,10 +62,10 @@ enum CompareBuiltins {
             .object(AblationValue(.drop(try CmpDrop(steps: try a.int("steps"), rate: try a.optionalNumber("p")))))
         }
         r.add("cmpcrop(steps, ratio: 0.1, style: \"tokens\")", "compare",
-              "Input-neuron ablation by nested cropping: each step removes a further `ratio` of the tokens (or one span); what a step removed stays removed.",
+              "Input-neuron ablation by nested cropping: each step removes a further `ratio` of the tokens (or one span; never the tokenizer's special tokens); what a step removed stays removed. On HotpotQA data, whole distractor paragraphs, each level re-encoded as the reference does.",
               example: "cmpcrop(1, ratio: 0.2)") { a in
             .object(AblationValue(.crop(try CmpCrop(steps: try a.int("steps"), ratio: try a.number("ratio"),
-                                                    style: try a.string("style"), protectedTokenIDs: [0, 1, 2, 3, 100, 101, 102, 103]))))
+                                                    style: try a.string("style")))))
         }
         r.add("Ablation.variants(self, model)", "compare",
               "The nested variants of a model under a CmpDrop operator: level k and the dropout rate at every site.",
@@ -115,7 +115,7 @@ enum CompareBuiltins {
                                                      taskLoss: try exampleLoss(try a.value("task")))
             let described = "cmp(\(operators.map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
             // Batches of segmented data (multi-paragraph QA) carry their segments or re-encoded crops.
-            return .object(LossValue(name: described, cropSteps: objective.crop?.steps, function: objective.lossFunction))
+            return .object(LossValue(name: described, cropSteps: objective.crop?.steps, drop: objective.drop, function: objective.lossFunction))
         }
         r.add("cmp_loss(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
               "compare",

@@ -71,10 +71,13 @@ public final class LossValue: NativeObject {
     let task: ExampleLoss?
     /// For a comparative loss with CmpCrop: its crop steps (data that re-encodes crops makes that many).
     let cropSteps: Int?
-    init(name: String, task: ExampleLoss? = nil, cropSteps: Int? = nil, function: @escaping LossFunction) {
+    /// For a comparative loss with CmpDrop: the operator (fit warns when it has nothing to drop).
+    let drop: CmpDrop?
+    init(name: String, task: ExampleLoss? = nil, cropSteps: Int? = nil, drop: CmpDrop? = nil, function: @escaping LossFunction) {
         self.name = name
         self.task = task
         self.cropSteps = cropSteps
+        self.drop = drop
         self.function = function
     }
 

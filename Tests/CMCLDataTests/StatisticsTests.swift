@@ -66,3 +66,17 @@ struct StatisticsTests {
         #expect(Statistics.summary([]).mean.isNaN)
     }
 }
+
+@Suite("JSON writing")
+struct JSONWriterTests {
+    @Test func roundTripKeepsKeyOrder() throws {
+        let text = #"{"z": 1, "a": [true, null, "x\"y\n"], "m": {"k": 2.5, "e": {}}, "n": -3e-7}"#
+        let v = try JSONValue.parse(text: text)
+        #expect(v.object?.keys == ["z", "a", "m", "n"])
+        #expect(v.serialized() == text.replacingOccurrences(of: "-3e-7", with: "-3e-07"))
+        #expect(try JSONValue.parse(text: v.serialized(indent: 2)) == v)
+        #expect(v.serialized(sortKeys: true, compact: true) == #"{"a":[true,null,"x\"y\n"],"m":{"e":{},"k":2.5},"n":-3e-07,"z":1}"#)
+        #expect(JSONValue.number(.nan).serialized() == "null")
+        #expect(JSONValue.string("\u{1}").serialized() == "\"\\u0001\"")
+    }
+}

@@ -22,6 +22,7 @@ public final class BuiltinRegistry {
         CompareBuiltins.register(into: registry)
         SystemBuiltins.register(into: registry)
         ExperimentBuiltins.register(into: registry)
+        PlotBuiltins.register(into: registry)
         return registry
     }
 

@@ -17,7 +17,7 @@ enum SystemBuiltins {
             throw ScriptExit(code: Int32(code))
         }
         r.add("env(name, default: nil)", "system", "The value of the environment variable `name`, or `default` when it is not set.",
-              example: "env(\"CMCL_NO_SUCH_VARIABLE\", default: \"none\")   # none") { a in
+              example: "env(\"CMCL_NO_SUCH_VARIABLE\", default: \"none\")   # \"none\"") { a in
             if let v = ProcessInfo.processInfo.environment[try a.string("name")] { return .string(v) }
             return try a.value("default")
         }

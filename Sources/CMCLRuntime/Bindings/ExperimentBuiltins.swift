@@ -19,9 +19,6 @@ enum ExperimentBuiltins {
               example: "compare(results, metric: \"accuracy\")") { a in
             try Comparison.compute(a)
         }
-        r.add("mean(xs)", "experiments", "The mean of a list of numbers.", example: "mean([1, 2, 3, 4])   # 2.5") { a in
-            .number(Statistics.mean(try numbers(a, "xs")))
-        }
         r.add("sd(xs)", "experiments", "The sample standard deviation (n − 1) of a list of numbers.",
               example: "sd([2, 4, 4, 4, 5, 5, 7, 9])   # 2.138089935299395") { a in
             .number(Statistics.variance(try numbers(a, "xs")).squareRoot())

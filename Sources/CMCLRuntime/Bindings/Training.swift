@@ -69,7 +69,7 @@ enum Training {
                       + "give the model dropout or the operator a rate (cmpdrop(\(drop.steps), p: 0.1))\n")
         }
         let mode = try a.value("progress")
-        let display = ProgressDisplay(output: vm.output, terminal: vm.outputIsTerminal,
+        let display = ProgressDisplay(output: vm.errorOutput, terminal: vm.errorIsTerminal,
                                       enabled: mode.isTruthy, plainEvery: 0)
         Interrupt.clear()
         let history = try trainer.fit(data: source, loss: lossFunction, evaluate: evaluate,
@@ -78,7 +78,7 @@ enum Training {
         display.finish(history)
         if history.stoppedEarly && Interrupt.isRequested {
             Interrupt.clear()
-            vm.output("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
+            vm.errorOutput("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
         }
         return .object(HistoryValue(history))
     }

@@ -3,6 +3,7 @@ import CMCLData
 import CMCLNN
 import CMCLTensor
 import Foundation
+import CMCLBase
 
 /// A multi-paragraph question-answering input ready for a span model: `[CLS] question [SEP]
 /// paragraphs… [SEP]`, the answer's token positions, and one segment per paragraph (gold
@@ -51,10 +52,7 @@ enum QAFeatures {
         var order = Array(0..<data.count)
         if let seed = shuffleSeed {
             var rng = SplitMix64(seed: seed)
-            for i in stride(from: order.count - 1, to: 0, by: -1) {
-                let j = Int(rng.next() % UInt64(i + 1))
-                order.swapAt(i, j)
-            }
+            rng.fisherYatesShuffle(&order)
         }
         var out: [CMCLNN.Batch] = []
         for chunkStart in stride(from: 0, to: order.count, by: size) {

@@ -77,13 +77,13 @@ extension Interpreter {
         return try result.get()
     }
 
-    private func withFrame(_ unit: Compiler.Unit, _ body: (Int, Env?) -> Void) {
+    private func withFrame(_ unit: Compiler.Unit, _ body: (Int, Closure?) -> Void) {
         let bp = state.pointee.sp
-        let size = min(unit.frameSize, Interpreter.stackCapacity - bp - 1)
-        state.pointee.sp = bp + max(0, size)
-        let env = unit.usesHeapEnv ? Env(size: unit.frameSize, parent: nil) : nil
-        body(bp, env)
-        for i in bp..<(bp + max(0, size)) { stack[i] = .null }
+        let size = max(0, min(unit.frameSize, Interpreter.stackCapacity - bp - 1))
+        state.pointee.sp = bp + size
+        collector.tracking { body(bp, nil) }
+        for i in bp..<(bp + size) { stack[i] = .null }
+        for slot in unit.cellSlots where slot < size { cells[bp + slot] = nil }
         state.pointee.sp = bp
     }
 

@@ -43,6 +43,11 @@ enum CoreBuiltins {
             guard step != 0 else { throw CMCLError("range step cannot be zero", argument: .label("step")) }
             if !start.isFinite || !stop.isFinite { throw CMCLError("range bounds must be finite") }
             stop = stop + 0
+            let count = ((stop - start) / step).rounded(.up)
+            if count > RangeObject.maximumCount {
+                throw CMCLError("range(\(Display.number(start)), \(Display.number(stop)), \(Display.number(step))) would hold \(Display.number(count)) numbers; the most is 2^53 (\(Display.number(RangeObject.maximumCount)))",
+                                hint: "beyond 2^53, numbers are no longer exact whole numbers")
+            }
             return .object(RangeObject(start: start, stop: stop, step: step))
         }
         r.add("type(x)", "core", "The name of a value's type.", example: "type(1.5)   # \"number\"") { a in
@@ -129,10 +134,10 @@ enum CoreBuiltins {
         r.add("pow(x, y)", "math", "x to the power y.", example: "pow(2, 10)   # 1024") { a in
             .number(Foundation.pow(try a.number("x"), try a.number("y")))
         }
-        r.add("min(values..., **options)", "math", "The smallest of the arguments, of one list, or of a tensor (`axis:`).", example: "min(3, 1, 2)   # 1") { a in
+        r.add("min(values..., **options)", "math", "The smallest of the arguments, of one list, or of a tensor (`axis:`); NaN if any is NaN.", example: "min(3, 1, 2)   # 1") { a in
             try extremum(a, less: true)
         }
-        r.add("max(values..., **options)", "math", "The largest of the arguments, of one list, or of a tensor (`axis:`).", example: "max([3, 1, 2])   # 3") { a in
+        r.add("max(values..., **options)", "math", "The largest of the arguments, of one list, or of a tensor (`axis:`); NaN if any is NaN.", example: "max([3, 1, 2])   # 3") { a in
             try extremum(a, less: false)
         }
         r.add("isnan(x)", "math", "Whether x is not a number.", example: "isnan(0 / 0)   # true") { a in
@@ -178,6 +183,8 @@ enum CoreBuiltins {
         guard var best = items.first else {
             throw CMCLError("`\(less ? "min" : "max")` needs at least one value")
         }
+        // A NaN anywhere makes the result NaN, whatever the order (as numpy's min and max).
+        if let nan = items.first(where: { if case .number(let x) = $0 { return x.isNaN } else { return false } }) { return nan }
         for v in items.dropFirst() {
             let b = try a.interpreter.binary(less ? .less : .greater, v, best)
             if b.isTruthy { best = v }

@@ -41,6 +41,7 @@ extension Interpreter {
                     onError: (Diagnostic) -> Void = { _ in }) -> RunResult {
         let (program, syntax) = Parser.parse(file)
         if !syntax.isEmpty { return RunResult(diagnostics: syntax, value: nil, didNotRun: true) }
+        loader.noteRunning(file)
         let (unit, problems) = Compiler.compileProgram(program, vm: self)
         if !problems.isEmpty { return RunResult(diagnostics: problems, value: nil, didNotRun: true) }
         // Function declarations are hoisted to the front of the unit; map codes back to statements.
@@ -106,7 +107,7 @@ extension Interpreter {
         case let d as Diagnostic:
             return d
         case let e as CMCLError:
-            let kind: Diagnostic.Kind = e.message == CMCLError.interruptedMessage ? .interrupted : .runtime
+            let kind: Diagnostic.Kind = e.isInterruption ? .interrupted : .runtime
             return Diagnostic(kind, e.message, file: file, span: span, hint: e.hint)
         default:
             return Diagnostic(.runtime, String(describing: error), file: file, span: span)

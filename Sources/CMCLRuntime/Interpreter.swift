@@ -85,7 +85,11 @@ public enum Interrupt {
 
 extension CMCLError {
     static let interruptedMessage = "stopped by Ctrl-C"
-    public static var interrupted: CMCLError { CMCLError(interruptedMessage) }
+    public static var interrupted: CMCLError {
+        var e = CMCLError(interruptedMessage)
+        e.isInterruption = true
+        return e
+    }
 }
 
 /// Mutable interpreter state that compiled code reads on hot paths, kept behind a pointer
@@ -234,6 +238,8 @@ public final class Interpreter {
 
     /// Calls any callable value with evaluated arguments (from builtins such as `map`).
     public func call(_ callee: Value, _ positional: [Value], named: [(String, Value)] = []) throws -> Value {
+        // Callbacks of `map`, `filter`, `sorted`, `reduce`, … stop at Ctrl-C, builtins too.
+        try Interrupt.check()
         switch callee {
         case .closure(let c):
             return try callClosure(c, positional, named: named)

@@ -193,6 +193,8 @@ public struct CMCLError: Error, CustomStringConvertible {
     public var argument: ArgumentRef?
     /// A name error (unknown argument or field) rather than a runtime error.
     public var isNameError = false
+    /// Ctrl-C stopped the work (see `CMCLError.interrupted`).
+    public var isInterruption = false
 
     public enum ArgumentRef: Equatable, Sendable {
         case position(Int)

@@ -58,14 +58,15 @@ enum Training {
         let mode = try a.value("progress")
         let display = ProgressDisplay(output: vm.errorOutput, terminal: vm.errorIsTerminal,
                                       enabled: mode.isTruthy, plainEvery: 0)
-        Interrupt.clear()
+        try Interrupt.check()  // a Ctrl-C before training (e.g. between two `fit` calls in a loop) stops here
         let history = try trainer.fit(data: source, loss: lossFunction, evaluate: evaluate,
                                       shouldStop: { Interrupt.isRequested },
                                       progress: { display.update($0) })
         display.finish(history)
         if history.stoppedEarly && Interrupt.isRequested {
-            Interrupt.clear()
+            // The flag stays set: the interruption stops the script (exit 130) or the REPL cell.
             vm.errorOutput("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
+            throw CMCLError.interrupted
         }
         return .object(HistoryValue(history))
     }

@@ -21,13 +21,12 @@ let package = Package(
     ],
     targets: [
         // System libraries.
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline",
                        providers: [.apt(["libreadline-dev"])]),
 
         // Engine: knows nothing of the language.
-        .target(name: "CMCLTensor", dependencies: ["CBLAS"], swiftSettings: nativeFlags),
+        // OpenBLAS is opened at run time (Sources/CMCLTensor/Kernels/BLASLibrary.swift).
+        .target(name: "CMCLTensor", dependencies: [], swiftSettings: nativeFlags),
         .target(name: "CMCLNN", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
         .target(name: "CMCLCompare", dependencies: ["CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
         .target(name: "CMCLData", dependencies: [], swiftSettings: nativeFlags),
@@ -46,7 +45,7 @@ let package = Package(
         .target(name: "CMCLRepl", dependencies: ["CMCLRuntime", "CMCLLang", "CReadline"]),
         .executableTarget(name: "cmcl", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
         // Kernel benchmarks (scripts/bench-tensor).
-        .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
+        .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor", "CMCLNN", "CMCLCompare"], swiftSettings: nativeFlags),
 
         .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"], exclude: ["Fixtures"]),

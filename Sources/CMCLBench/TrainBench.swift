@@ -37,23 +37,29 @@ func runTrainBench(_ args: [String]) throws {
     let loss: LossFunction = args[1] == "plain"
         ? TaskLoss.standard()
         : try ComparativeObjective(ablations: [.drop(CmpDrop(steps: 2))]).lossFunction
-    var stamps = [UInt64](), cpu = [Double]()
-    func cpuSeconds() -> Double {
+    var stamps = [UInt64](), cpu = [Double](), faults = [Int](), fresh = [Int]()
+    func record() {
         var u = rusage()
         getrusage(RUSAGE_SELF.rawValue, &u)
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+        stamps.append(DispatchTime.now().uptimeNanoseconds)
+        cpu.append(Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6)
+        faults.append(u.ru_minflt)
+        fresh.append(BufferPool.shared.statistics.freshAllocations)
     }
     let source = BatchSource(Array(repeating: batch, count: steps + 1), shuffle: false)
-    stamps.append(DispatchTime.now().uptimeNanoseconds)
-    cpu.append(cpuSeconds())
+    record()
     _ = try fit(net, data: source, loss: loss, optimizer: AdamW(learningRate: 1e-4), steps: steps + 1, seed: 1,
                 progress: { p in
-        if !p.isEvaluation { stamps.append(DispatchTime.now().uptimeNanoseconds); cpu.append(cpuSeconds()) }
+        if !p.isEvaluation { record() }
     })
     let times = zip(stamps.dropFirst(2), stamps.dropFirst()).map { Double($0 - $1) / 1e9 }.sorted()
     let cpuTimes = zip(cpu.dropFirst(2), cpu.dropFirst()).map { $0 - $1 }.sorted()
     print("step \(times[times.count / 2]) s")
     print("cpu \(cpuTimes[cpuTimes.count / 2]) s")
+    // Steady state: page faults and fresh buffers over the steps after the second.
+    let later = Swift.max(0, stamps.count - 3)
+    print("minor_faults_per_step \(later > 0 ? (faults[faults.count - 1] - faults[2]) / later : 0) count")
+    print("fresh_buffers_per_step \(later > 0 ? (fresh[fresh.count - 1] - fresh[2]) / later : 0) count")
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     print("peak_rss \(Double(usage.ru_maxrss) / 1024) MB")

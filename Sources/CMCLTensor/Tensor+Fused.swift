@@ -67,7 +67,7 @@ private func biasActKernel<T: FloatElement>(_: T.Type, x: Tensor, b: Tensor, z: 
             switch op {
             case nil: break
             case .relu?: for i in 0..<d { or[i] = zr[i] > 0 ? zr[i] : 0 }
-            case .gelu?: for i in 0..<d { or[i] = geluValue(zr[i]) }
+            case .gelu?: geluRow(zr, or, d)
             case .tanh?: for i in 0..<d { or[i] = T.tanh(zr[i]) }
             case .sigmoid?: for i in 0..<d { or[i] = 1 / (1 + T.exp(-zr[i])) }
             case .some: break

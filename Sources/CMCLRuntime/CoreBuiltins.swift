@@ -16,6 +16,10 @@ enum CoreBuiltins {
     static func registerCore(_ r: BuiltinRegistry) {
         r.add("print(values..., sep: \" \", end: \"\\n\")", "core", "Writes the values, separated by `sep`.",
               example: "print(\"loss\", 0.25)   # loss 0.25") { a in
+            if let rich = a.interpreter.richOutput, a.rest.count == 1, case .object(let o as any RichDisplay) = a.rest[0] {
+                rich(o)
+                return .null
+            }
             let text = a.rest.map { Display.render($0, .print) }.joined(separator: try a.string("sep"))
             a.interpreter.output(text + (try a.string("end")))
             return .null

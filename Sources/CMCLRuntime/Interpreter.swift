@@ -103,6 +103,9 @@ public final class Interpreter {
     public var errorOutput: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     /// Whether `errorOutput` is a terminal (progress lines then update in place).
     public var errorIsTerminal = false
+    /// When set (notebook export, the REPL's record for `:export`), `print` hands values with a
+    /// graphical form (plots) here instead of writing their text.
+    public var richOutput: ((any RichDisplay) -> Void)?
     /// Arguments after the script name (`args`).
     public var scriptArguments: [String] = [] {
         didSet { defineGlobal("args", .list(scriptArguments.map { .string($0) })) }

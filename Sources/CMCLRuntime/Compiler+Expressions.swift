@@ -86,6 +86,8 @@ extension Compiler {
             return { bp, env in
                 try conditionCode(bp, env) ? try thenCode(bp, env) : .null
             }
+        case .tryCatch(let body, let name, _, let handler):
+            return tryCatch(body, name, handler)
         }
     }
 

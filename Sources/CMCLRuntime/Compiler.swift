@@ -501,6 +501,8 @@ final class Compiler {
         case .conditional(let c, let t, let o):
             return containsFunction(c) || t.statements.contains(where: containsFunction)
                 || (o?.statements.contains(where: containsFunction) ?? false)
+        case .tryCatch(let body, _, _, let handler):
+            return body.statements.contains(where: containsFunction) || handler.statements.contains(where: containsFunction)
         }
     }
 }

@@ -18,7 +18,7 @@ struct LexerTests {
             ("let", .kwLet), ("fn", .kwFn), ("if", .kwIf), ("else", .kwElse), ("for", .kwFor), ("in", .kwIn),
             ("while", .kwWhile), ("break", .kwBreak), ("continue", .kwContinue), ("return", .kwReturn),
             ("true", .kwTrue), ("false", .kwFalse), ("nil", .kwNil), ("and", .kwAnd), ("or", .kwOr),
-            ("not", .kwNot), ("import", .kwImport),
+            ("not", .kwNot), ("import", .kwImport), ("try", .kwTry), ("catch", .kwCatch),
         ]
         for (text, kind) in table {
             #expect(kinds(text) == [kind], "\(text)")

@@ -49,24 +49,6 @@ struct GoldenTests {
         }
     }
 
-    /// Fenced examples in docs/language.md that show output (`# > ` lines) are notebooks too.
-    @Test func languageReferenceExamplesPrintWhatTheySay() throws {
-        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/language.md"), encoding: .utf8)
-        let blocks = text.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 1 }.map { block in
-            String(block.element.drop(while: { $0 != "\n" }).dropFirst())
-        }
-        let examples = blocks.filter { $0.contains("# > ") && !$0.contains("# ! ") }
-        #expect(examples.count >= 8)
-        for (i, example) in examples.enumerated() {
-            let source = example.hasSuffix("\n") ? String(example.dropLast()) : example
-            let actual: String = LargeStack.run {
-                Notebook.annotate(name: "example\(i + 1).cmcl", text: source, interpreter: Interpreter.session())
-            }
-            #expect(Notebook.matches(expected: source, actual: actual),
-                    "docs/language.md example \(i + 1):\n\(Notebook.difference(expected: source, actual: actual))")
-        }
-    }
-
     @Test func annotateWritesOutputUnderItsStatement() {
         let text = "print(1)\nlet x = 2\nprint(x, x)\nnope_fn()"
         let got: String = LargeStack.run {

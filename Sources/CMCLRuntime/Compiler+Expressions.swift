@@ -191,6 +191,9 @@ extension Compiler {
         let calleeCode: Code
         let calleeName: String
         if case .identifier(let id) = calleeExpr.kind { calleeName = id } else { calleeName = "<expression>" }
+        if case .identifier(let id) = calleeExpr.kind, case .global? = resolve(id) {
+            checkNamedArguments(of: id, named)
+        }
         if case .identifier(let id) = calleeExpr.kind, case .global(let g)? = resolve(id) {
             // Read the global directly: one closure call less per call.
             let globals = vm.globals, defined = vm.defined, file = self.file, span = calleeExpr.span

@@ -89,6 +89,7 @@ enum CoreBuiltins {
         }
         r.add("help(name)", "core", "The documentation of a builtin, as text.", example: "print(help(\"range\"))") { a in
             let name = try a.string("name")
+            if let v = a.interpreter.registry.documentedValue(name) { return .string(v.text) }
             guard let b = a.interpreter.registry.lookup(name) else {
                 throw CMCLError("no builtin named `\(name)`",
                                 hint: Suggestion.hint(for: name, in: a.interpreter.registry.all.map(\.name)))

@@ -63,7 +63,14 @@ public final class Closure {
 /// Ctrl-C: set from a signal handler, checked by loops, calls and long builtins.
 public enum Interrupt {
     static let flag = Atomic<Bool>(false)
-    public static func request() { flag.store(true, ordering: .relaxed) }
+    static let count = Atomic<Int>(0)
+    public static func request() {
+        count.add(1, ordering: .relaxed)
+        flag.store(true, ordering: .relaxed)
+    }
+    /// How many times Ctrl-C was pressed so far: lets a caller notice an interruption that
+    /// an inner operation (a training run that stopped early) already handled and cleared.
+    public static var requests: Int { count.load(ordering: .relaxed) }
     public static func clear() { flag.store(false, ordering: .relaxed) }
     public static var isRequested: Bool { flag.load(ordering: .relaxed) }
     /// Throws an interruption diagnostic if Ctrl-C was pressed (for long builtins).

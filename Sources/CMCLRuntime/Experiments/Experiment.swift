@@ -50,6 +50,7 @@ enum Experiment {
                 try Interrupt.check()
                 let start = DispatchTime.now().uptimeNanoseconds
                 var row = ResultsTable.Row(config: config, name: name, seed: seed, status: "ok", seconds: 0, metrics: [], error: nil)
+                let interruptions = Interrupt.requests
                 do {
                     row.metrics = try metrics(try a.call(function, [config, .number(seed)]))
                 } catch let d as Diagnostic where d.kind == .runtime {
@@ -60,6 +61,9 @@ enum Experiment {
                     row.error = e.message
                 }
                 row.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                // Ctrl-C during the run (even one that `fit` handled by stopping early): the run
+                // is unfinished, so it is not logged, and the sweep stops.
+                if Interrupt.requests != interruptions { throw CMCLError.interrupted }
                 if let logPath { try FileOutput.append(try RunLog.line(row, config: jsonConfigs[c]), to: logPath) }
                 if showProgress { vm.errorOutput(progress(row, done: done, total: total)) }
                 rows.append(row)

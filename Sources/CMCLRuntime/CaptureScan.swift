@@ -85,6 +85,9 @@ struct CaptureScan {
             expr(condition)
             statements(then.statements)
             if let otherwise { statements(otherwise.statements) }
+        case .tryCatch(let body, _, _, let handler):
+            statements(body.statements)
+            statements(handler.statements)
         }
     }
 }

@@ -295,7 +295,7 @@ enum ModelBuiltins {
             try Training.fit(a)
         }
         r.add("evaluate(model, data, metrics: [], batch: 64, tokenizer: nil, max_len: 128)", "train",
-              "Metrics of the model on a dataset (accuracy, f1, macro_f1, loss; mse, pearson; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
+              "Metrics of the model on a dataset (accuracy, f1, macro_f1, mcc, loss; pearson, spearman, mse, rmse, mae; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
               example: "evaluate(net, dev, metrics: [\"accuracy\"])") { a in
             let m = try model(a, "model")
             if QAData.isTextQA(try a.value("data")) {
@@ -308,7 +308,7 @@ enum ModelBuiltins {
                 guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
                 return s
             }
-            let result = try Tensor.withNoGrad { try Evaluation.evaluate(m, batches: bs, metrics: names) }
+            let result = try Scoring.evaluate(m, batches: bs, metrics: names)
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
         }
         r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128)", "train",

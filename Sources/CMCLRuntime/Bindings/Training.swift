@@ -46,11 +46,15 @@ enum Training {
         } else if let dev = try a.optional("eval") {
             let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
                                                        shuffleSeed: nil)
-            let names = try a.list("metrics").map { v -> String in
+            var names = try a.list("metrics").map { v -> String in
                 guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
                 return s
             }
-            evaluate = { m in try Evaluation.evaluate(m, batches: devBatches, metrics: names) }
+            // keep_best may name any metric of the head (mcc, spearman …), evaluated alongside.
+            if let best = try a.optionalString("keep_best"), !names.contains(best), let text = model as? TextModel {
+                names = (names.isEmpty ? Evaluation.metrics(for: text.head) : names) + [best]
+            }
+            evaluate = { m in try Scoring.evaluate(m, batches: devBatches, metrics: names) }
         }
         let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
         if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }

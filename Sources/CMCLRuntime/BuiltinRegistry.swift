@@ -19,6 +19,7 @@ public final class BuiltinRegistry {
         TensorBuiltins.register(into: registry)
         DataBuiltins.register(into: registry)
         ModelBuiltins.register(into: registry)
+        PretrainedBuiltins.register(into: registry)
         CompareBuiltins.register(into: registry)
         return registry
     }

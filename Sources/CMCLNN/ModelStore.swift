@@ -61,6 +61,7 @@ public struct ModelStore: Sendable {
                                      + " (downloads \(k.summary.split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? k.name);"
                                      + " set CMCL_MODELS to use another store)")
         }
+        if nameOrPath.contains("/") { throw NNError.checkpoint(path: nameOrPath, reason: "no such model directory") }
         let have = installed
         throw NNError.checkpoint(path: nameOrPath, reason: "no such model directory, and no installed model of that name in \(root.path)"
                                  + (have.isEmpty ? "" : " (installed: \(have.joined(separator: ", ")))")

@@ -75,7 +75,8 @@ extension TextModel {
             if meta["pad_token_id"] != nil { c.padTokenID = try int("pad_token_id") }
             if meta["classifier_dropout"] != nil { c.classifierDropout = try dbl("classifier_dropout") }
             do { try c.validate() } catch let NNError.invalidConfiguration(_, reason) { throw fail("metadata: " + reason) }
-            try checkSize(c.encoderParameterCount, "a transformer of hidden \(c.hiddenSize), \(c.layers) layers, vocab \(c.vocabularySize)")
+            // (The count includes a pooler, which span heads lack.)
+            try checkSize(c.encoderParameterCount.map { $0 - (c.hiddenSize + 1) * c.hiddenSize }, "a transformer of hidden \(c.hiddenSize), \(c.layers) layers, vocab \(c.vocabularySize)")
             model = try Transformer(config: c, head: head, pooler: meta["pooler"] == "true" ? true : nil)
         case "bag_of_embeddings":
             let hidden = try (meta["hidden_widths"] ?? "").split(separator: ",").map { s -> Int in

@@ -25,7 +25,7 @@ import unicodedata
 
 import torch
 from safetensors.torch import load_file, save_file
-from tokenizers import BertWordPieceTokenizer, ByteLevelBPETokenizer
+from tokenizers import ByteLevelBPETokenizer
 from transformers import (BertConfig, BertForSequenceClassification, BertModel, BertTokenizerFast,
                           ElectraConfig, ElectraForSequenceClassification, ElectraTokenizerFast,
                           RobertaConfig, RobertaForSequenceClassification, RobertaModel, RobertaTokenizerFast)
@@ -114,12 +114,30 @@ def strip_accents(s):
 
 
 def wordpiece_vocab(tmp):
-    """A vocab.txt for both the uncased (BERT) and the cased (ELECTRA) tokenizer."""
-    wp = BertWordPieceTokenizer(lowercase=False, strip_accents=False, clean_text=True, handle_chinese_chars=True)
-    wp.train_from_iterator(CORPUS + [strip_accents(s.lower()) for s in CORPUS], vocab_size=500, min_frequency=1,
-                           special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
-    wp.save_model(tmp)
-    return os.path.join(tmp, "vocab.txt")
+    """A vocab.txt for both the uncased (BERT) and the cased (ELECTRA) tokenizer, built
+    deterministically: specials, every character of the corpus (alone and as a ## piece), the
+    most frequent words, and a few ## suffixes."""
+    from tokenizers.normalizers import BertNormalizer as Norm
+    from tokenizers.pre_tokenizers import BertPreTokenizer
+    words = {}
+    for lower in (False, True):
+        norm, pre = Norm(lowercase=lower, strip_accents=None), BertPreTokenizer()
+        for text in CORPUS:
+            for w, _ in pre.pre_tokenize_str(norm.normalize_str(text)):
+                words[w] = words.get(w, 0) + 1
+    chars = sorted({c for w in words for c in w})
+    frequent = [w for w, _ in sorted(words.items(), key=lambda kv: (-kv[1], kv[0])) if 1 < len(w) <= 6][:260]
+    suffixes = ["##ing", "##ed", "##s", "##er", "##tion", "##ment", "##ism", "##ly", "##est", "##ish", "##ian", "##fra", "writ", "estab", "##tten"]
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + chars + ["##" + c for c in chars] + frequent + suffixes
+    seen, ordered = set(), []
+    for t in vocab:
+        if t not in seen:
+            seen.add(t)
+            ordered.append(t)
+    path = os.path.join(tmp, "vocab.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(ordered) + "\n")
+    return path
 
 
 def fast_tokenizer(cls, files, config, into):

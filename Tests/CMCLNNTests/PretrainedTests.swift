@@ -45,6 +45,10 @@ import Testing
         }
         let logits = maxAbsDiff(try model(batch).logits, doubles(e["logits"]))
         #expect(logits < 1e-5, "\(family) logits: max abs diff \(logits)")
+        if ProcessInfo.processInfo.environment["CMCL_SHOW_PARITY"] != nil {
+            let pooled = states.pooled.map { maxAbsDiff($0, doubles(e["pooled"])) }
+            print("parity \(family): last hidden \(last), pooled \(pooled.map { "\($0)" } ?? "-"), logits \(logits)")
+        }
     }
 
     /// The same checkpoint under BertModel's bare names, with legacy gamma/beta layer norms
@@ -168,6 +172,7 @@ import Testing
         let last = maxAbsDiff(states.last, doubles(ref["hidden"]))
         let pooled = maxAbsDiff(try #require(states.pooled), doubles(ref["pooled"]))
         #expect(last < 1e-5 && pooled < 1e-5, "MiniLM-L6: last hidden \(last), pooled \(pooled)")
+        if ProcessInfo.processInfo.environment["CMCL_SHOW_PARITY"] != nil { print("parity minilm-l6: last hidden \(last), pooled \(pooled)") }
     }
 
     static let miniLM: URL? = {

@@ -153,7 +153,7 @@ public enum Safetensors {
         }
     }
 
-    public static func jsonString(_ s: String) -> String {
+    static func jsonString(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

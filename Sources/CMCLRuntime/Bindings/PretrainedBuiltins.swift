@@ -21,7 +21,7 @@ enum PretrainedBuiltins {
         }
         r.add("Model.hidden(self, input, layers: false, max_len: 512)", "pretrained",
               "Hidden states of a transformer: {last: [batch, seq, hidden], pooled: [batch, hidden] or nil, mask} and, with `layers: true`, every layer's output (embeddings first). Text is tokenized with the model's tokenizer.",
-              example: "let h = m.hidden([\"a fine film\", \"a dull one\"], layers: true)\nlen(h.layers)   # 7") { a in
+              example: "let h = m.hidden([\"a fine film\", \"a dull one\"], layers: true)\nh.last.shape  # [2, 5, 384]; len(h.layers) is 7") { a in
             let mv = try a.object("self", as: ModelValue.self, described: "a model")
             guard let t = mv.module as? Transformer else {
                 throw CMCLError("hidden states need a transformer model, got \(mv.module.typeName)", argument: .label("self"))

@@ -88,9 +88,9 @@ public struct BytePairTokenizer: TextTokenizer {
 
     /// A vocabulary from a token → id object (ids must be distinct integers from 0; gaps are
     /// filled with unusable placeholders).
-    static func vocabulary(_ object: [String: JSONValue], source: String) throws -> Vocabulary {
+    static func vocabulary(_ object: JSONObject, source: String) throws -> Vocabulary {
         var byID: [Int: String] = [:]
-        for (token, v) in object {
+        for (token, v) in object.pairs {
             guard let id = v.int, id >= 0, id < 10_000_000 else {
                 throw DataError.malformed(file: source, line: 0, column: 0, problem: "token \(Self.quoted(token)) has id \(v), not an integer in 0..<10000000")
             }

@@ -112,6 +112,15 @@ extension TextTokenizer {
                              sepToken: vocabulary.token(sepID) ?? "[SEP]", padToken: vocabulary.token(padID) ?? "[PAD]")
     }
 
+    /// The ids this tokenizer reserves: `[CLS]`, `[SEP]`, `[PAD]`, `[UNK]` (or their
+    /// equivalents) and, when the vocabulary has it, `[MASK]` / `<mask>` (input crops never
+    /// remove them).
+    public var specialTokenIDs: Set<Int32> {
+        var ids: Set<Int32> = [clsID, sepID, padID, unknownID]
+        for mask in ["[MASK]", "<mask>"] { if let id = vocabulary[mask] { ids.insert(id) } }
+        return ids
+    }
+
     /// Encodes `text` (and `pair`) as `[CLS] text [SEP] (pair [SEP])`. When the result would be
     /// longer than `maxLength` the inputs are truncated longest-first (Hugging Face
     /// `LongestFirst`); with `padToMaxLength` the result is padded to `maxLength`.

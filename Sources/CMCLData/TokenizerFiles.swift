@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 
 /// The tokenizer of a Hugging Face model directory, read from its files and written back.
@@ -136,8 +137,9 @@ public enum TokenizerFiles {
             throw DataError.unreadable(path: directory, reason: "cannot create the directory (\(error.localizedDescription))")
         }
         func save(_ name: String, _ data: Data) throws {
-            do { try data.write(to: dir.appendingPathComponent(name), options: .atomic) } catch {
-                throw DataError.unreadable(path: dir.appendingPathComponent(name).path, reason: "cannot write (\(error.localizedDescription))")
+            let path = dir.appendingPathComponent(name).path
+            do { try AtomicFile.write([UInt8](data), to: path) } catch {
+                throw DataError.unreadable(path: path, reason: "cannot write (\(error.reason))")
             }
         }
         func json(_ object: [String: Any]) throws -> Data {

@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLTensor
 import Foundation
 
@@ -234,9 +235,9 @@ extension Transformer {
         try Safetensors.write(huggingFaceState(), to: directory.appendingPathComponent("model.safetensors"), metadata: ["format": "pt"])
         let configURL = directory.appendingPathComponent("config.json")
         do {
-            try config.huggingFaceJSON(head: head, labelNames: labelNames).write(to: configURL, options: .atomic)
+            try AtomicFile.write([UInt8](config.huggingFaceJSON(head: head, labelNames: labelNames)), to: configURL.path)
         } catch {
-            throw NNError.checkpoint(path: configURL.path, reason: "cannot write the file (\(error.localizedDescription))")
+            throw NNError.checkpoint(path: configURL.path, reason: "cannot write the file (\(error.reason))")
         }
     }
 }

@@ -167,8 +167,8 @@ public final class Transformer: TextModel, @unchecked Sendable {
         let h = try encode(batch, context: context)
         guard let headDropout else {
             let logits = try output(h, context: context)                       // [b, t, 2]
-            return ModelOutput(logits: logits, startLogits: try logits.select(axis: -1, index: 0),
-                               endLogits: try logits.select(axis: -1, index: 1), hidden: h)
+            return ModelOutput(logits: logits, startLogits: try batch.maskingSpanLogits(logits.select(axis: -1, index: 0)),
+                               endLogits: try batch.maskingSpanLogits(logits.select(axis: -1, index: 1)), hidden: h)
         }
         let first = try h.select(axis: 1, index: 0)                             // [b, hidden]
         var logits: Tensor, pooled: Tensor

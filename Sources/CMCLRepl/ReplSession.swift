@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLLang
 import CMCLRuntime
 import Foundation
@@ -54,6 +55,8 @@ public final class ReplSession {
         self.writeOutput = output
         self.writeError = error ?? output
         interpreter.output = { [weak self] text in self?.write(text) }
+        // Progress and `eprint` share the terminal with the cells' output.
+        interpreter.errorOutput = { [weak self] text in self?.write(text) }
         recordBaseline()
     }
 
@@ -224,8 +227,8 @@ public final class ReplSession {
     private func save(_ path: String) {
         let expanded = NSString(string: path).expandingTildeInPath
         let script = ScriptWriter.script(savedCells)
-        guard FileManager.default.createFile(atPath: expanded, contents: Data(script.utf8)) else {
-            return fail(":save cannot write \(path)")
+        do { try AtomicFile.write(script, to: expanded) } catch {
+            return fail(":save \(error)")
         }
         let n = savedCells.count
         write("saved \(n) cell\(n == 1 ? "" : "s") to \(path)\n")

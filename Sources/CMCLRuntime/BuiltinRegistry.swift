@@ -21,6 +21,9 @@ public final class BuiltinRegistry {
         ModelBuiltins.register(into: registry)
         PretrainedBuiltins.register(into: registry)
         CompareBuiltins.register(into: registry)
+        SystemBuiltins.register(into: registry)
+        ExperimentBuiltins.register(into: registry)
+        PlotBuiltins.register(into: registry)
         return registry
     }
 

@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLLang
 import Foundation
 
@@ -237,6 +238,8 @@ func native<T>(_ body: () throws -> T) throws -> T {
         throw e
     } catch let d as Diagnostic {
         throw d
+    } catch let exit as ScriptExit {
+        throw exit
     } catch {
         throw CMCLError(String(describing: error))
     }

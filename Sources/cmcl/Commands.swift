@@ -11,8 +11,10 @@ enum Commands {
            cmcl FILE.cmcl [ARGS...]     run a script; `args` holds ARGS
            cmcl -e CODE [ARGS...]       run a snippet
            cmcl check FILE...           parse and resolve without running
-           cmcl test [--record] PATH... check golden notebooks (expected output written inline as `# > ` lines);
-                                        --record rewrites the expectations; PATH may be a folder
+           cmcl test [--record] [--slow] PATH...
+                                        check golden notebooks (expected output written inline as `# > ` lines);
+                                        --record rewrites the expectations; PATH may be a folder; notebooks
+                                        whose `# requires:` (data, model:NAME, slow) are not met are skipped
            cmcl notebook FILE.cmcl -o OUT  run a notebook and write it as one document (OUT ending in .html or .md)
            cmcl help [NAME] [--markdown] builtin documentation
            cmcl --version

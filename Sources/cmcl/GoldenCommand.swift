@@ -5,7 +5,9 @@ import Foundation
 /// `cmcl test`: checks (or, with --record, rewrites) golden notebooks.
 enum GoldenCommand {
     static func run(_ args: [String]) -> Int32 {
-        let record = args.contains("--record") || ProcessInfo.processInfo.environment["CMCL_RECORD"] == "1"
+        let environment = ProcessInfo.processInfo.environment
+        let record = args.contains("--record") || environment["CMCL_RECORD"] == "1"
+        let slow = args.contains("--slow")
         let paths = args.filter { !$0.hasPrefix("--") }
         guard !paths.isEmpty else {
             FileHandle.standardError.write(Data("cmcl test: give notebooks or folders to check\n".utf8))
@@ -13,7 +15,7 @@ enum GoldenCommand {
         }
         var files: [String] = []
         for p in paths { files += collect(p) }
-        var passed = 0, failed = 0
+        var passed = 0, failed = 0, skipped = 0
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 print("FAIL \(file): cannot read")
@@ -21,6 +23,12 @@ enum GoldenCommand {
                 continue
             }
             let original = String(decoding: data, as: UTF8.self)
+            let unmet = NotebookRequirements(text: original).unmet(environment: environment, slow: slow)
+            if !unmet.isEmpty {
+                print("skip \(file): needs \(unmet.joined(separator: ", "))")
+                skipped += 1
+                continue
+            }
             let start = Date()
             var text = original
             var actual = ""
@@ -61,7 +69,7 @@ enum GoldenCommand {
                 failed += 1
             }
         }
-        print("golden: \(passed) passed, \(failed) failed")
+        print("golden: \(passed) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
         return failed == 0 ? 0 : 1
     }
 

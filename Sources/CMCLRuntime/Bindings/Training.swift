@@ -34,7 +34,7 @@ enum Training {
         let batchSize = try a.int("batch")
         guard batchSize > 0 else { throw CMCLError("batch size must be positive", argument: .label("batch")) }
         let maxLength = try a.int("max_len")
-        let tokenizer = try a.optional("tokenizer")
+        let tokenizer = try ModelBuiltins.tokenizerArgument(a)
 
         // Tokenize once; batch (with a per-epoch shuffle) each epoch.
         let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed,
@@ -89,7 +89,7 @@ enum Training {
     }
 
     static func batchSource(_ data: Value, size: Int, tokenizer: Value?, maxLength: Int, seed: UInt64, cropSteps: Int = 0) throws -> BatchSource {
-        if case .list(let l) = data { return BatchSource(try l.items.map(ModelBuiltins.nnBatch), shuffle: true) }
+        if case .list(let l) = data { return BatchSource(try l.items.map { try ModelBuiltins.nnBatch($0) }, shuffle: true) }
         let batcher = try ModelBuiltins.batcher(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps)
         return BatchSource(batchesPerEpoch: (batcher.count + size - 1) / size) { epoch, _ in
             try batcher.make(size, seed &+ UInt64(epoch) &* 7919 &+ 1)

@@ -20,6 +20,7 @@ public final class BuiltinRegistry {
         DataBuiltins.register(into: registry)
         ModelBuiltins.register(into: registry)
         CompareBuiltins.register(into: registry)
+        TorchExport.register(into: registry)
         return registry
     }
 

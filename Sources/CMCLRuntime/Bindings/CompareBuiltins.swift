@@ -121,7 +121,7 @@ enum CompareBuiltins {
                 }
                 return try objective(model, batch, context)
             }
-            return .object(LossValue(name: described, function: function))
+            return .object(LossValue(name: described, recipe: .comparative(objective), function: function))
         }
         r.add("cmp_loss(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
               "compare",
@@ -150,7 +150,8 @@ enum CompareBuiltins {
             }
             let objective = try RDropObjective(alpha: try a.number("alpha"), reduction: reduction,
                                                taskLoss: try exampleLoss(try a.value("task")))
-            return .object(LossValue(name: "rdrop(alpha: \(Display.number(try a.number("alpha"))), \(name))", function: objective.lossFunction))
+            return .object(LossValue(name: "rdrop(alpha: \(Display.number(try a.number("alpha"))), \(name))",
+                                     recipe: .rdrop(objective), function: objective.lossFunction))
         }
         r.add("plain(task)", "compare", "The plain baseline: the task loss with ordinary dropout.",
               example: "let loss = plain(ce)") { a in

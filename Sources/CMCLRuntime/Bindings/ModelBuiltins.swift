@@ -70,6 +70,8 @@ enum ModelBuiltins {
     struct Batcher {
         let count: Int
         let make: (_ size: Int, _ shuffleSeed: UInt64?) throws -> [CMCLNN.Batch]
+        /// The tokenized examples and their padding id (nil for QA features).
+        var encoded: (examples: Dataset<EncodedExample>, padID: Int32)?
     }
 
     static func batcher(_ v: Value, tokenizer: Value?, maxLength: Int) throws -> Batcher {
@@ -96,9 +98,11 @@ enum ModelBuiltins {
         } else {
             throw CMCLError("cannot make batches of \(d.data.kind) examples directly")
         }
-        return Batcher(count: encoded.count) { size, seed in
+        var result = Batcher(count: encoded.count) { size, seed in
             try encoded.batches(size, padID: pad, options: BatchOptions(shuffleSeed: seed)).map(convert)
         }
+        result.encoded = (encoded, pad)
+        return result
     }
 
     // MARK: Models and layers
@@ -220,7 +224,8 @@ enum ModelBuiltins {
         r.add("adam(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8)", "train", "Adam.", example: "adam(lr: 1e-3)") { a in
             let lr = try a.number("lr"), b1 = try a.number("beta1"), b2 = try a.number("beta2"), eps = try a.number("eps")
             _ = try Adam(learningRate: lr, beta1: b1, beta2: b2, eps: eps)
-            return .object(OptimizerValue(name: "adam", settings: [("lr", lr)]) {
+            return .object(OptimizerValue(name: "adam", settings: [("lr", lr)],
+                                          hyperparameters: ["beta1": b1, "beta2": b2, "eps": eps, "weight_decay": 0]) {
                 try Adam(learningRate: lr, beta1: b1, beta2: b2, eps: eps)
             })
         }
@@ -230,7 +235,8 @@ enum ModelBuiltins {
             let lr = try a.number("lr"), wd = try a.number("weight_decay")
             let b1 = try a.number("beta1"), b2 = try a.number("beta2"), eps = try a.number("eps")
             _ = try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
-            return .object(OptimizerValue(name: "adamw", settings: [("lr", lr), ("weight_decay", wd)]) {
+            return .object(OptimizerValue(name: "adamw", settings: [("lr", lr), ("weight_decay", wd)],
+                                          hyperparameters: ["beta1": b1, "beta2": b2, "eps": eps]) {
                 try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
             })
         }

@@ -181,17 +181,19 @@ def attention_with_site_dropout(module, query, key, value, attention_mask, scali
 
 
 def install_sites(model, plan):
-    """Replaces every nn.Dropout of the model by a site following `plan`; returns the sites."""
+    """Replaces every nn.Dropout of the model by a site following `plan`; returns the sites in
+    the order the forward pass reaches them."""
     prefix = getattr(model, "base_model_prefix", "") + "."
     sites = []
-    for name, module in list(model.named_modules()):
-        for child_name, child in list(module.named_children()):
-            if isinstance(child, nn.Dropout):
-                full = f"{name}.{child_name}" if name else child_name
-                site = full[len(prefix):] if full.startswith(prefix) else full
-                replacement = SiteDropout(site, float(child.p), plan)
-                setattr(module, child_name, replacement)
-                sites.append(replacement)
+    for full, module in list(model.named_modules()):       # depth-first: the order of the forward pass
+        if not isinstance(module, nn.Dropout):
+            continue
+        parent_name, _, child_name = full.rpartition(".")
+        parent = model.get_submodule(parent_name) if parent_name else model
+        site = full[len(prefix):] if full.startswith(prefix) else full
+        replacement = SiteDropout(site, float(module.p), plan)
+        setattr(parent, child_name, replacement)
+        sites.append(replacement)
     from transformers import AttentionInterface
     AttentionInterface.register("cmcl_sites", attention_with_site_dropout)
     try:

@@ -1,4 +1,5 @@
 import CMCLLang
+import Foundation
 import Synchronization
 
 /// Compiled code: evaluates with a frame base `bp` into the value stack and the current
@@ -95,8 +96,13 @@ public final class Interpreter {
     public let registry: BuiltinRegistry
     /// Where `print` and friends write; the host decides (terminal, golden capture, notebook).
     public var output: (String) -> Void
-    /// Whether output goes to a terminal (progress lines then update in place).
+    /// Whether output goes to a terminal.
     public var outputIsTerminal = false
+    /// Where `eprint`, warnings and progress lines go (standard error for scripts), so that a
+    /// script's standard output holds only its results.
+    public var errorOutput: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    /// Whether `errorOutput` is a terminal (progress lines then update in place).
+    public var errorIsTerminal = false
     /// Arguments after the script name (`args`).
     public var scriptArguments: [String] = [] {
         didSet { defineGlobal("args", .list(scriptArguments.map { .string($0) })) }

@@ -29,7 +29,7 @@ enum Commands {
             print(usage)
             return 0
         case "--version":
-            print("cmcl 0.1.0")
+            print(Version.text)
             return 0
         case "-e":
             guard args.count >= 2 else { return usageError("-e needs a snippet of code") }
@@ -80,10 +80,11 @@ enum Commands {
     static func runScript(name: String, text: String, arguments: [String]) -> Int32 {
         let vm = Interpreter.session(output: writeOut)
         vm.outputIsTerminal = isatty(1) != 0
+        vm.errorIsTerminal = isatty(2) != 0
         vm.scriptArguments = arguments
         let result = vm.run(SourceFile(name: name, text: text))
         report(result.diagnostics)
-        return result.failure?.exitCode ?? 0
+        return result.exitCode ?? result.failure?.exitCode ?? 0
     }
 
     static func check(_ paths: [String]) -> Int32 {

@@ -715,7 +715,10 @@ def check_reference(model, experiment, directory, rows, device, plan):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Train an experiment exported from cmcl (DDP).")
     parser.add_argument("--dir", default=HERE, help="the exported project (default: this file's directory)")
-    parser.add_argument("--log", default=None, help="run log, JSON lines (default: DIR/runs/run.jsonl)")
+    parser.add_argument("--log", default=None,
+                        help="run log the run's line is appended to, cmcl's experiment format (default: DIR/runs.jsonl)")
+    parser.add_argument("--history", default=None,
+                        help="every step and evaluation, JSON lines (default: DIR/runs/history.jsonl)")
     parser.add_argument("--output", default=None, help="where the trained model goes (default: DIR/trained)")
     parser.add_argument("--steps", type=int, default=None, help="stop after this many steps (the schedule keeps its length)")
     parser.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
@@ -759,9 +762,9 @@ def main(argv=None):
         epoch_orders = json.load(f)
     pad_id = experiment["data"]["pad_id"]
 
-    log = RunLog(args.log or os.path.join(directory, "runs", "run.jsonl"), rank == 0)
+    log = RunLog(args.history or os.path.join(directory, "runs", "history.jsonl"), rank == 0)
     log.write({"type": "run", "engine": "pytorch", "torch": torch.__version__, "world_size": world,
-               "device": device.type, "experiment": experiment.get("name", ""), "objective": experiment["objective"],
+               "device": device.type, "name": experiment.get("name", ""), "objective": experiment["objective"],
                "optimizer": experiment["optimizer"], "schedule": experiment["schedule"], "training": training})
     if rank == 0:
         difference = check_reference(model, experiment, directory, train_rows, device, plan)
@@ -786,15 +789,18 @@ def main(argv=None):
     keep_best = training.get("keep_best")
 
     best = None
+    last_eval = None
+    last_loss = float("nan")
     step = 0
     start = time.time()
 
     def run_evaluation(epoch):
-        nonlocal best
+        nonlocal best, last_eval
         if eval_rows is None:
             return
         if rank == 0:
             metrics = evaluate(core, eval_rows, experiment, device, plan)
+            last_eval = metrics
             log.write(dict({"type": "eval", "step": step, "epoch": epoch}, **metrics))
             if keep_best:
                 value = metrics[keep_best]
@@ -821,13 +827,13 @@ def main(argv=None):
             for group in optimizer.param_groups:
                 group["lr"] = lr
             optimizer.zero_grad(set_to_none=True)
-            if mine:
-                batch = to_device(collate([train_rows[i] for i in mine], pad_id, task), device)
-                rows, parts = objective.rows(model, batch, len(global_rows))
-                # DDP averages gradients over ranks: scale so the average is the global mean.
-                loss = rows.sum() * (world / len(global_rows))
-            else:
-                loss = sum(p.sum() for p in parameters) * 0.0
+            # A rank without rows (a last batch smaller than the world) still runs one row, weighted 0,
+            # so that every rank takes part in the gradient average.
+            batch = to_device(collate([train_rows[i] for i in (mine or global_rows[:1])], pad_id, task), device)
+            rows, parts = objective.rows(model, batch, len(global_rows))
+            # DDP averages gradients over ranks: scale so the average is the global mean.
+            loss = rows.sum() * (world / len(global_rows)) * (1.0 if mine else 0.0)
+            if not mine:
                 parts = {}
             loss.backward()
             sums = torch.tensor([float(parts[n].detach().double().sum()) if n in parts else 0.0 for n in names],
@@ -843,6 +849,7 @@ def main(argv=None):
                 norm = float(torch.sqrt(sum((p.grad.double() ** 2).sum() for p in parameters if p.grad is not None)))
             optimizer.step()
             step += 1
+            last_loss = values["loss"]
             record = {"type": "step", "step": step, "epoch": epoch, "loss": values["loss"], "lr": lr, "grad_norm": norm}
             record.update({n: v for n, v in values.items() if n != "loss"})
             log.write(record)
@@ -867,12 +874,35 @@ def main(argv=None):
             end["best_metric"] = keep_best
         log.write(end)
         log.close()
+        metrics = dict(best[0] if best is not None else (last_eval or {}))
+        metrics.pop("step", None)
+        metrics.pop("epoch", None)
+        metrics["train_loss"] = last_loss
+        append_run(args.log or os.path.join(directory, "runs.jsonl"), experiment, metrics, end["seconds"])
         if not args.no_save:
             output = args.output or os.path.join(directory, "trained")
             save_model(core, output)
     if distributed:
         dist.barrier()
         dist.destroy_process_group()
+
+
+def append_run(path, experiment, metrics, seconds):
+    """Appends the run's line to a run log in the format of cmcl's `experiment` (docs/experiments.md),
+    so `read_runs` and `compare` take PyTorch runs alongside cmcl's."""
+    config = {"name": experiment.get("name") or "pytorch"}
+    name = config["name"] if isinstance(config.get("name"), str) else json.dumps(config, sort_keys=True, separators=(",", ":"))
+    line = {"config": config, "name": name, "seed": experiment["training"]["seed"], "status": "ok",
+            "metrics": metrics, "seconds": seconds,
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cmcl": f"torch {torch.__version__}"}
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    data = (json.dumps(line) + "\n").encode()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, data)          # one write per line, as cmcl's own log
+    finally:
+        os.close(fd)
 
 
 def save_model(model, output):

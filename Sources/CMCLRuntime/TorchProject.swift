@@ -83,24 +83,27 @@ struct TorchProject {
         torchrun --nnodes=M --nproc_per_node=N --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 train.py
         ```
 
-        Options: `--log PATH` (run log, JSON lines; default `runs/run.jsonl`), `--output DIR` (the trained
-        model as a Hugging Face directory; default `trained/`), `--steps N` (stop early), `--device cpu`.
+        Options: `--log PATH` (the run log the run's line is appended to, in the format of cmcl's
+        `experiment`; default `runs.jsonl`), `--history PATH` (every step and evaluation, JSON lines;
+        default `runs/history.jsonl`), `--output DIR` (the trained model as a Hugging Face directory;
+        default `trained/`), `--steps N` (stop early), `--device cpu`.
 
         Files: `experiment.json` (every setting), `model/` (the model's configuration and weights),
         `data/` (tokenized examples and cmcl's example order per epoch), `reference.json` (cmcl's
         outputs on the first examples; train.py checks them before training).
 
-        Read the log back in cmcl to compare runs.
+        Read the results back in cmcl: `read_runs("runs.jsonl")` (and `compare(...)` with cmcl's own runs),
+        `read_json("runs/history.jsonl", lines: true)` for the per-step record.
 
         """
     }
 
     func writeText(_ path: String, _ text: String) throws {
-        let url = directory.appendingPathComponent(path)
         do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw CMCLError("cannot write \(url.path): \(error.localizedDescription)", argument: .label("dir"))
+            try FileOutput.write(text, to: directory.appendingPathComponent(path).path)
+        } catch var error as CMCLError {
+            error.argument = .label("dir")
+            throw error
         }
     }
 

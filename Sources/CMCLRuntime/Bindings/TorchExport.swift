@@ -8,9 +8,9 @@ import Foundation
 /// for torchrun/DDP, the model, the tokenized data with cmcl's batch order, the settings).
 enum TorchExport {
     static func register(into r: BuiltinRegistry) {
-        r.add("export_torch(model, data, dir, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0)",
+        r.add("export_torch(model, data, dir, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, name: \"pytorch\")",
               "train",
-              "Writes the run `fit` would do (same arguments) as a PyTorch project in `dir`: train.py for `torchrun --nproc_per_node=N train.py`, the model, the data, the settings.",
+              "Writes the run `fit` would do (same arguments) as a PyTorch project in `dir`: train.py for `torchrun --nproc_per_node=N train.py`, the model, the data, the settings; `name` names its line in the run log.",
               example: "export_torch(net, train, \"scaled\", loss: cmp(ce, ablate: cmpdrop(2)), epochs: 3, eval: dev, keep_best: \"accuracy\")") { a in
             try export(a)
         }
@@ -96,7 +96,7 @@ enum TorchExport {
         var data: [String: Any] = ["train": "data/train.jsonl", "order": "data/order.json", "pad_id": Int(train.padID)]
         data["eval"] = dev == nil ? NSNull() : "data/eval.jsonl"
         let experiment: [String: Any] = [
-            "format": "cmcl-torch-export", "version": 1, "model": modelSpec, "data": data, "objective": objective,
+            "format": "cmcl-torch-export", "version": 1, "name": try a.string("name"), "model": modelSpec, "data": data, "objective": objective,
             "optimizer": optimizer, "schedule": schedule, "training": training, "reference": "reference.json",
         ]
 

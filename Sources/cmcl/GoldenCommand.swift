@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLRuntime
 import Foundation
 
@@ -35,8 +36,14 @@ enum GoldenCommand {
             let seconds = Date().timeIntervalSince(start)
             if record {
                 if actual != original {
-                    FileManager.default.createFile(atPath: file, contents: Data(actual.utf8))
-                    print("recorded \(file)")
+                    do {
+                        try AtomicFile.write(actual, to: file)
+                        print("recorded \(file)")
+                    } catch {
+                        print("FAIL \(file): \(error)")
+                        failed += 1
+                        continue
+                    }
                 }
                 passed += 1
             } else if Notebook.matches(expected: original, actual: actual) {

@@ -320,21 +320,28 @@ def ranking_rows(losses, config, with_target):
     return listwise(effects) if config["ranking"] == "listwise" else pairwise(effects)
 
 
-def comparative_rows(losses, config, end_losses=None):
+def comparative_rows(losses, config, end_losses=None, batch_mean=None):
     """Per-example comparative loss [B], ranking term [B] and primary term [B] of a [B, c+1] loss
-    matrix (column 0: full model); span tasks pass start losses and end losses."""
+    matrix (column 0: full model); span tasks pass start losses and end losses. `batch_mean`
+    turns a per-row tensor into the mean over the global batch (for `cr_schedule`)."""
     comparative = config["mode"] == "comparative"
     if end_losses is None:
         ranking = ranking_rows(losses, config, comparative)
         if comparative:
             return ranking, ranking, torch.zeros_like(ranking)
         primary = primary_term(losses, config["primary"])
-        return primary + config["weight"] * ranking, ranking, primary
-    ranking = (ranking_rows(losses, config, comparative) + ranking_rows(end_losses, config, comparative)) / 2
-    if comparative:
-        return ranking, ranking, torch.zeros_like(ranking)
-    primary = primary_term((losses + end_losses) / 2, config["primary"])
-    return primary + config["weight"] * ranking, ranking, primary
+    else:
+        ranking = (ranking_rows(losses, config, comparative) + ranking_rows(end_losses, config, comparative)) / 2
+        if comparative:
+            return ranking, ranking, torch.zeros_like(ranking)
+        primary = primary_term((losses + end_losses) / 2, config["primary"])
+    weight = config["weight"]
+    if config.get("cr_schedule"):
+        # The reference's cr_schedule: no ranking term while the batch-mean primary loss exceeds 1.1.
+        mean = batch_mean(primary.detach()) if batch_mean else float(primary.detach().mean())
+        if mean > 1.1:
+            weight = 0.0
+    return primary + weight * ranking, ranking, primary
 
 
 def violations(losses):
@@ -450,11 +457,13 @@ class Objective:
     """One step's loss on this rank's rows. `rows` returns per-row contributions whose sum over
     the global batch divided by its size is cmcl's batch loss, plus the same for every part."""
 
-    def __init__(self, spec, task, plan, crop_generator=None):
+    def __init__(self, spec, task, plan, crop_generator=None, dropout=True, batch_mean=None):
         self.spec = spec
         self.task = task
         self.plan = plan
         self.crop_generator = crop_generator
+        self.ordinary = "ordinary" if dropout else "off"   # fit(dropout: false): no ordinary dropout
+        self.batch_mean = batch_mean
 
     def rows(self, model, batch, global_size, preset=None):
         kind = self.spec["kind"]
@@ -465,13 +474,13 @@ class Objective:
         return self.comparative(model, batch, preset)
 
     def plain(self, model, batch):
-        self.plan.mode = "ordinary"
+        self.plan.mode = self.ordinary
         s, e = example_losses(forward(model, batch, self.task), batch, self.task)
         task = s if e is None else (s + e) / 2
         return task, {"loss": task, "task": task}
 
     def rdrop(self, model, batch, global_size):
-        self.plan.mode = "ordinary"
+        self.plan.mode = self.ordinary
         a = forward(model, batch, self.task)
         b = forward(model, batch, self.task)
         sa, ea = example_losses(a, batch, self.task)
@@ -499,7 +508,7 @@ class Objective:
         starts, ends = [], []
         for crop_level, drop_level in schedule:
             level = drop_level if drop else 1
-            if drop and level == 0:
+            if (drop and level == 0) or (not drop and self.ordinary == "off"):
                 self.plan.mode = "off"
             else:
                 self.plan.mode = "nested"
@@ -511,7 +520,7 @@ class Objective:
         self.plan.mode = "ordinary"
         losses = torch.stack(starts, dim=1)
         end_losses = torch.stack(ends, dim=1) if ends else None
-        total, ranking, primary = comparative_rows(losses, spec, end_losses)
+        total, ranking, primary = comparative_rows(losses, spec, end_losses, self.batch_mean)
         task_losses = losses if end_losses is None else (losses + end_losses) / 2
         n = losses.shape[1]
         parts = {"loss": total, "task": task_losses[:, 0].detach(), "ranking": ranking, "primary": primary,
@@ -773,7 +782,13 @@ def main(argv=None):
         model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
     optimizer = make_optimizer(core, experiment["optimizer"], set(experiment["model"]["no_decay"]))
     base_lr = float(experiment["optimizer"]["lr"])
-    objective = Objective(experiment["objective"], task, plan, crop_generator)
+    def batch_mean(rows, size):
+        total = rows.double().sum().reshape(1)
+        if distributed:
+            dist.all_reduce(total)
+        return float(total) / size
+
+    objective = Objective(experiment["objective"], task, plan, crop_generator, training.get("dropout", True))
     parameters = [p for p in core.parameters() if p.requires_grad]
     clip = training.get("clip")
     batch_size = int(training["batch"])
@@ -824,6 +839,7 @@ def main(argv=None):
             # A rank without rows (a last batch smaller than the world) still runs one row, weighted 0,
             # so that every rank takes part in the gradient average.
             batch = to_device(collate([train_rows[i] for i in (mine or global_rows[:1])], pad_id, task), device)
+            objective.batch_mean = lambda r, n=len(global_rows), w=bool(mine): batch_mean(r if w else r * 0, n)
             rows, parts = objective.rows(model, batch, len(global_rows))
             # DDP averages gradients over ranks: scale so the average is the global mean.
             loss = rows.sum() * (world / len(global_rows)) * (1.0 if mine else 0.0)

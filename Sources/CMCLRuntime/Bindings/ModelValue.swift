@@ -76,10 +76,17 @@ public final class LossValue: NativeObject {
     let task: ExampleLoss?
     /// What the loss computes, for `export_torch`; nil when it cannot be described.
     let recipe: LossRecipe?
-    init(name: String, task: ExampleLoss? = nil, recipe: LossRecipe? = nil, function: @escaping LossFunction) {
+    /// For a comparative loss with CmpCrop: its crop steps (data that re-encodes crops makes that many).
+    let cropSteps: Int?
+    /// For a comparative loss with CmpDrop: the operator (fit warns when it has nothing to drop).
+    let drop: CmpDrop?
+    init(name: String, task: ExampleLoss? = nil, recipe: LossRecipe? = nil, cropSteps: Int? = nil, drop: CmpDrop? = nil,
+         function: @escaping LossFunction) {
         self.name = name
         self.task = task
         self.recipe = recipe ?? task.map { .plain($0) }
+        self.cropSteps = cropSteps
+        self.drop = drop
         self.function = function
     }
 

@@ -8,7 +8,7 @@ import Foundation
 /// for torchrun/DDP, the model, the tokenized data with cmcl's batch order, the settings).
 enum TorchExport {
     static func register(into r: BuiltinRegistry) {
-        r.add("export_torch(model, data, dir, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, name: \"pytorch\")",
+        r.add("export_torch(model, data, dir, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, name: \"pytorch\")",
               "train",
               "Writes the run `fit` would do (same arguments) as a PyTorch project in `dir`: train.py for `torchrun --nproc_per_node=N train.py`, the model, the data, the settings; `name` names its line in the run log.",
               example: "export_torch(net, train, \"scaled\", loss: cmp(ce, ablate: cmpdrop(2)), epochs: 3, eval: dev, keep_best: \"accuracy\")") { a in
@@ -31,7 +31,7 @@ enum TorchExport {
             throw CMCLError("a transformer with a \(model.head) head cannot be exported yet",
                             hint: "classification and regression heads can", argument: .label("model"))
         }
-        let objective = try objectiveSpec(try a.optional("loss"), model: model)
+        var objective = try objectiveSpec(try a.optional("loss"), model: model)
         let optimizer = try optimizerSpec(try a.optional("optimizer"))
         let batchSize = try a.int("batch")
         guard batchSize > 0 else { throw CMCLError("batch size must be positive", argument: .label("batch")) }
@@ -42,6 +42,11 @@ enum TorchExport {
         let train = try examples(try a.value("data"), tokenizer: tokenizer, maxLength: maxLength, argument: "data")
         guard train.examples.count > 0 else { throw CMCLError("the training data is empty", argument: .label("data")) }
         let dev = try a.optional("eval").map { try examples($0, tokenizer: tokenizer, maxLength: maxLength, argument: "eval") }
+        if var crop = objective["crop"] as? [String: Any], let ids = crop["protected_ids"] as? [Int] {
+            // Crops keep the tokenizer's special tokens too (the batches carry them in cmcl).
+            crop["protected_ids"] = Set(ids).union(train.specialTokenIDs.map(Int.init)).sorted()
+            objective["crop"] = crop
+        }
 
         // The plan of Trainer.fit: steps per epoch, epochs and total steps.
         let epochsArg = try a.optionalInt("epochs"), stepsArg = try a.optionalInt("steps")
@@ -90,6 +95,7 @@ enum TorchExport {
         training["every"] = every ?? NSNull()
         training["keep_best"] = keepBest ?? NSNull()
         training["higher_is_better"] = NSNull()
+        training["dropout"] = try a.bool("dropout")
         let noDecay = model.parameters().filter { !$0.decays }.map { huggingFaceName($0.name) }
         var modelSpec: [String: Any] = ["dir": "model", "head": head, "no_decay": noDecay]
         if case let .classification(c) = model.head { modelSpec["classes"] = c }
@@ -111,15 +117,15 @@ enum TorchExport {
 
     /// The tokenized examples of a dataset argument.
     static func examples(_ v: Value, tokenizer: Value?, maxLength: Int, argument: String)
-        throws -> (examples: Dataset<EncodedExample>, padID: Int32) {
+        throws -> (examples: Dataset<EncodedExample>, padID: Int32, specialTokenIDs: Set<Int32>) {
         if case .list = v {
             throw CMCLError("a list of batches cannot be exported", hint: "pass the dataset itself", argument: .label(argument))
         }
         let batcher = try ModelBuiltins.batcher(v, tokenizer: tokenizer, maxLength: maxLength)
         guard let encoded = batcher.encoded else {
-            throw CMCLError("multi-paragraph QA features cannot be exported yet", argument: .label(argument))
+            throw CMCLError("question-answering data cannot be exported yet", argument: .label(argument))
         }
-        return encoded
+        return (encoded.examples, encoded.padID, batcher.specialTokenIDs)
     }
 
     /// The objective section of experiment.json; what train.py cannot reproduce is an error.
@@ -144,7 +150,7 @@ enum TorchExport {
                 "kind": "cmp", "task": try taskName(c.taskLoss, model: model), "mode": c.config.mode.rawValue,
                 "target": c.config.target.rawValue, "ranking": c.config.ranking.rawValue,
                 "temperature": c.config.temperature, "weight": c.config.weight,
-                "primary": c.config.primary.rawValue,
+                "primary": c.config.primary.rawValue, "cr_schedule": c.config.schedule,
             ]
             spec["drop"] = c.drop.map { d -> [String: Any] in ["steps": d.steps, "p": d.rate ?? NSNull()] } ?? NSNull()
             spec["crop"] = c.crop.map { crop -> [String: Any] in
@@ -203,7 +209,8 @@ enum TorchExport {
     }
 
     /// cmcl's evaluation-mode logits on the first training rows, which train.py checks first.
-    static func reference(_ model: Transformer, _ train: (examples: Dataset<EncodedExample>, padID: Int32)) throws -> [String: Any] {
+    static func reference(_ model: Transformer, _ train: (examples: Dataset<EncodedExample>, padID: Int32, specialTokenIDs: Set<Int32>))
+        throws -> [String: Any] {
         let rows = min(8, train.examples.count)
         guard let first = try train.examples.batches(rows, padID: train.padID).first else { return [:] }
         let batch = try ModelBuiltins.convert(first)

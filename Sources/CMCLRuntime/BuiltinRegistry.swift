@@ -36,6 +36,7 @@ public final class BuiltinRegistry {
         SystemBuiltins.register(into: registry)
         ExperimentBuiltins.register(into: registry)
         PlotBuiltins.register(into: registry)
+        TorchExport.register(into: registry)
         ValueDocs.register(into: registry)
         return registry
     }

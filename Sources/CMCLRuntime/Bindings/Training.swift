@@ -92,9 +92,12 @@ enum Training {
         if case .list(let l) = data { return BatchSource(try l.items.map { try ModelBuiltins.nnBatch($0) }, shuffle: true) }
         let batcher = try ModelBuiltins.batcher(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps)
         return BatchSource(batchesPerEpoch: (batcher.count + size - 1) / size) { epoch, _ in
-            try batcher.make(size, seed &+ UInt64(epoch) &* 7919 &+ 1)
+            try batcher.make(size, epochSeed(seed, epoch))
         }
     }
+
+    /// The shuffle seed of an epoch's batches in a run seeded with `seed`.
+    static func epochSeed(_ seed: UInt64, _ epoch: Int) -> UInt64 { seed &+ UInt64(epoch) &* 7919 &+ 1 }
 }
 
 /// Training progress: one line updated in place on a terminal; otherwise a line per

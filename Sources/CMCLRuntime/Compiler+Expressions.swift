@@ -283,21 +283,17 @@ extension Compiler {
 
 extension Interpreter {
     /// Calls a closure whose locals live on the value stack; `fill` writes the arguments
-    /// into the new frame.
+    /// into the new frame. Arguments are evaluated before the call counts towards the
+    /// recursion depth, so `f(f(f(x)))` and long `|>` pipelines are not recursion.
     @inline(__always)
     func callFast(_ c: Closure, site: CallSite, _ fill: (Int) throws -> Void) throws -> Value {
         let st = state
-        guard st.pointee.depth < maxDepth else {
-            throw Diagnostic(.runtime, "maximum recursion depth (\(maxDepth)) exceeded in `\(c.function.name)`",
-                             file: site.file, span: site.span, hint: "check the recursion's base case")
-        }
         let newbp = st.pointee.sp
         let size = c.frameSize
         guard newbp + size < Interpreter.stackCapacity else {
             throw Diagnostic(.runtime, "out of stack space calling `\(c.function.name)`", file: site.file, span: site.span)
         }
         st.pointee.sp = newbp + size
-        st.pointee.depth += 1
         defer {
             var i = newbp
             while i < newbp + size {
@@ -305,10 +301,15 @@ extension Interpreter {
                 i += 1
             }
             st.pointee.sp = newbp
-            st.pointee.depth -= 1
         }
+        try fill(newbp)
+        guard st.pointee.depth < maxDepth else {
+            throw Diagnostic(.runtime, "maximum recursion depth (\(maxDepth)) exceeded in `\(c.function.name)`",
+                             file: site.file, span: site.span, hint: "check the recursion's base case")
+        }
+        st.pointee.depth += 1
+        defer { st.pointee.depth -= 1 }
         do {
-            try fill(newbp)
             let result = try c.body(newbp, c.env)
             if st.pointee.unwind == unwindReturn {
                 st.pointee.unwind = 0

@@ -1,3 +1,5 @@
+import CMCLLang
+import CMCLRepl
 import CMCLRuntime
 import Foundation
 
@@ -7,19 +9,21 @@ enum GoldenCommand {
         let record = args.contains("--record") || ProcessInfo.processInfo.environment["CMCL_RECORD"] == "1"
         let paths = args.filter { !$0.hasPrefix("--") }
         guard !paths.isEmpty else {
-            FileHandle.standardError.write(Data("cmcl test: give notebooks or folders to check\n".utf8))
-            return 64
+            StandardStreams.error("cmcl test: give notebooks or folders to check\n")
+            return Commands.usageFailure
         }
         var files: [String] = []
         for p in paths { files += collect(p) }
         var passed = 0, failed = 0
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                print("FAIL \(file): cannot read")
+            let original: String
+            do {
+                original = try SourceReader.read(path: file)
+            } catch {
+                out("FAIL \(file): cannot read: \(error)")
                 failed += 1
                 continue
             }
-            let original = String(decoding: data, as: UTF8.self)
             let start = Date()
             var text = original
             var actual = ""
@@ -33,23 +37,33 @@ enum GoldenCommand {
                 text = actual
             }
             let seconds = Date().timeIntervalSince(start)
+            // Ctrl-C: stop, and never record an interrupted run as the expected output.
+            if Interrupt.isRequested || actual.contains("\(Notebook.errorPrefix) interrupted:") {
+                out("interrupted in \(file)\(record ? " (not recorded)" : "")")
+                out("golden: \(passed) passed, \(failed) failed, stopped by Ctrl-C")
+                return Diagnostic.Kind.interrupted.exitCode
+            }
             if record {
                 if actual != original {
                     FileManager.default.createFile(atPath: file, contents: Data(actual.utf8))
-                    print("recorded \(file)")
+                    out("recorded \(file)")
                 }
                 passed += 1
             } else if Notebook.matches(expected: original, actual: actual) {
-                print(String(format: "ok   %@ (%.2f s)", file, seconds))
+                out(String(format: "ok   %@ (%.2f s)", file, seconds))
                 passed += 1
             } else {
-                print("FAIL \(file)")
-                print(Notebook.difference(expected: original, actual: actual))
+                out("FAIL \(file)")
+                out(Notebook.difference(expected: original, actual: actual))
                 failed += 1
             }
         }
-        print("golden: \(passed) passed, \(failed) failed")
+        out("golden: \(passed) passed, \(failed) failed")
         return failed == 0 ? 0 : 1
+    }
+
+    static func out(_ line: String) {
+        StandardStreams.output(line + "\n")
     }
 
     static func collect(_ path: String) -> [String] {

@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "CMCLData", targets: ["CMCLData"]),
         .library(name: "CMCLLang", targets: ["CMCLLang"]),
         .library(name: "CMCLRuntime", targets: ["CMCLRuntime"]),
+        .library(name: "CMCLPlot", targets: ["CMCLPlot"]),
     ],
     targets: [
         // System libraries.
@@ -31,13 +32,15 @@ let package = Package(
         .target(name: "CMCLNN", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
         .target(name: "CMCLCompare", dependencies: ["CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
         .target(name: "CMCLData", dependencies: [], swiftSettings: nativeFlags),
+        // Charts as data, drawn for terminals (Unicode) and as SVG.
+        .target(name: "CMCLPlot"),
 
         // Language: knows nothing of tensors.
         .target(name: "CMCLLang"),
 
         // The runtime joins the two.
         .target(name: "CMCLRuntime",
-                dependencies: ["CMCLLang", "CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLData"],
+                dependencies: ["CMCLLang", "CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLData", "CMCLPlot"],
                 swiftSettings: nativeFlags + [
                     // The interpreter's state is reached through pointers it owns; dynamic
                     // exclusivity checks only slow its hot paths.
@@ -54,6 +57,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLLangTests", dependencies: ["CMCLLang"]),
+        .testTarget(name: "CMCLPlotTests", dependencies: ["CMCLPlot"]),
         .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"], exclude: ["cases"]),
         .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
     ]

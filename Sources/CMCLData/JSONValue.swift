@@ -10,7 +10,7 @@ public enum JSONValue: Sendable, Equatable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// The member named `key` when this is an object.
     public subscript(key: String) -> JSONValue? {
@@ -36,7 +36,7 @@ public enum JSONValue: Sendable, Equatable {
     /// The array payload, if any.
     public var array: [JSONValue]? { if case let .array(a) = self { return a }; return nil }
     /// The object payload, if any.
-    public var object: [String: JSONValue]? { if case let .object(o) = self { return o }; return nil }
+    public var object: JSONObject? { if case let .object(o) = self { return o }; return nil }
 
     /// Parses one JSON document from a file.
     ///

@@ -11,6 +11,7 @@ public enum Repl {
     /// Runs the REPL on the terminal until Ctrl-D or `:quit`; returns the exit code.
     public static func start(interpreter vm: Interpreter) -> Int32 {
         vm.outputIsTerminal = isatty(1) != 0
+        vm.errorIsTerminal = vm.outputIsTerminal
         let environment = ProcessInfo.processInfo.environment
         let color = environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
         let session = ReplSession(interpreter: vm, color: color, output: { text in

@@ -54,6 +54,8 @@ public final class ReplSession {
         self.writeOutput = output
         self.writeError = error ?? output
         interpreter.output = { [weak self] text in self?.write(text) }
+        // Progress and `eprint` share the terminal with the cells' output.
+        interpreter.errorOutput = { [weak self] text in self?.write(text) }
         recordBaseline()
     }
 

@@ -20,6 +20,9 @@ public final class BuiltinRegistry {
         DataBuiltins.register(into: registry)
         ModelBuiltins.register(into: registry)
         CompareBuiltins.register(into: registry)
+        SystemBuiltins.register(into: registry)
+        ExperimentBuiltins.register(into: registry)
+        PlotBuiltins.register(into: registry)
         return registry
     }
 

@@ -43,6 +43,8 @@ extension Interpreter {
                 throw diagnostic(e, site: site, signature: nil, receiverOffset: receiverOffset)
             } catch let d as Diagnostic {
                 throw d
+            } catch let exit as ScriptExit {
+                throw exit
             } catch {
                 throw diagnostic(CMCLError(String(describing: error)), site: site, signature: nil, receiverOffset: receiverOffset)
             }
@@ -62,6 +64,8 @@ extension Interpreter {
         } catch var d as Diagnostic {
             d.trace.append(TraceFrame(function: builtin.name, file: site.file, span: site.span))
             throw d
+        } catch let exit as ScriptExit {
+            throw exit
         } catch {
             // Engine errors (shape mismatches, bad files, …) carry their own message.
             throw diagnostic(CMCLError(String(describing: error)), site: site, signature: builtin.signature,

@@ -237,6 +237,8 @@ func native<T>(_ body: () throws -> T) throws -> T {
         throw e
     } catch let d as Diagnostic {
         throw d
+    } catch let exit as ScriptExit {
+        throw exit
     } catch {
         throw CMCLError(String(describing: error))
     }

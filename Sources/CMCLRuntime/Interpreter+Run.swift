@@ -11,6 +11,13 @@ public struct RunResult {
     public var failure: Diagnostic.Kind? { diagnostics.first?.kind }
     /// True when nothing ran because of syntax or name errors.
     public var didNotRun: Bool
+    /// The code passed to `exit(code)`, when the program called it.
+    public var exitCode: Int32?
+}
+
+/// Thrown by `exit(code)`: unwinds the whole program (`try`/`catch` does not catch it).
+public struct ScriptExit: Error {
+    public let code: Int32
 }
 
 extension Interpreter {
@@ -43,12 +50,18 @@ extension Interpreter {
         }.map(\.element)
         var diagnostics: [Diagnostic] = []
         var last: Value?
+        var exitCode: Int32?
         withFrame(unit) { bp, env in
             for (code, stmt) in zip(unit.statements, order) {
                 beforeStatement(stmt.span)
                 do {
                     let v = try code.code(bp, env)
                     if case .expression = stmt.kind { last = v } else { last = nil }
+                } catch let exit as ScriptExit {
+                    exitCode = exit.code
+                    state.pointee.unwind = 0
+                    last = nil
+                    break
                 } catch {
                     let d = self.diagnostic(from: error, file: file, span: stmt.span)
                     diagnostics.append(d)
@@ -59,7 +72,7 @@ extension Interpreter {
                 }
             }
         }
-        return RunResult(diagnostics: diagnostics, value: last, didNotRun: false)
+        return RunResult(diagnostics: diagnostics, value: last, didNotRun: false, exitCode: exitCode)
     }
 
     /// Runs a compiled unit (an imported module's body).

@@ -1,4 +1,5 @@
 import CMCLLang
+import Foundation
 import Synchronization
 
 /// Compiled code: evaluates with a frame base `bp` into the value stack and the current
@@ -95,8 +96,17 @@ public final class Interpreter {
     public let registry: BuiltinRegistry
     /// Where `print` and friends write; the host decides (terminal, golden capture, notebook).
     public var output: (String) -> Void
-    /// Whether output goes to a terminal (progress lines then update in place).
+    /// Whether output goes to a terminal.
     public var outputIsTerminal = false
+    /// Where `eprint`, warnings and progress lines go (standard error for scripts), so that a
+    /// script's standard output holds only its results.
+    public var errorOutput: (String) -> Void = { text in
+        // write(2), not FileHandle: a full or closed standard error must not trap.
+        var text = text
+        text.withUTF8 { if let base = $0.baseAddress { _ = write(2, base, $0.count) } }
+    }
+    /// Whether `errorOutput` is a terminal (progress lines then update in place).
+    public var errorIsTerminal = false
     /// Arguments after the script name (`args`).
     public var scriptArguments: [String] = [] {
         didSet { defineGlobal("args", .list(scriptArguments.map { .string($0) })) }

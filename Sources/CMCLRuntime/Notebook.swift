@@ -44,6 +44,7 @@ public enum Notebook {
             pending = ""
         }
         interpreter.output = { pending += $0 }
+        interpreter.errorOutput = { pending += $0 }
         let renderer = DiagnosticRenderer(color: false)
         func addDiagnostic(_ d: Diagnostic) {
             var body = renderer.render(d)

@@ -35,7 +35,7 @@ enum Commands {
             writeOut(usage + "\n")
             return 0
         case "--version":
-            writeOut("cmcl 0.1.0\n")
+            writeOut(Version.text + "\n")
             return 0
         case "-e":
             guard args.count >= 2 else { return usageError("-e needs a snippet of code") }
@@ -102,11 +102,13 @@ enum Commands {
 
     static func runScript(name: String, text: String, arguments: [String]) -> Int32 {
         let vm = Interpreter.session(output: writeOut)
+        vm.errorOutput = writeError
         vm.outputIsTerminal = isatty(1) != 0
+        vm.errorIsTerminal = isatty(2) != 0
         vm.scriptArguments = arguments
         let result = vm.run(SourceFile(name: name, text: text))
         report(result.diagnostics)
-        return result.failure?.exitCode ?? 0
+        return result.exitCode ?? result.failure?.exitCode ?? 0
     }
 
     static func check(_ paths: [String]) -> Int32 {

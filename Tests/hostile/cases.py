@@ -99,6 +99,7 @@ CASES = [
          "| head -1 >/dev/null; exit $(cat {dir}/rc)", exit=OUTPUT, stderr="Broken pipe"),
     Case("stderr-closed", shell="{bin} -e 'print(1); nosuchname' 2>&-", exit=SYNTAX),
     Case("stderr-full", shell="{bin} -e 'nosuchname' 2>/dev/full", exit=SYNTAX),
+    Case("eprint-stderr-full", shell="{bin} -e 'eprint(1); print(2)' 2>/dev/full", exit=0, stdout="2"),
     Case("stdin-directory", shell="{bin} < /tmp", exit=INPUT, stderr="directory"),
     Case("stdin-closed", shell="{bin} <&-", exit=INPUT, stderr="standard input"),
     Case("stdin-dev-zero", shell="{bin} - < /dev/zero", exit=INPUT, stderr="larger than"),

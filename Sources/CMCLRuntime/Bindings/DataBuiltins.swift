@@ -49,10 +49,16 @@ enum DataBuiltins {
                                       skipBadRows: try a.bool("skip_bad")))
         }
         for (name, format) in [("read_tsv", DelimitedFormat.tsv), ("read_csv", .csv)] {
-            r.add("\(name)(path, text: \"sentence\", pair: nil, label: \"label\", regression: false, skip_bad: false)", "data",
-                  "A text dataset from a \(name == "read_tsv" ? "tab-separated (no quoting, as GLUE)" : "comma-separated (RFC 4180)") file with a header row.",
+            r.add("\(name)(path, text: \"sentence\", pair: nil, label: \"label\", regression: false, skip_bad: false, rows: false)", "data",
+                  "A text dataset from a \(name == "read_tsv" ? "tab-separated (no quoting, as GLUE)" : "comma-separated (RFC 4180)") file with a header row; `rows: true` reads plain records instead (numbers parsed).",
                   example: "\(name)(\"train.\(name == "read_tsv" ? "tsv" : "csv")\", text: \"sentence\", label: \"label\")") { a in
-                text(try TextTable.read(path: try a.string("path"), text: try a.string("text"), pair: try a.optionalString("pair"),
+                if try a.bool("rows") {
+                    let table = try Table.read(path: try a.string("path"), format: format, skipBadRows: try a.bool("skip_bad"))
+                    return .list(table.rows.map { row in
+                        .record(table.columns.enumerated().map { ($1, row.indices.contains($0) ? SystemBuiltins.cellValue(row[$0]) : .null) })
+                    })
+                }
+                return text(try TextTable.read(path: try a.string("path"), text: try a.string("text"), pair: try a.optionalString("pair"),
                                         label: try a.optionalString("label"), regression: try a.bool("regression"),
                                         format: format, skipBadRows: try a.bool("skip_bad")))
             }

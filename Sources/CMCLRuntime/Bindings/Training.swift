@@ -56,7 +56,7 @@ enum Training {
 
         let vm = a.interpreter
         let mode = try a.value("progress")
-        let display = ProgressDisplay(output: vm.output, terminal: vm.outputIsTerminal,
+        let display = ProgressDisplay(output: vm.errorOutput, terminal: vm.errorIsTerminal,
                                       enabled: mode.isTruthy, plainEvery: 0)
         Interrupt.clear()
         let history = try trainer.fit(data: source, loss: lossFunction, evaluate: evaluate,
@@ -65,7 +65,7 @@ enum Training {
         display.finish(history)
         if history.stoppedEarly && Interrupt.isRequested {
             Interrupt.clear()
-            vm.output("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
+            vm.errorOutput("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
         }
         return .object(HistoryValue(history))
     }

@@ -1,0 +1,204 @@
+import Foundation
+
+/// Draws a `Figure` as a standalone SVG document (well-formed XML, no scripts, no external
+/// resources), for files and for notebook export.
+public struct SVGRenderer: Sendable {
+    public var width: Double
+    public var height: Double
+
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+
+    public init(width: Double = 640, height: Double = 360) {
+        self.width = width
+        self.height = height
+    }
+
+    // Plot area margins.
+    let left = 64.0, right = 16.0, top = 36.0, bottom = 52.0
+
+    public func render(_ f: Figure) -> String {
+        var body = ""
+        switch f.kind {
+        case .lines: body = lines(f)
+        case .bars: body = bars(f)
+        case .histogram: body = histogram(f)
+        case .heatmap: body = heatmap(f)
+        }
+        var out = """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" \
+        font-family="sans-serif" font-size="12" class="cmcl-plot">
+        <rect width="100%" height="100%" fill="white"/>
+
+        """
+        if !f.title.isEmpty {
+            out += "<text x=\"\(n(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(SVGRenderer.escape(f.title))</text>\n"
+        }
+        out += body
+        if !f.xLabel.isEmpty {
+            out += "<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(SVGRenderer.escape(f.xLabel))</text>\n"
+        }
+        if !f.yLabel.isEmpty {
+            out += "<text transform=\"translate(14 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGRenderer.escape(f.yLabel))</text>\n"
+        }
+        return out + "</svg>\n"
+    }
+
+    var plotWidth: Double { width - left - right }
+    var plotHeight: Double { height - top - bottom }
+
+    func n(_ v: Double) -> String {
+        guard v.isFinite else { return "0" }
+        let r = (v * 100).rounded() / 100
+        return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                // Control characters are not allowed in XML 1.0.
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += " " } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out
+    }
+
+    func axes(xlo: Double, xhi: Double, ylo: Double, yhi: Double, xTicks: Bool = true) -> String {
+        var out = "<g class=\"axes\" stroke=\"#333\" fill=\"none\">"
+        out += "<line x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(top + plotHeight))\"/>"
+        out += "<line x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(top + plotHeight))\"/></g>\n"
+        out += "<g class=\"ticks\" fill=\"#333\">"
+        for t in Scale.ticks(ylo, yhi, count: 5) {
+            let y = top + (yhi - t) / (yhi - ylo) * plotHeight
+            out += "<line x1=\"\(n(left - 4))\" y1=\"\(n(y))\" x2=\"\(n(left))\" y2=\"\(n(y))\" stroke=\"#333\"/>"
+            out += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y))\" stroke=\"#eee\"/>"
+            out += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(Scale.label(t))</text>"
+        }
+        if xTicks {
+            for t in Scale.ticks(xlo, xhi, count: 6) {
+                let x = left + (t - xlo) / (xhi - xlo) * plotWidth
+                out += "<line x1=\"\(n(x))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(x))\" y2=\"\(n(top + plotHeight + 4))\" stroke=\"#333\"/>"
+                out += "<text x=\"\(n(x))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(Scale.label(t))</text>"
+            }
+        }
+        return out + "</g>\n"
+    }
+
+    func lines(_ f: Figure) -> String {
+        let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
+        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi)
+        func px(_ x: Double) -> Double { left + (x - xlo) / (xhi - xlo) * plotWidth }
+        func py(_ y: Double) -> Double { top + (yhi - y) / (yhi - ylo) * plotHeight }
+        for (s, series) in f.series.enumerated() {
+            let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
+            out += "<g class=\"series\" data-name=\"\(SVGRenderer.escape(series.name))\">"
+            var segment: [String] = []
+            func flush() {
+                if segment.count > 1 {
+                    out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(segment.joined(separator: " "))\"/>"
+                }
+                segment = []
+            }
+            for (x, y) in zip(series.x, series.y) {
+                guard x.isFinite, y.isFinite else { flush(); continue }
+                segment.append("\(n(px(x))),\(n(py(y)))")
+            }
+            flush()
+            if series.x.count <= 40 {
+                for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
+                    out += "<circle cx=\"\(n(px(x)))\" cy=\"\(n(py(y)))\" r=\"3\" fill=\"\(color)\"/>"
+                }
+            }
+            out += "</g>\n"
+        }
+        if f.series.count > 1 || !(f.series.first?.name.isEmpty ?? true) {
+            out += "<g class=\"legend\">"
+            var x = left + 8
+            for (s, series) in f.series.enumerated() {
+                let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
+                out += "<rect x=\"\(n(x))\" y=\"\(n(top + 4))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+                out += "<text x=\"\(n(x + 14))\" y=\"\(n(top + 13))\">\(SVGRenderer.escape(series.name))</text>"
+                x += 24 + Double(series.name.count) * 7
+            }
+            out += "</g>\n"
+        }
+        return out
+    }
+
+    func bars(_ f: Figure) -> String {
+        let (ylo, yhi) = f.yRange
+        var out = axes(xlo: 0, xhi: 1, ylo: ylo, yhi: yhi, xTicks: false)
+        func py(_ y: Double) -> Double { top + (yhi - min(max(y, ylo), yhi)) / (yhi - ylo) * plotHeight }
+        let slot = plotWidth / Double(max(1, f.bars.count))
+        for (i, b) in f.bars.enumerated() {
+            let color = SVGRenderer.palette[i % SVGRenderer.palette.count]
+            let x = left + slot * Double(i) + slot * 0.2, w = slot * 0.6
+            let base = py(max(ylo, min(0, yhi))), y = py(b.value)
+            out += "<g class=\"bar\" data-name=\"\(SVGRenderer.escape(b.name))\">"
+            out += "<rect x=\"\(n(x))\" y=\"\(n(min(y, base)))\" width=\"\(n(w))\" height=\"\(n(abs(base - y)))\" fill=\"\(color)\" opacity=\"0.8\"/>"
+            if let e = b.error, e.isFinite {
+                let cx = x + w / 2, y0 = py(b.value - e), y1 = py(b.value + e)
+                out += "<g class=\"error-bar\" stroke=\"#222\" stroke-width=\"1.5\">"
+                out += "<line x1=\"\(n(cx))\" y1=\"\(n(y0))\" x2=\"\(n(cx))\" y2=\"\(n(y1))\"/>"
+                out += "<line x1=\"\(n(cx - 6))\" y1=\"\(n(y0))\" x2=\"\(n(cx + 6))\" y2=\"\(n(y0))\"/>"
+                out += "<line x1=\"\(n(cx - 6))\" y1=\"\(n(y1))\" x2=\"\(n(cx + 6))\" y2=\"\(n(y1))\"/></g>"
+            }
+            out += "<text x=\"\(n(x + w / 2))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(SVGRenderer.escape(b.name))</text>"
+            out += "</g>\n"
+        }
+        return out
+    }
+
+    func histogram(_ f: Figure) -> String {
+        let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
+        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi * 1.05)
+        for b in f.bins {
+            let x0 = left + (b.low - xlo) / (xhi - xlo) * plotWidth, x1 = left + (b.high - xlo) / (xhi - xlo) * plotWidth
+            let h = Double(b.count) / (yhi * 1.05) * plotHeight
+            out += "<rect class=\"bin\" x=\"\(n(x0))\" y=\"\(n(top + plotHeight - h))\" width=\"\(n(max(0, x1 - x0 - 1)))\" height=\"\(n(h))\" fill=\"\(SVGRenderer.palette[0])\"/>"
+        }
+        return out + "\n"
+    }
+
+    /// Viridis-like colour for t in 0…1.
+    static func color(_ t: Double) -> String {
+        let stops: [(Double, Double, Double)] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
+        let x = min(1, max(0, t.isFinite ? t : 0)) * Double(stops.count - 1)
+        let i = min(stops.count - 2, Int(x)), u = x - Double(i)
+        let (a, b) = (stops[i], stops[i + 1])
+        return String(format: "#%02x%02x%02x", Int(a.0 + (b.0 - a.0) * u), Int(a.1 + (b.1 - a.1) * u), Int(a.2 + (b.2 - a.2) * u))
+    }
+
+    func heatmap(_ f: Figure) -> String {
+        let rows = f.matrix.count, columns = f.matrix.map(\.count).max() ?? 0
+        guard rows > 0, columns > 0 else { return "" }
+        let (lo, hi) = f.yRange
+        let cw = (plotWidth - 40) / Double(columns), ch = plotHeight / Double(rows)
+        var out = "<g class=\"heatmap\">"
+        for (r, row) in f.matrix.enumerated() {
+            for (c, v) in row.enumerated() {
+                let t = hi > lo ? (v - lo) / (hi - lo) : 0.5
+                out += "<rect x=\"\(n(left + Double(c) * cw))\" y=\"\(n(top + Double(r) * ch))\" width=\"\(n(cw + 0.5))\" height=\"\(n(ch + 0.5))\" fill=\"\(v.isFinite ? SVGRenderer.color(t) : "#ccc")\"><title>\(Scale.label(v))</title></rect>"
+            }
+            if rows <= 40 {
+                let name = f.rowNames.indices.contains(r) ? f.rowNames[r] : String(r)
+                out += "<text x=\"\(n(left - 6))\" y=\"\(n(top + (Double(r) + 0.5) * ch + 4))\" text-anchor=\"end\">\(SVGRenderer.escape(name))</text>"
+            }
+        }
+        // Colour scale.
+        let sx = left + plotWidth - 24
+        for k in 0..<20 {
+            let t = Double(19 - k) / 19
+            out += "<rect x=\"\(n(sx))\" y=\"\(n(top + Double(k) * plotHeight / 20))\" width=\"12\" height=\"\(n(plotHeight / 20 + 0.5))\" fill=\"\(SVGRenderer.color(t))\"/>"
+        }
+        out += "<text x=\"\(n(sx + 6))\" y=\"\(n(top - 4))\" text-anchor=\"middle\">\(Scale.label(hi))</text>"
+        out += "<text x=\"\(n(sx + 6))\" y=\"\(n(top + plotHeight + 14))\" text-anchor=\"middle\">\(Scale.label(lo))</text>"
+        return out + "</g>\n"
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+
+/// Draws a `Figure` as text for a terminal: braille dots for lines, eighth blocks for bars and
+/// histograms, shades for heatmaps. With `color`, series are told apart by ANSI colours too.
+public struct TerminalRenderer: Sendable {
+    public var width: Int
+    public var height: Int
+    public var color: Bool
+
+    /// Series markers, also shown in the legend.
+    static let markers: [Character] = ["●", "▲", "■", "◆", "✚", "○", "△", "□"]
+    static let colors = ["34", "31", "32", "35", "33", "36", "94", "91"]
+
+    public init(width: Int = 72, height: Int = 16, color: Bool = false) {
+        self.width = max(30, min(width, 400))
+        self.height = max(6, min(height, 200))
+        self.color = color
+    }
+
+    public func render(_ f: Figure) -> String {
+        var lines: [String] = []
+        if !f.title.isEmpty { lines.append(f.title) }
+        switch f.kind {
+        case .lines: lines += renderLines(f)
+        case .bars: lines += renderBars(f)
+        case .histogram: lines += renderHistogram(f)
+        case .heatmap: lines += renderHeatmap(f)
+        }
+        return lines.map { l in var s = l; while s.hasSuffix(" ") { s.removeLast() }; return s }.joined(separator: "\n")
+    }
+
+    func paint(_ s: String, _ series: Int) -> String {
+        guard color, series >= 0 else { return s }
+        return "\u{1B}[\(TerminalRenderer.colors[series % TerminalRenderer.colors.count])m\(s)\u{1B}[0m"
+    }
+
+    static func pad(_ s: String, _ n: Int, right: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, n - s.count))
+        return right ? fill + s : s + fill
+    }
+
+    // MARK: Lines
+
+    func renderLines(_ f: Figure) -> [String] {
+        let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
+        let yTicks = Scale.ticks(ylo, yhi, count: max(3, (height - 3) / 2))
+        let labelWidth = max(yTicks.map { Scale.label($0).count }.max() ?? 1, f.yLabel.isEmpty ? 0 : 0)
+        let plotColumns = max(10, width - labelWidth - 2)
+        let plotRows = max(3, height - 3)
+        var canvas = BrailleCanvas(columns: plotColumns, rows: plotRows)
+        func dx(_ x: Double) -> Int { Int(((x - xlo) / (xhi - xlo) * Double(canvas.dotWidth - 1)).rounded()) }
+        func dy(_ y: Double) -> Int { Int(((yhi - y) / (yhi - ylo) * Double(canvas.dotHeight - 1)).rounded()) }
+        for (s, series) in f.series.enumerated() {
+            var previous: (Int, Int)?
+            for (x, y) in zip(series.x, series.y) {
+                guard x.isFinite, y.isFinite else { previous = nil; continue }
+                let p = (dx(x), dy(y))
+                if let q = previous { canvas.line(q.0, q.1, p.0, p.1, series: s) } else { canvas.set(p.0, p.1, series: s) }
+                previous = p
+            }
+        }
+        // Markers at the data points of short series, so that curves are told apart without colour.
+        if f.series.count > 1 {
+            for (s, series) in f.series.enumerated() where series.x.count <= 40 {
+                for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
+                    canvas.mark(column: dx(x) / 2, row: dy(y) / 4, TerminalRenderer.markers[s % TerminalRenderer.markers.count], series: s)
+                }
+            }
+        }
+        // Which canvas row each y tick falls on.
+        var tickRow: [Int: String] = [:]
+        for t in yTicks { tickRow[min(plotRows - 1, max(0, dy(t) / 4))] = Scale.label(t) }
+        var out: [String] = []
+        if !f.yLabel.isEmpty { out.append(f.yLabel) }
+        for r in 0..<plotRows {
+            let label = tickRow[r].map { TerminalRenderer.pad($0, labelWidth, right: true) + " ┤" }
+                ?? String(repeating: " ", count: labelWidth) + " │"
+            out.append(label + canvas.row(r, paint: paint))
+        }
+        out.append(String(repeating: " ", count: labelWidth) + " └" + String(repeating: "─", count: plotColumns))
+        out.append(xAxisLabels(xlo, xhi, offset: labelWidth + 2, columns: plotColumns))
+        if !f.xLabel.isEmpty { out.append(String(repeating: " ", count: labelWidth + 2) + f.xLabel) }
+        if f.series.count > 1 || !(f.series.first?.name.isEmpty ?? true) {
+            let legend = f.series.enumerated().map { s, series in
+                paint(String(TerminalRenderer.markers[s % TerminalRenderer.markers.count]), s) + " " + series.name
+            }
+            out.append(String(repeating: " ", count: labelWidth + 2) + legend.joined(separator: "  "))
+        }
+        return out
+    }
+
+    /// Tick labels under an x axis of `columns` cells starting at `offset`.
+    func xAxisLabels(_ lo: Double, _ hi: Double, offset: Int, columns: Int) -> String {
+        var line = [Character](repeating: " ", count: offset + columns + 8)
+        var lastEnd = -1
+        for t in Scale.ticks(lo, hi, count: max(3, columns / 10)) {
+            let text = Scale.label(t)
+            let center = offset + Int(((t - lo) / (hi - lo) * Double(columns * 2 - 1)).rounded()) / 2
+            let start = max(offset, min(center - text.count / 2, line.count - text.count))
+            guard start > lastEnd else { continue }
+            for (i, ch) in text.enumerated() { line[start + i] = ch }
+            lastEnd = start + text.count
+        }
+        return String(line)
+    }
+
+    // MARK: Bars
+
+    func renderBars(_ f: Figure) -> [String] {
+        let (lo, hi) = f.yRange
+        let nameWidth = min(24, f.bars.map(\.name.count).max() ?? 1)
+        let valueTexts = f.bars.map { b in Scale.label(b.value) + (b.error.map { " ± " + Scale.label($0) } ?? "") }
+        let valueWidth = valueTexts.map(\.count).max() ?? 1
+        let barColumns = max(10, width - nameWidth - valueWidth - 4)
+        func position(_ v: Double) -> Double { (v - lo) / (hi - lo) * Double(barColumns) }
+        let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        var out: [String] = []
+        if !f.yLabel.isEmpty { out.append(f.yLabel) }
+        for (i, b) in f.bars.enumerated() {
+            let name = TerminalRenderer.pad(String(b.name.prefix(nameWidth)), nameWidth)
+            let p = min(Double(barColumns), max(0, position(b.value)))
+            let full = Int(p), part = Int(((p - Double(full)) * 8).rounded(.down))
+            var bar = String(repeating: "█", count: full) + eighths[min(7, part)]
+            bar = TerminalRenderer.pad(bar, barColumns)
+            out.append(name + " │" + paint(bar, i) + " " + valueTexts[i])
+            if let e = b.error, e > 0 {
+                let a = Int(min(Double(barColumns - 1), max(0, position(b.value - e))).rounded())
+                let z = Int(min(Double(barColumns - 1), max(0, position(b.value + e))).rounded())
+                let m = Int(min(Double(barColumns - 1), max(0, position(b.value))).rounded(.down))
+                var whisker = [Character](repeating: " ", count: barColumns)
+                for k in a...max(a, z) { whisker[k] = "─" }
+                whisker[a] = "├"
+                whisker[max(a, z)] = "┤"
+                if m > a && m < z { whisker[m] = "┼" }
+                out.append(String(repeating: " ", count: nameWidth) + " │" + String(whisker))
+            }
+        }
+        out.append(String(repeating: " ", count: nameWidth) + " └" + String(repeating: "─", count: barColumns))
+        var axis = [Character](repeating: " ", count: nameWidth + 2 + barColumns + 8)
+        for (v, anchor) in [(lo, 0), (hi, barColumns)] {
+            let text = Scale.label(v)
+            let start = nameWidth + 2 + (anchor == 0 ? 0 : max(0, anchor - text.count))
+            for (i, ch) in text.enumerated() where start + i < axis.count { axis[start + i] = ch }
+        }
+        out.append(String(axis))
+        return out
+    }
+
+    // MARK: Histogram
+
+    func renderHistogram(_ f: Figure) -> [String] {
+        guard !f.bins.isEmpty else { return ["(no values)"] }
+        let top = Double(max(1, f.bins.map(\.count).max() ?? 1))
+        let labelWidth = String(Int(top)).count
+        let per = max(1, (width - labelWidth - 2) / f.bins.count)
+        let rows = max(3, height - 3)
+        let blocks = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        var out: [String] = []
+        for r in 0..<rows {
+            let rowTop = Double(rows - r) / Double(rows) * top, rowBottom = Double(rows - r - 1) / Double(rows) * top
+            var line = r == 0 ? TerminalRenderer.pad(String(Int(top)), labelWidth, right: true) + " ┤"
+                : String(repeating: " ", count: labelWidth) + " │"
+            for b in f.bins {
+                let v = Double(b.count)
+                let cell: String
+                if v >= rowTop { cell = "█" } else if v <= rowBottom { cell = " " } else {
+                    cell = blocks[max(1, Int(((v - rowBottom) / (rowTop - rowBottom) * 8).rounded()))]
+                }
+                line += paint(String(repeating: cell, count: per), 0)
+            }
+            out.append(line)
+        }
+        out.append(TerminalRenderer.pad("0", labelWidth, right: true) + " └" + String(repeating: "─", count: per * f.bins.count))
+        out.append(xAxisLabels(f.bins[0].low, f.bins[f.bins.count - 1].high, offset: labelWidth + 2, columns: per * f.bins.count))
+        if !f.xLabel.isEmpty { out.append(String(repeating: " ", count: labelWidth + 2) + f.xLabel) }
+        return out
+    }
+
+    // MARK: Heatmap
+
+    static let shades: [Character] = [" ", "░", "▒", "▓", "█"]
+
+    func renderHeatmap(_ f: Figure) -> [String] {
+        guard let columnCount = f.matrix.map(\.count).max(), columnCount > 0 else { return ["(no values)"] }
+        let nameWidth = min(16, f.rowNames.map(\.count).max() ?? String(f.matrix.count - 1).count)
+        // Average blocks of cells when the matrix is wider or taller than the terminal.
+        let cellWidth = columnCount * 2 <= width - nameWidth - 2 ? 2 : 1
+        let columnGroup = max(1, Int((Double(columnCount * cellWidth) / Double(max(1, width - nameWidth - 2))).rounded(.up)))
+        let rowGroup = max(1, Int((Double(f.matrix.count) / Double(max(1, height))).rounded(.up)))
+        let (lo, hi) = f.yRange
+        var out: [String] = []
+        for r0 in stride(from: 0, to: f.matrix.count, by: rowGroup) {
+            let name = rowGroup == 1 ? (f.rowNames.indices.contains(r0) ? f.rowNames[r0] : String(r0)) : String(r0)
+            var line = TerminalRenderer.pad(String(name.prefix(nameWidth)), nameWidth, right: true) + " │"
+            for c0 in stride(from: 0, to: columnCount, by: columnGroup) {
+                var sum = 0.0, n = 0.0
+                for r in r0..<min(r0 + rowGroup, f.matrix.count) {
+                    for c in c0..<min(c0 + columnGroup, columnCount) where c < f.matrix[r].count && f.matrix[r][c].isFinite {
+                        sum += f.matrix[r][c]; n += 1
+                    }
+                }
+                let v = n > 0 ? sum / n : .nan
+                let level = v.isNaN ? 0 : hi > lo ? Int(((v - lo) / (hi - lo) * 4).rounded()) : 2
+                line += String(repeating: TerminalRenderer.shades[min(4, max(0, level))], count: cellWidth)
+            }
+            out.append(line)
+        }
+        let scale = TerminalRenderer.shades.map { String($0) }.joined()
+        out.append(String(repeating: " ", count: nameWidth) + "  " + "\(Scale.label(lo)) \(scale) \(Scale.label(hi))"
+                   + (columnGroup > 1 || rowGroup > 1 ? "  (cells averaged in blocks of \(rowGroup)×\(columnGroup))" : ""))
+        return out
+    }
+}

@@ -1,0 +1,106 @@
+import CMCLData
+import CMCLLang
+import Foundation
+
+/// `experiment(configs, seeds:, run:, log:)`: every configuration with every seed, one log
+/// line per finished run, resuming from the log.
+enum Experiment {
+    static func run(_ a: Arguments) throws -> Value {
+        let configs = try a.list("configs").enumerated().map { i, v -> Value in
+            switch v {
+            case .record: return v
+            case .string: return .record([("name", v)])
+            default: throw CMCLError("configuration \(i) must be a record (e.g. {name: \"plain\", lr: 1e-3}), got \(Display.describe(v))",
+                                     argument: .label("configs"))
+            }
+        }
+        let seeds = try a.list("seeds").map { v -> Double in
+            guard case .number(let n) = v, n == n.rounded() else { throw a.typeError("seeds", "a list of whole numbers", v) }
+            return n
+        }
+        let function = try a.callable("run")
+        let logPath = try a.optionalString("log")
+        let vm = a.interpreter
+        let showProgress = try a.value("progress").isTruthy
+
+        var finished: [String: ResultsTable.Row] = [:]
+        if let logPath {
+            let (runs, skipped) = try RunLog.read(logPath)
+            for (k, row) in runs where row.status == "ok" { finished[k] = row }
+            if skipped > 0 { vm.errorOutput("experiment: skipped \(skipped) unreadable line\(skipped == 1 ? "" : "s") of \(logPath)\n") }
+        }
+        let total = configs.count * seeds.count
+        let jsonConfigs = try configs.map { try ValueJSON.json($0, path: "configuration") }
+        let keys = jsonConfigs.map { c in seeds.map { RunLog.key(config: c, seed: $0) } }
+        let resumed = keys.joined().filter { finished[$0] != nil }.count
+        if resumed > 0, let logPath {
+            vm.errorOutput("experiment: \(resumed) of \(total) runs already in \(logPath); running the other \(total - resumed)\n")
+        }
+
+        var rows: [ResultsTable.Row] = []
+        var done = 0
+        for (c, config) in configs.enumerated() {
+            let name = RunLog.name(of: jsonConfigs[c])
+            for (s, seed) in seeds.enumerated() {
+                done += 1
+                if let row = finished[keys[c][s]] {
+                    rows.append(row)
+                    continue
+                }
+                try Interrupt.check()
+                let start = DispatchTime.now().uptimeNanoseconds
+                var row = ResultsTable.Row(config: config, name: name, seed: seed, status: "ok", seconds: 0, metrics: [], error: nil)
+                do {
+                    row.metrics = try metrics(try a.call(function, [config, .number(seed)]))
+                } catch let d as Diagnostic where d.kind == .runtime {
+                    row.status = "error"
+                    row.error = d.message
+                } catch let e as CMCLError where e.message != CMCLError.interruptedMessage {
+                    row.status = "error"
+                    row.error = e.message
+                }
+                row.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if let logPath { try FileOutput.append(try RunLog.line(row, config: jsonConfigs[c]), to: logPath) }
+                if showProgress { vm.errorOutput(progress(row, done: done, total: total)) }
+                rows.append(row)
+            }
+        }
+        return .object(ResultsTable(rows))
+    }
+
+    static func metrics(_ v: Value) throws -> [(String, Value)] {
+        switch v {
+        case .number: return [("value", v)]
+        case .record(let r):
+            for (k, m) in r.pairs {
+                switch m {
+                case .number, .string, .bool, .null: continue
+                default: throw CMCLError("metric `\(k)` is \(Display.describe(m)); metrics are numbers, strings or booleans")
+                }
+            }
+            return r.pairs
+        default:
+            throw CMCLError("the run function must return a record of metrics (e.g. {accuracy: 0.8}), got \(Display.describe(v))")
+        }
+    }
+
+    static func progress(_ row: ResultsTable.Row, done: Int, total: Int) -> String {
+        var s = "[\(done)/\(total)] \(row.name) seed \(Display.number(row.seed)): "
+        if let e = row.error {
+            s += "failed: \(e)"
+        } else {
+            s += row.metrics.map { k, v in
+                if case .number(let n) = v { return "\(k) \(TextGrid.cell(n))" }
+                return "\(k) \(Display.render(v, .print))"
+            }.joined(separator: ", ")
+        }
+        return s + " (\(Display.duration(row.seconds)))\n"
+    }
+
+    /// `read_runs(path)`: the results recorded in a run log.
+    static func readRuns(_ a: Arguments) throws -> Value {
+        let path = try a.string("path")
+        guard FileManager.default.fileExists(atPath: path) else { throw CMCLError("no run log at \(path)", argument: .label("path")) }
+        return .object(ResultsTable(try RunLog.read(path).runs.map(\.row)))
+    }
+}

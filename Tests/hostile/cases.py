@@ -105,6 +105,37 @@ CASES = [
     Case("stdin-dev-zero", shell="{bin} - < /dev/zero", exit=INPUT, stderr="larger than"),
     Case("help-unknown-name", args=("help", "nosuchthing"), exit=64, stderr="no builtin named"),
     Case("unknown-option", args=("--nosuch",), exit=64, stderr="unknown option"),
+    # Sizes: checked arithmetic and a size limit before allocating, with the size in the error.
+    Case("arange-overflowing-count", "arange(0, 1e300, 1e-300)", exit=RUNTIME, stderr="too many"),
+    Case("ones-1e9", "ones(1e9)", exit=RUNTIME, stderr="needs 4.0 GB"),
+    Case("zeros-shape-overflow", "zeros(1e6, 1e6, 1e6)", exit=RUNTIME, stderr="more memory than exists"),
+    Case("randn-5e8", "randn(5e8)", exit=RUNTIME, stderr="needs 2.0 GB"),
+    Case("arange-5e8", "arange(5e8)", exit=RUNTIME, stderr="needs 2.0 GB"),
+    Case("pad-to-1e9", "pad(ones(2), [[0, 1e9]])", exit=RUNTIME, stderr="needs 4.0 GB"),
+    Case("memory-limit-variable", "ones(1e6)", env={"CMCL_MEMORY_LIMIT": "1M"}, exit=RUNTIME, stderr="needs 4.0 MB"),
+    Case("encode-max-len-1e9", 'let tok = word_tokenizer(["a b"])\nencode(synth.qa(n: 2), tok, max_len: 1e9)',
+         exit=RUNTIME, stderr="max_len"),
+    Case("wordpiece-decode-huge-id", 'word_tokenizer(["a b"]).decode([1e10])', exit=RUNTIME, stderr="whole numbers"),
+    Case("wordpiece-decode-nan", 'word_tokenizer(["a b"]).decode([0 / 0])', exit=RUNTIME, stderr="whole numbers"),
+    Case("empty-string-times-1e18", '"" * 1e18', exit=0),
+    Case("string-times-1e18", '"a" * 1e18', exit=RUNTIME, stderr="more than the"),
+    Case("string-times-1e19", '"a" * 1e19', exit=RUNTIME, stderr="more than the"),
+    Case("empty-list-times-1e18", "[] * 1e18", exit=0),
+    Case("list-times-1e12", "[1] * 1e12", exit=RUNTIME, stderr="more than the"),
+    Case("string-dag", 'let s = "ab"\nfor i in range(64) { s = s + s }', exit=RUNTIME, stderr="more than the"),
+    Case("replace-bomb", 'let s = "aa"\nfor i in range(64) { s = replace(s, "a", "aa") }', exit=RUNTIME,
+         stderr="more than the"),
+    Case("join-bomb", 'let s = "x" * 100000000\njoin([s, s, s], sep: s)', exit=RUNTIME, stderr="more than the"),
+    Case("format-width-bomb", 'format("{:>1000000000000}", 1)', exit=RUNTIME, stderr="more than the"),
+    Case("format-precision-bomb", 'format("{:.1000000000f}", 1)', exit=0),
+
+    # Display: deep nesting is cut, not a hang.
+    Case("print-nested-list-4000", "let l = []\nfor i in range(4000) { l = [l] }\nprint(l)", stdout="[…]"),
+    Case("print-nested-record-4000", "let r = {}\nfor i in range(4000) { r = {a: r} }\nprint(r)", stdout="{…}"),
+    Case("show-nested-list-100k", "let l = []\nfor i in range(100000) { l = [l] }\nstr(l)\nlen(str(l))",
+         exit=0),
+    Case("print-wide-record", "let r = {}\nfor i in range(200000) { r[str(i)] = i }\nprint(len(str(r)) < 100000)",
+         stdout="true"),
 ]
 
 

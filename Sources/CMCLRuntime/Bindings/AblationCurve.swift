@@ -8,7 +8,7 @@ enum AblationCurve {
         let m = try ModelBuiltins.model(a, "model")
         guard let model = m as? TextModel else { throw CMCLError("ablation_curve needs a text model") }
         let batches = try ModelBuiltins.batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
-                                                maxLength: try a.int("max_len"), shuffleSeed: nil)
+                                                maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
         let ablation = try CompareBuiltins.ablations(try a.value("ablate"))
         guard ablation.count == 1 else { throw CMCLError("ablation_curve takes one ablation operator") }
         let metric = try a.string("metric")
@@ -52,7 +52,7 @@ enum AblationCurve {
         let m = try ModelBuiltins.model(a, "model")
         guard let model = m as? TextModel else { throw CMCLError("violations needs a text model") }
         let batches = try ModelBuiltins.batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
-                                                maxLength: try a.int("max_len"), shuffleSeed: nil)
+                                                maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
         let ablation = try CompareBuiltins.ablations(try a.value("ablate"))
         guard ablation.count == 1, case .drop(let d) = ablation[0] else {
             throw CMCLError("violations takes one cmpdrop(...) operator")

@@ -145,7 +145,7 @@ enum ModelBuiltins {
             let d = try a.number("dropout")
             let config = BertConfig(vocabularySize: try a.int("vocab"), hiddenSize: try a.int("hidden"), layers: try a.int("layers"),
                                     heads: try a.int("heads"), intermediateSize: try a.optionalInt("intermediate"),
-                                    maxPositions: try a.int("max_len"), hiddenDropout: d, attentionDropout: d)
+                                    maxPositions: try a.tokenLength("max_len"), hiddenDropout: d, attentionDropout: d)
             try config.validate()
             return wrap(try Transformer(config: config, head: try head(a), generator: g))
         }
@@ -269,7 +269,7 @@ enum ModelBuiltins {
               example: "evaluate(net, dev, metrics: [\"accuracy\"])") { a in
             let m = try model(a, "model")
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
-                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+                                 maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
             let names = try a.list("metrics").map { v -> String in
                 guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
                 return s
@@ -283,7 +283,7 @@ enum ModelBuiltins {
             let m = try model(a, "model")
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
-                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+                                 maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
             var out: [Value] = []
             try Tensor.withNoGrad {
                 for b in bs {

@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cmcl", targets: ["cmcl"]),
+        .library(name: "CMCLBase", targets: ["CMCLBase"]),
         .library(name: "CMCLTensor", targets: ["CMCLTensor"]),
         .library(name: "CMCLNN", targets: ["CMCLNN"]),
         .library(name: "CMCLCompare", targets: ["CMCLCompare"]),
@@ -27,30 +28,35 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline",
                        providers: [.apt(["libreadline-dev"])]),
 
+        // Small shared helpers (names, escaping, seeded shuffles, atomic files): a leaf every
+        // other target may import.
+        .target(name: "CMCLBase"),
+
         // Engine: knows nothing of the language.
-        .target(name: "CMCLTensor", dependencies: ["CBLAS"], swiftSettings: nativeFlags),
-        .target(name: "CMCLNN", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
-        .target(name: "CMCLCompare", dependencies: ["CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
-        .target(name: "CMCLData", dependencies: [], swiftSettings: nativeFlags),
+        .target(name: "CMCLTensor", dependencies: ["CMCLBase", "CBLAS"], swiftSettings: nativeFlags),
+        .target(name: "CMCLNN", dependencies: ["CMCLBase", "CMCLTensor"], swiftSettings: nativeFlags),
+        .target(name: "CMCLCompare", dependencies: ["CMCLBase", "CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
+        .target(name: "CMCLData", dependencies: ["CMCLBase"], swiftSettings: nativeFlags),
         // Charts as data, drawn for terminals (Unicode) and as SVG.
         .target(name: "CMCLPlot"),
 
         // Language: knows nothing of tensors.
-        .target(name: "CMCLLang"),
+        .target(name: "CMCLLang", dependencies: ["CMCLBase"]),
 
         // The runtime joins the two.
         .target(name: "CMCLRuntime",
-                dependencies: ["CMCLLang", "CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLData", "CMCLPlot"],
+                dependencies: ["CMCLBase", "CMCLLang", "CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLData", "CMCLPlot"],
                 swiftSettings: nativeFlags + [
                     // The interpreter's state is reached through pointers it owns; dynamic
                     // exclusivity checks only slow its hot paths.
                     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
                 ]),
-        .target(name: "CMCLRepl", dependencies: ["CMCLRuntime", "CMCLLang", "CReadline"]),
-        .executableTarget(name: "cmcl", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
+        .target(name: "CMCLRepl", dependencies: ["CMCLBase", "CMCLRuntime", "CMCLLang", "CReadline"]),
+        .executableTarget(name: "cmcl", dependencies: ["CMCLBase", "CMCLRepl", "CMCLRuntime", "CMCLLang"]),
         // Kernel benchmarks (scripts/bench-tensor).
         .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
 
+        .testTarget(name: "CMCLBaseTests", dependencies: ["CMCLBase"]),
         .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLNNTests", dependencies: ["CMCLNN", "CMCLTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLCompareTests", dependencies: ["CMCLCompare", "CMCLNN", "CMCLTensor"],

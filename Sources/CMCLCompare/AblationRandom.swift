@@ -1,3 +1,4 @@
+import CMCLBase
 /// A small deterministic random number generator (xoshiro256**, seeded through SplitMix64) for
 /// ablation plans. Its output depends only on the seed, never on the Swift standard library's
 /// algorithms, so plans are reproducible across platforms and toolchain versions.
@@ -57,33 +58,12 @@ public struct AblationRandom: RandomNumberGenerator, Sendable, Hashable {
         Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
     }
 
-    /// A uniform integer in `0..<bound` (Lemire's unbiased method); 0 when `bound <= 1`.
-    public mutating func nextInt(below bound: Int) -> Int {
-        guard bound > 1 else { return 0 }
-        let range = UInt64(bound)
-        var product = next().multipliedFullWidth(by: range)
-        if product.low < range {
-            let threshold = (0 &- range) % range
-            while product.low < threshold { product = next().multipliedFullWidth(by: range) }
-        }
-        return Int(product.high)
-    }
+    /// A uniform integer in `0..<bound` without modulo bias (`uniformIndex(below:)`); 0 when
+    /// `bound <= 1`.
+    public mutating func nextInt(below bound: Int) -> Int { uniformIndex(below: bound) }
 
-    /// A uniformly random permutation of `0..<count` (Fisher–Yates).
-    public mutating func permutation(_ count: Int) -> [Int] {
-        var values = Array(0..<max(0, count))
-        shuffle(&values)
-        return values
-    }
-
-    /// Shuffles `values` in place (Fisher–Yates, deterministic given the state).
-    public mutating func shuffle<Element>(_ values: inout [Element]) {
-        guard values.count > 1 else { return }
-        for i in stride(from: values.count - 1, to: 0, by: -1) {
-            let j = nextInt(below: i + 1)
-            values.swapAt(i, j)
-        }
-    }
+    /// Shuffles `values` in place (the shared seeded Fisher–Yates).
+    public mutating func shuffle<Element>(_ values: inout [Element]) { fisherYatesShuffle(&values) }
 
     /// `count` uniform floats in `[0, 1)`: one draw per unit for nested dropout masks.
     public mutating func uniformFloats(_ count: Int) -> [Float] {

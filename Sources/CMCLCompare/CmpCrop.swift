@@ -12,7 +12,8 @@ import CMCLTensor
 /// same shape and nested dropout draws line up). Span labels are remapped to the new positions.
 ///
 /// Never removed: the first and last real token of each row (`[CLS]`, final `[SEP]`), tokens
-/// whose id is in `protectedTokenIDs` (e.g. a middle `[SEP]`), the answer span of span batches,
+/// whose id is in `protectedTokenIDs` or the batch's `specialTokenIDs` (the ids its tokenizer
+/// reserves, e.g. a middle `[SEP]`), the answer span of span batches,
 /// and, in segment mode, tokens outside segments and every must-keep or answer-bearing segment.
 ///
 /// ```swift
@@ -77,7 +78,8 @@ public struct CmpCrop: Sendable, Hashable, CustomStringConvertible {
                 continue
             }
             var protected: Set<Int> = [0, positions.count - 1]
-            for (i, p) in positions.enumerated() where protectedTokenIDs.contains(ids[row * batch.length + p]) {
+            for (i, p) in positions.enumerated() where protectedTokenIDs.contains(ids[row * batch.length + p])
+                || batch.specialTokenIDs.contains(ids[row * batch.length + p]) {
                 protected.insert(i)
             }
             if let s = starts?[row], let e = ends?[row] {

@@ -22,6 +22,10 @@ extension ComparativeLoss {
         let s = try checkedMatrix(start, rows: rows, columns: columns, operation: op + " (start)")
         let t = try checkedMatrix(end, rows: rows, columns: columns, operation: op + " (end)")
         try config.validate()
+        let config = scheduled(config, primaryMean: (0..<rows).reduce(0.0) { sum, b in
+            let range = (b * columns)..<((b + 1) * columns)
+            return sum + primaryTerm(zip(s[range], t[range]).map { ($0 + $1) / 2 }, primary: config.primary).value
+        } / Double(rows))
         // Ranking parts come from the comparative form (or regularize with weight 1 and primary dropped).
         var rankingConfig = config
         if config.mode == .regularize { rankingConfig.weight = 1 }

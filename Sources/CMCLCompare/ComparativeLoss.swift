@@ -3,7 +3,7 @@
 ///
 /// Batch loss = mean over examples. Gradient conventions (matching the PyTorch reference):
 /// the target effect of `.comparative` mode is detached (no gradient flows through it);
-/// the pairwise hinge has subgradient 0 at ties; `primary = .max` routes its gradient to the
+/// the pairwise hinge passes the gradient of `e_j - e_i` at an exact tie (as torch 1.11 does); `primary = .max` routes its gradient to the
 /// first maximal column.
 ///
 /// ```swift
@@ -26,6 +26,9 @@ public enum ComparativeLoss {
         let op = "comparative loss"
         let values = try checkedMatrix(losses, rows: rows, columns: columns, operation: op)
         try config.validate()
+        let config = scheduled(config, primaryMean: (0..<rows).reduce(0.0) {
+            $0 + primaryTerm(Array(values[($1 * columns)..<(($1 + 1) * columns)]), primary: config.primary).value
+        } / Double(rows))
         var gradient = [Scalar](repeating: 0, count: rows * columns)
         var perExample = [Scalar](), perRanking = [Scalar](), perPrimary = [Scalar](), perViolations = [Int]()
         var total = 0.0, rankingTotal = 0.0, primaryTotal = 0.0
@@ -64,6 +67,16 @@ public enum ComparativeLoss {
         var ranking: Double
         var primary: Double
         var gradient: [Double]
+    }
+
+    /// The configuration in effect for a batch: with `schedule` (`.regularize` mode) and a batch-mean
+    /// primary loss above ``ComparativeLossConfig/scheduleThreshold``, the ranking weight is 0.
+    static func scheduled(_ config: ComparativeLossConfig, primaryMean: Double) -> ComparativeLossConfig {
+        guard config.mode == .regularize, config.schedule,
+              primaryMean > ComparativeLossConfig.scheduleThreshold else { return config }
+        var off = config
+        off.weight = 0
+        return off
     }
 
     /// Detached target effect for `.comparative` mode.

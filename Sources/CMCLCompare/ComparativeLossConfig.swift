@@ -62,13 +62,23 @@ public struct ComparativeLossConfig: Sendable, Hashable, CustomStringConvertible
     public var weight: Double
     /// Primary task-loss term in `.regularize` mode (ignored in `.comparative` mode).
     public var primary: Primary
+    /// The reference's `cr_schedule` (`.regularize` mode): the weighted ranking term is left out of
+    /// a batch whose mean primary loss exceeds ``scheduleThreshold``, so the comparison starts
+    /// once the task is partly learned.
+    public var schedule: Bool
+
+    /// The batch-mean primary loss above which `schedule` drops the ranking term (1.1, as in the
+    /// reference code).
+    public static let scheduleThreshold = 1.1
 
     /// Creates a validated configuration.
     /// - Throws: `CompareError.invalidParameter` for a temperature that is not finite and positive
     ///   or a weight that is not finite and non-negative.
     public init(mode: Mode = .comparative, target: Target = .ultra, ranking: Ranking = .pairwise,
-                temperature: Double = 1.0, weight: Double = 1.0, primary: Primary = .max) throws(CompareError) {
+                temperature: Double = 1.0, weight: Double = 1.0, primary: Primary = .max,
+                schedule: Bool = false) throws(CompareError) {
         self.mode = mode
+        self.schedule = schedule
         self.target = target
         self.ranking = ranking
         self.temperature = temperature
@@ -84,23 +94,25 @@ public struct ComparativeLossConfig: Sendable, Hashable, CustomStringConvertible
     /// `list`; primary `max` | `avg` | `mean` | `fst` | `first` | `lst` | `last`.
     /// - Throws: `CompareError.unknownName` with did-you-mean candidates, or `invalidParameter`.
     public init(mode: String, target: String = "ultra", ranking: String = "pairwise",
-                temperature: Double = 1.0, weight: Double = 1.0, primary: String = "max") throws(CompareError) {
+                temperature: Double = 1.0, weight: Double = 1.0, primary: String = "max",
+                schedule: Bool = false) throws(CompareError) {
         let op = "comparative loss"
         try self.init(
             mode: NameMatcher.resolve(mode, in: Self.modeNames, kind: "mode", operation: op),
             target: NameMatcher.resolve(target, in: Self.targetNames, kind: "target", operation: op),
             ranking: NameMatcher.resolve(ranking, in: Self.rankingNames, kind: "ranking", operation: op),
             temperature: temperature, weight: weight,
-            primary: NameMatcher.resolve(primary, in: Self.primaryNames, kind: "primary", operation: op))
+            primary: NameMatcher.resolve(primary, in: Self.primaryNames, kind: "primary", operation: op),
+            schedule: schedule)
     }
 
     /// Creates a configuration with the reference code's option names
-    /// (`just_cmp`, `loss_target`, `listwise`, `cr_temp`, `cr_weight`, `loss_primary`).
+    /// (`just_cmp`, `loss_target`, `listwise`, `cr_temp`, `cr_weight`, `loss_primary`, `cr_schedule`).
     public init(justCompare: Bool, target: String = "ultra", listwise: Bool, temperature: Double,
-                weight: Double = 1.0, primary: String = "max") throws(CompareError) {
+                weight: Double = 1.0, primary: String = "max", schedule: Bool = false) throws(CompareError) {
         try self.init(mode: justCompare ? "comparative" : "regularize", target: target,
                       ranking: listwise ? "listwise" : "pairwise", temperature: temperature,
-                      weight: weight, primary: primary)
+                      weight: weight, primary: primary, schedule: schedule)
     }
 
     /// Checks the numeric parameters.
@@ -122,7 +134,7 @@ public struct ComparativeLossConfig: Sendable, Hashable, CustomStringConvertible
                 + "temperature: \(temperature))"
         case .regularize:
             return "ComparativeLossConfig(regularize, primary: \(primary.rawValue), weight: \(weight), "
-                + "ranking: \(ranking.rawValue), temperature: \(temperature))"
+                + "ranking: \(ranking.rawValue), temperature: \(temperature)\(schedule ? ", schedule" : ""))"
         }
     }
 

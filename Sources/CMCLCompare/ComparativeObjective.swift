@@ -44,7 +44,7 @@ public enum CropInput: @unchecked Sendable {
 /// Parts: `loss`, `task` (mean `l_0`), `l_0 ... l_c` (mean loss of each variant), `ranking`,
 /// `primary`, `violation_rate`.
 ///
-/// The ranking term is zero (with a zero subgradient at ties) for a model whose output ignores
+/// The ranking term is zero (its tie gradients cancel) for a model whose output ignores
 /// the ablated units, and its subgradient does not shrink with the size of a violation. A small
 /// model that starts on a plateau (e.g. most hidden ReLUs dead because pooled inputs are tiny
 /// next to the biases) can therefore be driven to a constant output — every hidden unit dead —
@@ -121,7 +121,19 @@ public struct ComparativeObjective: Sendable {
         let batches: [Batch]
         switch (crop, input) {
         case (nil, _): batches = [input.batch]
-        case let (crop?, .batch(b)): batches = try crop.crops(b, generator: context.generator)
+        case let (crop?, _) where !input.batch.cropLevels.isEmpty:
+            // Crops re-encoded by the data pipeline (multi-paragraph QA), as the reference does.
+            let levels = input.batch.cropLevels
+            guard levels.count >= crop.steps else {
+                throw CompareError.invalidInput(operation: "cmpcrop", reason: "the batch carries \(levels.count) re-encoded crop levels but cmpcrop(\(crop.steps)) needs \(crop.steps)")
+            }
+            batches = [input.batch] + levels.prefix(crop.steps)
+        case let (crop?, .batch(b)):
+            if let segments = b.segments {
+                batches = try crop.crops(try SegmentedBatch(b, segments: segments), generator: context.generator)
+            } else {
+                batches = try crop.crops(b, generator: context.generator)
+            }
         case let (crop?, .segmented(s)): batches = try crop.crops(s, generator: context.generator)
         }
         let dropout = (drop ?? CmpDrop.shared).makeStep(model: model, generator: context.generator)

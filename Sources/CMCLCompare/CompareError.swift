@@ -1,3 +1,4 @@
+import CMCLBase
 /// A user-causable problem detected by a CMCLCompare operation.
 ///
 /// Every case names the operation that failed and the offending values, so the
@@ -66,22 +67,9 @@ public enum CompareError: Error, CustomStringConvertible, Sendable, Equatable {
 
 /// Did-you-mean support for name lookups.
 enum NameMatcher {
-    /// Levenshtein edit distance between two strings (case-insensitive).
+    /// Edit distance between two strings, ignoring case.
     static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.lowercased()), y = Array(b.lowercased())
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var previous = Array(0...y.count)
-        var current = [Int](repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            current[0] = i
-            for j in 1...y.count {
-                let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[y.count]
+        Suggestion.distance(a.lowercased(), b.lowercased())
     }
 
     /// Whether the characters of `short` appear in order in `long` ("avg" in "average").

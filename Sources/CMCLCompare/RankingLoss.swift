@@ -9,8 +9,11 @@ public enum RankingLoss {
 
     /// Pairwise hinge: mean over pairs `i < j` of `max(0, e_j - e_i)`.
     ///
-    /// The subgradient at a tie (`e_j == e_i`) is 0, like `relu`. Needs at least 2 effects
-    /// (returns value 0 and a zero gradient otherwise).
+    /// At an exact tie (`e_j == e_i`) the gradient is that of `e_j - e_i` (slope 1), as in the
+    /// reference code under the PyTorch version it pins (1.11: `F.margin_ranking_loss`, whose
+    /// `clamp_min` backward is `where(x >= 0)`). This decides the gradient of the `best` target,
+    /// which always ties with the best variant, and of the `first` target in violating rows.
+    /// Needs at least 2 effects (returns value 0 and a zero gradient otherwise).
     ///
     /// ```swift
     /// let (value, gradient) = RankingLoss.pairwise([-0.2, -1.4, 0])  // value 1.6/3
@@ -25,7 +28,7 @@ public enum RankingLoss {
         for i in 0..<(n - 1) {
             for j in (i + 1)..<n {
                 let margin = effects[j] - effects[i]
-                if margin > 0 {
+                if margin >= 0 {
                     value += margin
                     gradient[j] += 1
                     gradient[i] -= 1

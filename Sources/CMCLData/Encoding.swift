@@ -77,6 +77,14 @@ public protocol TextTokenizer: Sendable {
 }
 
 extension TextTokenizer {
+    /// The ids this tokenizer reserves: `[CLS]`, `[SEP]`, `[PAD]`, `[UNK]` and, when the
+    /// vocabulary has it, `[MASK]` (input crops never remove them).
+    public var specialTokenIDs: Set<Int32> {
+        var ids: Set<Int32> = [clsID, sepID, padID, unknownID]
+        if let mask = vocabulary["[MASK]"] { ids.insert(mask) }
+        return ids
+    }
+
     /// Encodes `text` (and `pair`) as `[CLS] text [SEP] (pair [SEP])`. When the result would be
     /// longer than `maxLength` the inputs are truncated longest-first (Hugging Face
     /// `LongestFirst`); with `padToMaxLength` the result is padded to `maxLength`.

@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 
 extension JSONValue {
@@ -55,18 +56,6 @@ extension JSONValue {
     }
 
     static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        out += "\""
+        out += StringEscape.quoted(s, style: .json)
     }
 }

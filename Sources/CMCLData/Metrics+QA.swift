@@ -1,15 +1,50 @@
 import Foundation
 
 extension Metrics {
-    /// The official SQuAD v1.1 answer normalisation: lower-case, drop ASCII punctuation,
-    /// drop the articles a/an/the, collapse whitespace.
+    /// The official SQuAD v1.1 (and HotpotQA) answer normalisation: lower-case, drop ASCII
+    /// punctuation, replace the articles a/an/the standing between word boundaries by a space
+    /// (Python's Unicode `\b`), collapse whitespace.
     public static func normalizeAnswer(_ text: String) -> String {
         let punctuation = Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".unicodeScalars)
-        var kept = String.UnicodeScalarView()
+        var kept: [Unicode.Scalar] = []
         for s in text.lowercased().unicodeScalars where !punctuation.contains(s) { kept.append(s) }
-        let words = String(kept).split(whereSeparator: { $0.isWhitespace })
-            .filter { $0 != "a" && $0 != "an" && $0 != "the" }
-        return words.joined(separator: " ")
+        // remove_articles: re.sub(r'\b(a|an|the)\b', ' ', text), scanning left to right.
+        var out = String.UnicodeScalarView()
+        var i = 0
+        let n = kept.count
+        while i < n {
+            if (i == 0 || !isWordScalar(kept[i - 1])) {
+                var matched = 0
+                for article in ["the", "an", "a"] {
+                    let a = Array(article.unicodeScalars)
+                    if i + a.count <= n, Array(kept[i..<(i + a.count)]) == a,
+                       i + a.count == n || !isWordScalar(kept[i + a.count]) {
+                        matched = a.count
+                        break
+                    }
+                }
+                if matched > 0 {
+                    out.append(" ")
+                    i += matched
+                    continue
+                }
+            }
+            out.append(kept[i])
+            i += 1
+        }
+        return String(out).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// A word character of Python's Unicode regular expressions: a letter, a number or `_`.
+    static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        if s == "_" { return true }
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return false
+        }
     }
 
     /// 1 when the normalised prediction equals any normalised gold answer, else 0.
@@ -48,6 +83,28 @@ extension Metrics {
         }
         let n = Double(predictions.count)
         return (100 * em / n, 100 * f1 / n)
+    }
+
+    /// The official HotpotQA answer F1: as SQuAD's, except that a normalised `yes`, `no` or
+    /// `noanswer` on either side scores 0 unless both sides are equal.
+    public static func hotpotF1(_ prediction: String, answer: String) -> Double {
+        let p = normalizeAnswer(prediction), g = normalizeAnswer(answer)
+        let special: Set<String> = ["yes", "no", "noanswer"]
+        if (special.contains(p) || special.contains(g)) && p != g { return 0 }
+        return squadF1(prediction, answers: [answer])
+    }
+
+    /// Mean answer exact match and F1 (fractions in 0...1, as the official HotpotQA script
+    /// reports them) of `predictions` against one gold answer each.
+    public static func hotpot(_ predictions: [String], answers: [String]) throws -> (exactMatch: Double, f1: Double) {
+        try check("hotpot", predictions.count, answers.count)
+        var em = 0.0, f1 = 0.0
+        for (p, g) in zip(predictions, answers) {
+            em += exactMatch(p, answers: [g])
+            f1 += hotpotF1(p, answer: g)
+        }
+        let n = Double(predictions.count)
+        return (em / n, f1 / n)
     }
 
     /// Reciprocal rank of the first relevant candidate when sorted by descending score (ties

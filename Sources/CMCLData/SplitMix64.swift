@@ -1,3 +1,4 @@
+import CMCLBase
 /// A small, fast, seeded pseudo-random generator (SplitMix64, Steele et al. 2014).
 /// Identical sequences on every platform and run for the same seed.
 ///
@@ -5,6 +6,7 @@
 /// var rng = SplitMix64(seed: 42)
 /// let k = rng.next(below: 10)      // 0..<10
 /// let u = rng.nextUniform()        // [0, 1)
+/// let order = rng.permutation(5)    // a seeded shuffle of 0..<5 (CMCLBase)
 /// ```
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -21,30 +23,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
-    /// A uniform integer in `0..<bound` (bound > 0), without modulo bias.
-    public mutating func next(below bound: Int) -> Int {
-        guard bound > 1 else { return 0 }
-        let b = UInt64(bound)
-        let limit = UInt64.max - UInt64.max % b
-        while true {
-            let x = next()
-            if x < limit { return Int(x % b) }
-        }
-    }
+    /// A uniform integer in `0..<bound` without modulo bias (`uniformIndex(below:)`).
+    public mutating func next(below bound: Int) -> Int { uniformIndex(below: bound) }
 
     /// A uniform `Double` in [0, 1) with 53 random bits.
     public mutating func nextUniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
-    }
-
-    /// A Fisher–Yates permutation of `0..<count`.
-    public mutating func permutation(_ count: Int) -> [Int] {
-        var items = Array(0..<max(0, count))
-        if items.count > 1 {
-            for i in stride(from: items.count - 1, to: 0, by: -1) {
-                items.swapAt(i, next(below: i + 1))
-            }
-        }
-        return items
     }
 }

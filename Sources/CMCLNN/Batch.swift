@@ -22,6 +22,17 @@ public struct Batch: @unchecked Sendable {
     public var endPositions: Tensor?
     /// For ranking: the number of consecutive rows that form one query's candidate list.
     public var groupSize: Int?
+    /// Span tasks: 1 where an answer may start or end, 0 elsewhere (float `[batch, seq]`); a span
+    /// model sets its logits to `-1e30` where it is 0, as the reference QA model does.
+    public var answerMask: Tensor?
+    /// Per row, its removable segments (paragraphs of multi-paragraph input) for segment crops.
+    public var segments: [[SegmentSpan]]?
+    /// The same rows at crop levels `1...c`, each re-encoded from the cropped source by the data
+    /// pipeline (the reference's CmpCrop input); empty when the data made no crops.
+    public var cropLevels: [Batch] = []
+    /// Ids the tokenizer that made the batch reserves (`[CLS]`, `[SEP]`, `[PAD]` …): token crops
+    /// never remove them.
+    public var specialTokenIDs: Set<Int32> = []
 
     /// A batch; checks that shapes and element types agree.
     public init(ids: Tensor, attentionMask: Tensor? = nil, tokenTypes: Tensor? = nil, labels: Tensor? = nil,
@@ -57,6 +68,26 @@ public struct Batch: @unchecked Sendable {
         self.groupSize = groupSize
     }
 
+    /// The batch with a span answer mask (float `[batch, seq]`).
+    /// - Throws: `NNError` when the mask's shape differs from the ids'.
+    public func withAnswerMask(_ mask: Tensor) throws -> Batch {
+        guard mask.shape == ids.shape else {
+            throw NNError.invalidInput(op: "batch", reason: "answer mask shape \(mask.shape) differs from ids shape \(ids.shape)")
+        }
+        var b = self
+        b.answerMask = mask.dtype.isFloatingPoint ? mask : try mask.to(.float32)
+        return b
+    }
+
+    /// Span logits `[batch, seq]` with positions outside ``answerMask`` set to `-1e30`
+    /// (`x * m - 1e30 * (1 - m)`, the reference's `mask_where0`); unchanged without a mask.
+    public func maskingSpanLogits(_ logits: Tensor) throws -> Tensor {
+        guard let m = answerMask else { return logits }
+        let mask = m.dtype == logits.dtype ? m : try m.to(logits.dtype)
+        let off = try mask.mul(-1e30).add(1e30)
+        return try logits.mul(mask).sub(off)
+    }
+
     /// The number of rows.
     public var size: Int { ids.shape[0] }
     /// The padded sequence length.
@@ -64,7 +95,10 @@ public struct Batch: @unchecked Sendable {
 
     /// The same batch with other ids (and mask), keeping labels: how token cropping builds variants.
     public func replacing(ids newIds: Tensor, attentionMask newMask: Tensor?, tokenTypes newTypes: Tensor? = nil) throws -> Batch {
-        try Batch(ids: newIds, attentionMask: newMask, tokenTypes: newTypes ?? (tokenTypes?.shape == newIds.shape ? tokenTypes : nil),
-                  labels: labels, startPositions: startPositions, endPositions: endPositions, groupSize: groupSize)
+        var b = try Batch(ids: newIds, attentionMask: newMask, tokenTypes: newTypes ?? (tokenTypes?.shape == newIds.shape ? tokenTypes : nil),
+                          labels: labels, startPositions: startPositions, endPositions: endPositions, groupSize: groupSize)
+        if answerMask?.shape == newIds.shape { b.answerMask = answerMask }
+        b.specialTokenIDs = specialTokenIDs
+        return b
     }
 }

@@ -1,4 +1,5 @@
 import CMCLTensor
+import CMCLBase
 
 /// Where a trainer gets its batches: a count per epoch and a closure producing an epoch's
 /// batches (shuffled with the run's generator for reproducibility).
@@ -25,10 +26,8 @@ public struct BatchSource: @unchecked Sendable {
         self.make = { _, generator in
             guard shuffle, batches.count > 1 else { return batches }
             var b = batches
-            for i in stride(from: b.count - 1, to: 0, by: -1) {
-                let j = Int(generator.nextInt(below: UInt64(i + 1)))
-                b.swapAt(i, j)
-            }
+            var g = generator
+            g.fisherYatesShuffle(&b)
             return b
         }
     }
@@ -110,10 +109,8 @@ public struct ExampleSet: Sendable {
         let n = count
         let me = self
         return BatchSource(batchesPerEpoch: (n + batchSize - 1) / batchSize) { _, generator in
-            var order = Array(0..<n)
-            if shuffle {
-                for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.nextInt(below: UInt64(i + 1)))) }
-            }
+            var g = generator
+            let order = shuffle ? g.permutation(n) : Array(0..<n)
             return try stride(from: 0, to: n, by: batchSize).map { try me.batch(Array(order[$0..<Swift.min($0 + batchSize, n)])) }
         }
     }

@@ -1,4 +1,5 @@
 import CMCLTensor
+import CMCLBase
 
 /// An error a model, optimizer, checkpoint or training operation reports instead of crashing.
 ///
@@ -68,23 +69,6 @@ public enum NNError: Error, CustomStringConvertible, Equatable, Sendable {
 
     /// Up to three names closest to `name` by edit distance (for did-you-mean hints).
     static func suggestions(for name: String, in candidates: [String]) -> [String] {
-        let scored = candidates.map { ($0, editDistance(name, $0)) }
-        let limit = Swift.max(3, name.count / 3)
-        return scored.filter { $0.1 <= limit }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.prefix(3).map(\.0)
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var prev = Array(0...y.count), cur = [Int](repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            cur[0] = i
-            for j in 1...y.count {
-                cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[y.count]
+        Suggestion.nearest(to: name, in: candidates, maxDistance: Swift.max(3, name.count / 3), limit: 3)
     }
 }

@@ -1,5 +1,6 @@
 import CMCLTensor
 import Foundation
+import CMCLBase
 
 /// Reading and writing the safetensors checkpoint format: an 8-byte little-endian header length,
 /// a JSON header mapping each tensor name to `dtype`, `shape` and `data_offsets`, then the raw
@@ -186,27 +187,16 @@ public enum Safetensors {
         return out
     }
 
-    /// Writes `tensors` to `url` in safetensors format.
+    /// Writes `tensors` to `url` in safetensors format, atomically (`AtomicFile`): an interrupted
+    /// save leaves the old file whole.
     public static func write(_ tensors: [String: Tensor], to url: URL, metadata: [String: String] = [:]) throws {
         let data = try encode(tensors, metadata: metadata)
-        do { try data.write(to: url, options: .atomic) } catch {
-            throw NNError.checkpoint(path: url.path, reason: "cannot write the file (\(error.localizedDescription))")
+        do {
+            try AtomicFile.write(to: url.path) { out in try data.withUnsafeBytes { try out.write($0) } }
+        } catch {
+            throw NNError.checkpoint(path: url.path, reason: "cannot write the file (\(error.reason))")
         }
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { StringEscape.quoted(s, style: .json) }
 }

@@ -18,6 +18,11 @@ public struct TrainingOptions: Sendable, Equatable {
     public var seed: UInt64
     /// Clip the global gradient norm to this value (nil: no clipping).
     public var maxGradientNorm: Double?
+    /// Ordinary dropout during training (default true). `false` reproduces the reference QA
+    /// script's runs without CmpDrop (the plain baseline and CmpCrop-only), whose forward pass
+    /// switches the model to eval mode (`elif self.eval() and …`) and so trains with dropout off.
+    /// CmpDrop's ablated variants keep their own rates either way.
+    public var dropout: Bool = true
 
     /// Options; defaults: 1 epoch, evaluation per epoch, seed 0, clipping at 1.0 (as the Hugging
     /// Face trainer).
@@ -158,7 +163,7 @@ public final class Trainer {
                 let lr = schedule.rate(base: optimizer.baseLearningRate, step: step, totalSteps: total)
                 optimizer.learningRate = lr
                 model.zeroGrad()
-                let context = ForwardContext(training: true, generator: generator)
+                let context = ForwardContext(training: true, generator: generator, dropoutEnabled: options.dropout)
                 let out = try loss(model, batch, context)
                 let value = try out.total.item()
                 try out.total.backward()

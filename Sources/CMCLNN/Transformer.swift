@@ -111,8 +111,8 @@ public final class Transformer: TextModel, @unchecked Sendable {
         let h = try encode(batch, context: context)
         guard let pooler, let headDropout else {
             let logits = try output(h, context: context)                       // [b, t, 2]
-            return ModelOutput(logits: logits, startLogits: try logits.select(axis: -1, index: 0),
-                               endLogits: try logits.select(axis: -1, index: 1), hidden: h)
+            return ModelOutput(logits: logits, startLogits: try batch.maskingSpanLogits(logits.select(axis: -1, index: 0)),
+                               endLogits: try batch.maskingSpanLogits(logits.select(axis: -1, index: 1)), hidden: h)
         }
         let first = try h.select(axis: 1, index: 0)                             // [b, hidden]
         let pooled = try pooler.apply(first, context: context, activation: .tanh)

@@ -1,4 +1,5 @@
 import Foundation
+import CMCLBase
 
 /// The REPL's persistent history: one entry per line, with `\\` and newlines escaped so that
 /// multi-line cells come back whole. The file is capped at `limit` entries.
@@ -115,37 +116,9 @@ public final class HistoryFile {
         onProblem("history file \(path): \(reason); history is kept for this session only")
     }
 
-    static func encode(_ entry: String) -> String {
-        var out = ""
-        for ch in entry.unicodeScalars {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    /// One entry on one line.
+    static func encode(_ entry: String) -> String { StringEscape.escaped(entry) }
 
-    static func decode(_ line: Substring) -> String {
-        var out = ""
-        var escaped = false
-        for ch in line.unicodeScalars {
-            if escaped {
-                switch ch {
-                case "n": out += "\n"
-                case "r": out += "\r"
-                default: out.unicodeScalars.append(ch)
-                }
-                escaped = false
-            } else if ch == "\\" {
-                escaped = true
-            } else {
-                out.unicodeScalars.append(ch)
-            }
-        }
-        if escaped { out += "\\" }
-        return out
-    }
+    /// The entry written by `encode`.
+    static func decode(_ line: Substring) -> String { StringEscape.unescaped(line) }
 }

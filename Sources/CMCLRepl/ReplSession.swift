@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLLang
 import CMCLRuntime
 import Foundation
@@ -228,8 +229,8 @@ public final class ReplSession {
     private func save(_ path: String) {
         let expanded = NSString(string: path).expandingTildeInPath
         let script = ScriptWriter.script(savedCells)
-        guard FileManager.default.createFile(atPath: expanded, contents: Data(script.utf8)) else {
-            return fail(":save cannot write \(path)")
+        do { try AtomicFile.write(script, to: expanded) } catch {
+            return fail(":save \(error)")
         }
         let n = savedCells.count
         write("saved \(n) cell\(n == 1 ? "" : "s") to \(path)\n")

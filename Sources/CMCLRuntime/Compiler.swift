@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLLang
 
 /// Lexical scope of one function (or of the top level of a program).

@@ -1,4 +1,5 @@
 import Foundation
+import CMCLBase
 
 /// How a value is being shown. One display protocol serves the REPL, `print` and notebook export.
 public struct DisplayStyle: Sendable {
@@ -46,21 +47,8 @@ public enum Display {
         }
     }
 
-    public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if ch.value < 0x20 { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out + "\""
-    }
+    /// `s` as a cmcl string literal.
+    public static func quoted(_ s: String) -> String { StringEscape.quoted(s) }
 
     public static func render(_ v: Value, _ style: DisplayStyle = .repl) -> String {
         var walk = Walk()

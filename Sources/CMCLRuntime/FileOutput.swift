@@ -1,13 +1,15 @@
+import CMCLBase
 import Foundation
 
-/// Every file cmcl writes goes through here: whole files are replaced atomically (written to a
-/// temporary file, then renamed), and log lines are appended with one `write` each.
+/// Every file cmcl writes goes through here: whole files are replaced atomically (`AtomicFile`:
+/// written to a new file beside the old one, flushed, then renamed over it), and log lines are
+/// appended with one `write` each.
 enum FileOutput {
     static func write(_ text: String, to path: String) throws {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(text, to: path)
         } catch {
-            throw CMCLError("cannot write \(path): \(reason(error))")
+            throw CMCLError("cannot write \(path): \(error.reason)")
         }
     }
 
@@ -19,14 +21,6 @@ enum FileOutput {
         let bytes = Array(line.utf8)
         let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count else { throw CMCLError("cannot append to \(path): \(String(cString: strerror(errno)))") }
-    }
-
-    static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return ns.localizedDescription
     }
 }
 

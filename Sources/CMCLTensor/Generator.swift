@@ -1,4 +1,5 @@
 import Foundation
+import CMCLBase
 
 /// A seedable pseudo-random generator (xoshiro256** seeded through SplitMix64).
 ///
@@ -10,7 +11,7 @@ import Foundation
 /// let u = try Tensor.uniform([4, 4], generator: g)
 /// Generator.seed(0)                          // reseeds the default generator
 /// ```
-public final class Generator: @unchecked Sendable {
+public final class Generator: RandomNumberGenerator, @unchecked Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     private let lock = NSLock()
     /// The seed this generator was last seeded with.
@@ -60,14 +61,10 @@ public final class Generator: @unchecked Sendable {
     /// A uniform double in `[0, 1)` (53 random bits).
     public func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
-    /// A uniform integer in `0..<bound` (unbiased, by rejection); 0 when `bound` is 0.
+    /// A uniform integer in `0..<bound` (unbiased, `uniformIndex(below:)`); 0 when `bound` is 0.
     public func nextInt(below bound: UInt64) -> UInt64 {
-        if bound <= 1 { return 0 }
-        let limit = UInt64.max - UInt64.max % bound
-        while true {
-            let r = next()
-            if r < limit { return r % bound }
-        }
+        var me = self
+        return UInt64(me.uniformIndex(below: Int(clamping: bound)))
     }
 
     /// The process-wide default generator used when none is passed (seeded with 0 at start).

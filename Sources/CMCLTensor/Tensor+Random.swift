@@ -1,4 +1,5 @@
 import Foundation
+import CMCLBase
 
 extension Tensor {
     /// Uniform samples in `[low, high)`.
@@ -106,15 +107,8 @@ extension Tensor {
         guard n >= 0, n <= Int(Int32.max) else { throw TensorError.invalidArgument(op: "randperm", reason: "n must be in 0...\(Int32.max), got \(n)") }
         let t = try allocate([n], dtype: .int32, op: "randperm")
         let p = t.pointer(Int32.self)
-        for i in 0..<n { p[i] = Int32(i) }
-        if n > 1 {
-            for i in stride(from: n - 1, to: 0, by: -1) {
-                let j = Int(generator.nextInt(below: UInt64(i + 1)))
-                let tmp = p[i]
-                p[i] = p[j]
-                p[j] = tmp
-            }
-        }
+        var g = generator
+        for (i, v) in g.permutation(n).enumerated() { p[i] = Int32(v) }
         return t
     }
 }

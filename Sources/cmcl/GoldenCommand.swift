@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLLang
 import CMCLRepl
 import CMCLRuntime
@@ -45,8 +46,14 @@ enum GoldenCommand {
             }
             if record {
                 if actual != original {
-                    FileManager.default.createFile(atPath: file, contents: Data(actual.utf8))
-                    out("recorded \(file)")
+                    do {
+                        try AtomicFile.write(actual, to: file)
+                        out("recorded \(file)")
+                    } catch {
+                        out("FAIL \(file): \(error)")
+                        failed += 1
+                        continue
+                    }
                 }
                 passed += 1
             } else if Notebook.matches(expected: original, actual: actual) {

@@ -31,3 +31,27 @@ struct ReferenceCase: Decodable {
 struct ReferenceFile: Decodable {
     var cases: [ReferenceCase]
 }
+
+/// One case of `cmploss_span_cases.json` (the reference QA model's start/end comparative loss).
+struct SpanReferenceCase: Decodable {
+    struct Config: Decodable {
+        var just_cmp: Bool
+        var target: String
+        var listwise: Bool
+        var temp: Double
+        var weight: Double
+        var primary: String
+        var schedule: Bool
+    }
+    var config: Config
+    var n_ablations: Int
+    var start: [[Double]]
+    var end: [[Double]]
+    var loss: Double
+    var start_grad: [[Double]]
+    var end_grad: [[Double]]
+}
+
+struct SpanReferenceFile: Decodable {
+    var cases: [SpanReferenceCase]
+}

@@ -62,10 +62,10 @@ enum CompareBuiltins {
             .object(AblationValue(.drop(try CmpDrop(steps: try a.int("steps"), rate: try a.optionalNumber("p")))))
         }
         r.add("cmpcrop(steps, ratio: 0.1, style: \"tokens\")", "compare",
-              "Input-neuron ablation by nested cropping: each step removes a further `ratio` of the tokens (or one span); what a step removed stays removed.",
+              "Input-neuron ablation by nested cropping: each step removes a further `ratio` of the tokens (or one span; never the tokenizer's special tokens); what a step removed stays removed. On HotpotQA data, whole distractor paragraphs, each level re-encoded as the reference does.",
               example: "cmpcrop(1, ratio: 0.2)") { a in
             .object(AblationValue(.crop(try CmpCrop(steps: try a.int("steps"), ratio: try a.number("ratio"),
-                                                    style: try a.string("style"), protectedTokenIDs: [0, 1, 2, 3, 100, 101, 102, 103]))))
+                                                    style: try a.string("style")))))
         }
         r.add("Ablation.variants(self, model)", "compare",
               "The nested variants of a model under a CmpDrop operator: level k and the dropout rate at every site.",
@@ -100,11 +100,12 @@ enum CompareBuiltins {
 
     static func config(_ a: Arguments) throws -> ComparativeLossConfig {
         try ComparativeLossConfig(mode: try a.string("mode"), target: try a.string("target"), ranking: try a.string("ranking"),
-                                  temperature: try a.number("temp"), weight: try a.number("weight"), primary: try a.string("primary"))
+                                  temperature: try a.number("temp"), weight: try a.number("weight"), primary: try a.string("primary"),
+                                  schedule: try a.bool("schedule"))
     }
 
     static func registerLosses(_ r: BuiltinRegistry) {
-        r.add("cmp(task, ablate, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
+        r.add("cmp(task, ablate, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
               "compare",
               "The cross-model comparative loss: a ranking loss over the task losses of the full model and its nested ablated variants (mode \"comparative\" or \"regularize\").",
               example: "let loss = cmp(ce, ablate: cmpdrop(2, p: 0.1), target: \"ultra\")") { a in
@@ -113,23 +114,16 @@ enum CompareBuiltins {
             let objective = try ComparativeObjective(ablations: operators, config: config,
                                                      taskLoss: try exampleLoss(try a.value("task")))
             let described = "cmp(\(operators.map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
-            // Batches made from segmented data (multi-paragraph QA) crop whole distractor segments.
-            let function: LossFunction = { model, batch, context in
-                if objective.crop != nil, let segments = SegmentTable.shared.segments(of: batch) {
-                    return try objective.step(model: model, input: .segmented(try SegmentedBatch(batch, segments: segments)),
-                                              context: context).output
-                }
-                return try objective(model, batch, context)
-            }
-            return .object(LossValue(name: described, function: function))
+            // Batches of segmented data (multi-paragraph QA) carry their segments or re-encoded crops.
+            return .object(LossValue(name: described, cropSteps: objective.crop?.steps, drop: objective.drop, function: objective.lossFunction))
         }
-        r.add("cmp_loss(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
+        r.add("cmp_loss(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
               "compare",
               "The comparative loss of a [batch, c+1] matrix of task losses (column 0 = full model), differentiable; see `cmp_report` for its parts.",
               example: "let l = tensor([[0.9, 0.7, 1.2]], requires_grad: true)\nbackward(cmp_loss(l))\nl.grad") { a in
             TensorBuiltins.wrap(try ComparativeLoss.loss(try TensorBuiltins.tensor(a, "losses"), config: try config(a)).value)
         }
-        r.add("cmp_report(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\")",
+        r.add("cmp_report(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
               "compare",
               "The parts of the comparative loss of a [batch, c+1] loss matrix: total, ranking and primary terms, per-example values, violations of the comparison principle, gradient.",
               example: "cmp_report(tensor([[0.9, 0.7, 1.2]]))") { a in

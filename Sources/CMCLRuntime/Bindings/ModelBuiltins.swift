@@ -60,9 +60,22 @@ enum ModelBuiltins {
     }
 
     /// Batches from a dataset (encoded, or text with `tokenizer:`) or a list of batch values.
-    static func batches(_ v: Value, size: Int, tokenizer: Value?, maxLength: Int, shuffleSeed: UInt64?) throws -> [CMCLNN.Batch] {
+    static func batches(_ v: Value, size: Int, tokenizer: Value?, maxLength: Int, shuffleSeed: UInt64?, cropSteps: Int = 0) throws -> [CMCLNN.Batch] {
         if case .list(let l) = v { return try l.items.map(nnBatch) }
-        return try batcher(v, tokenizer: tokenizer, maxLength: maxLength).make(size, shuffleSeed)
+        return try batcher(v, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps).make(size, shuffleSeed)
+    }
+
+    /// Batches marked with the special ids of the tokenizer that made them.
+    static func marking(_ batcher: Batcher, _ tokenizer: (any TextTokenizer)?) -> Batcher {
+        guard let specials = tokenizer?.specialTokenIDs else { return batcher }
+        return Batcher(count: batcher.count) { size, seed in
+            try batcher.make(size, seed).map { b in
+                var marked = b
+                marked.specialTokenIDs = specials
+                marked.cropLevels = marked.cropLevels.map { var l = $0; l.specialTokenIDs = specials; return l }
+                return marked
+            }
+        }
     }
 
     /// A dataset ready to batch: tokenized once (text needs `tokenizer`), then padded batches
@@ -72,9 +85,27 @@ enum ModelBuiltins {
         let make: (_ size: Int, _ shuffleSeed: UInt64?) throws -> [CMCLNN.Batch]
     }
 
-    static func batcher(_ v: Value, tokenizer: Value?, maxLength: Int) throws -> Batcher {
+    /// `cropSteps`: data that re-encodes its crops (HotpotQA) makes that many levels per batch.
+    static func batcher(_ v: Value, tokenizer: Value?, maxLength: Int, cropSteps: Int = 0) throws -> Batcher {
+        var tok: (any TextTokenizer)?
+        if case .object(let d as DatasetValue) = v { tok = d.tokenizer }
+        if tok == nil, case .object(let tv as TokenizerValue)? = tokenizer { tok = tv.tokenizer }
+        return marking(try unmarkedBatcher(v, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps), tok)
+    }
+
+    static func unmarkedBatcher(_ v: Value, tokenizer: Value?, maxLength: Int, cropSteps: Int) throws -> Batcher {
         guard case .object(let d as DatasetValue) = v else {
             throw CMCLError("training data must be a dataset or a list of batches, got \(Display.describe(v))")
+        }
+        if let s = d.data as? TypedDataset<SQuADItem> {
+            let items = s.data, pad = d.tokenizer?.padID ?? 0
+            return Batcher(count: items.count) { size, seed in try QAData.squadBatches(items, size: size, padID: pad, seed: seed) }
+        }
+        if let h = d.data as? TypedDataset<HotpotItem> {
+            let items = h.data, pad = d.tokenizer?.padID ?? 0
+            return Batcher(count: items.count) { size, seed in
+                try QAData.hotpotBatches(items, size: size, padID: pad, seed: seed, cropSteps: cropSteps)
+            }
         }
         if let qa = d.data as? TypedDataset<QAFeature> {
             let features = qa.data, pad = d.tokenizer?.padID ?? 0
@@ -165,8 +196,7 @@ enum ModelBuiltins {
         }
         r.add("Model.sites(self)", "model", "Dropout and maskable sites (the places ablations act on).",
               example: "net.sites()") { a in
-            guard let s = try model(a, "self") as? SiteProviding else { return .list([]) }
-            return .list(s.sites().map { site in
+            .list(try model(a, "self").sites().map { site in
                 var pairs: [(String, Value)] = [("name", .string(site.name)), ("kind", .string("\(site.kind)"))]
                 if let rate = site.rate { pairs.append(("rate", .number(rate))) }
                 if let w = site.width { pairs.append(("width", .number(Double(w)))) }
@@ -258,16 +288,20 @@ enum ModelBuiltins {
               example: "fit(net, data, loss: task_loss())") { _ in
             .object(LossValue(name: "task", task: .automatic, function: TaskLoss.standard()))
         }
-        r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, progress: \"auto\")",
+        r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, progress: \"auto\")",
               "train",
-              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). Ctrl-C stops after the current step.",
+              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). `dropout: false` trains without ordinary dropout, as the reference QA script does whenever CmpDrop is off. Ctrl-C stops after the current step.",
               example: "let h = fit(net, train, optimizer: adamw(lr: 1e-3), epochs: 3, eval: dev, keep_best: \"accuracy\", seed: 1)") { a in
             try Training.fit(a)
         }
         r.add("evaluate(model, data, metrics: [], batch: 64, tokenizer: nil, max_len: 128)", "train",
-              "Metrics of the model on a dataset (accuracy, f1, macro_f1, loss; mse, pearson; exact_match; mrr).",
+              "Metrics of the model on a dataset (accuracy, f1, macro_f1, loss; mse, pearson; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
               example: "evaluate(net, dev, metrics: [\"accuracy\"])") { a in
             let m = try model(a, "model")
+            if QAData.isTextQA(try a.value("data")) {
+                let result = try QAData.evaluate(m, try a.value("data"), batchSize: try a.int("batch"))
+                return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
+            }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
                                  maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
             let names = try a.list("metrics").map { v -> String in
@@ -278,9 +312,12 @@ enum ModelBuiltins {
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
         }
         r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128)", "train",
-              "Predicted classes (or scores for regression) for every example, in order.",
+              "Predicted classes (or scores for regression) for every example, in order; answer texts for SQuAD and HotpotQA data.",
               example: "predict(net, dev)[0:5]") { a in
             let m = try model(a, "model")
+            if QAData.isTextQA(try a.value("data")) {
+                return .list(try QAData.predictions(m, try a.value("data"), batchSize: try a.int("batch")).texts.map { .string($0) })
+            }
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
                                  maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)

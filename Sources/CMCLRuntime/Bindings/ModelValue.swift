@@ -69,9 +69,15 @@ public final class LossValue: NativeObject {
     /// For a plain task loss (`ce`, `mse_loss`, `span_ce`, `task_loss()`): its per-example kind,
     /// which the comparative loss and R-Drop build on. Nil for composite losses.
     let task: ExampleLoss?
-    init(name: String, task: ExampleLoss? = nil, function: @escaping LossFunction) {
+    /// For a comparative loss with CmpCrop: its crop steps (data that re-encodes crops makes that many).
+    let cropSteps: Int?
+    /// For a comparative loss with CmpDrop: the operator (fit warns when it has nothing to drop).
+    let drop: CmpDrop?
+    init(name: String, task: ExampleLoss? = nil, cropSteps: Int? = nil, drop: CmpDrop? = nil, function: @escaping LossFunction) {
         self.name = name
         self.task = task
+        self.cropSteps = cropSteps
+        self.drop = drop
         self.function = function
     }
 

@@ -3,6 +3,7 @@ import CMCLData
 import CMCLNN
 import CMCLTensor
 import Foundation
+import CMCLBase
 
 /// A multi-paragraph question-answering input ready for a span model: `[CLS] question [SEP]
 /// paragraphs… [SEP]`, the answer's token positions, and one segment per paragraph (gold
@@ -46,15 +47,12 @@ enum QAFeatures {
                  }))])
     }
 
-    /// Padded batches; each batch's segments are remembered for segment-aware input cropping.
+    /// Padded batches carrying their rows' segments for segment-aware input cropping.
     static func batches(_ data: Dataset<QAFeature>, size: Int, padID: Int32, shuffleSeed: UInt64?) throws -> [CMCLNN.Batch] {
         var order = Array(0..<data.count)
         if let seed = shuffleSeed {
             var rng = SplitMix64(seed: seed)
-            for i in stride(from: order.count - 1, to: 0, by: -1) {
-                let j = Int(rng.next() % UInt64(i + 1))
-                order.swapAt(i, j)
-            }
+            rng.fisherYatesShuffle(&order)
         }
         var out: [CMCLNN.Batch] = []
         for chunkStart in stride(from: 0, to: order.count, by: size) {
@@ -66,35 +64,13 @@ enum QAFeatures {
                 mask += Array(repeating: 1, count: r.ids.count) + Array(repeating: 0, count: length - r.ids.count)
             }
             let shape = [rows.count, length]
-            let batch = try CMCLNN.Batch(ids: try Tensor(ints: ids, shape: shape), attentionMask: try Tensor(ints: mask, shape: shape),
+            var batch = try CMCLNN.Batch(ids: try Tensor(ints: ids, shape: shape), attentionMask: try Tensor(ints: mask, shape: shape),
                                          tokenTypes: try Tensor.zeros(shape, dtype: .int32),
                                          startPositions: try Tensor(ints: rows.map(\.start), shape: [rows.count]),
                                          endPositions: try Tensor(ints: rows.map(\.end), shape: [rows.count]))
-            SegmentTable.shared.remember(batch, rows.map(\.segments))
+            batch.segments = rows.map(\.segments)
             out.append(batch)
         }
         return out
-    }
-}
-
-/// Segment annotations of the batches made from segmented data, found again by the
-/// comparative loss (which the trainer calls with plain batches).
-final class SegmentTable: @unchecked Sendable {
-    static let shared = SegmentTable()
-    private let lock = NSLock()
-    private var table: [ObjectIdentifier: (tensor: Tensor, segments: [[SegmentSpan]])] = [:]
-
-    func remember(_ batch: CMCLNN.Batch, _ segments: [[SegmentSpan]]) {
-        lock.lock()
-        defer { lock.unlock() }
-        if table.count > 100_000 { table.removeAll() }
-        table[ObjectIdentifier(batch.ids)] = (batch.ids, segments)
-    }
-
-    func segments(of batch: CMCLNN.Batch) -> [[SegmentSpan]]? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let entry = table[ObjectIdentifier(batch.ids)], entry.tensor === batch.ids else { return nil }
-        return entry.segments
     }
 }

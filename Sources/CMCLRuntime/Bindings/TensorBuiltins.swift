@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLLang
 import CMCLNN
 import CMCLTensor

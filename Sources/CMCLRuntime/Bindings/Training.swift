@@ -8,11 +8,13 @@ enum Training {
     static func fit(_ a: Arguments) throws -> Value {
         let model = try ModelBuiltins.model(a, "model")
         let lossFunction: LossFunction
+        var cropSteps = 0
         if let l = try a.optional("loss") {
             guard case .object(let lv as LossValue) = l else {
                 throw a.typeError("loss", "a loss (task_loss(), ce, cmp(...), rdrop(...))", l)
             }
             lossFunction = lv.function
+            cropSteps = lv.cropSteps ?? 0
         } else {
             lossFunction = TaskLoss.standard()
         }
@@ -35,9 +37,13 @@ enum Training {
         let tokenizer = try a.optional("tokenizer")
 
         // Tokenize once; batch (with a per-epoch shuffle) each epoch.
-        let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed)
+        let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed,
+                                     cropSteps: cropSteps)
         var evaluate: ((Module) throws -> [String: Double])?
-        if let dev = try a.optional("eval") {
+        if let dev = try a.optional("eval"), QAData.isTextQA(dev) {
+            let size = max(batchSize, 16)
+            evaluate = { m in try QAData.evaluate(m, dev, batchSize: size) }
+        } else if let dev = try a.optional("eval") {
             let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
                                                        shuffleSeed: nil)
             let names = try a.list("metrics").map { v -> String in
@@ -50,11 +56,18 @@ enum Training {
         if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
         if let s = steps, s <= 0 { throw CMCLError("steps must be positive", argument: .label("steps")) }
         let clip = try a.optionalNumber("clip")
-        let options = TrainingOptions(epochs: epochs ?? (steps == nil ? 1 : nil), steps: steps, evaluateEvery: try a.optionalInt("every"),
+        var options = TrainingOptions(epochs: epochs ?? (steps == nil ? 1 : nil), steps: steps, evaluateEvery: try a.optionalInt("every"),
                                       keepBest: try a.optionalString("keep_best"), seed: seed, maxGradientNorm: clip)
+        options.dropout = try a.bool("dropout")
         let trainer = try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
 
         let vm = a.interpreter
+        if case .object(let lv as LossValue)? = try a.optional("loss"), let drop = lv.drop,
+           model.dropoutSites().isEmpty || (drop.rate == nil && !model.dropoutSites().contains { ($0.rate ?? 0) > 0 }) {
+            let levels = (0...drop.steps).map { "l_\($0)" }.joined(separator: " = ")
+            vm.output("warning: \(drop) on a model without dropout: every variant computes the same loss (\(levels)); "
+                      + "give the model dropout or the operator a rate (cmpdrop(\(drop.steps), p: 0.1))\n")
+        }
         let mode = try a.value("progress")
         let display = ProgressDisplay(output: vm.errorOutput, terminal: vm.errorIsTerminal,
                                       enabled: mode.isTruthy, plainEvery: 0)
@@ -70,9 +83,9 @@ enum Training {
         return .object(HistoryValue(history))
     }
 
-    static func batchSource(_ data: Value, size: Int, tokenizer: Value?, maxLength: Int, seed: UInt64) throws -> BatchSource {
+    static func batchSource(_ data: Value, size: Int, tokenizer: Value?, maxLength: Int, seed: UInt64, cropSteps: Int = 0) throws -> BatchSource {
         if case .list(let l) = data { return BatchSource(try l.items.map(ModelBuiltins.nnBatch), shuffle: true) }
-        let batcher = try ModelBuiltins.batcher(data, tokenizer: tokenizer, maxLength: maxLength)
+        let batcher = try ModelBuiltins.batcher(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps)
         return BatchSource(batchesPerEpoch: (batcher.count + size - 1) / size) { epoch, _ in
             try batcher.make(size, seed &+ UInt64(epoch) &* 7919 &+ 1)
         }

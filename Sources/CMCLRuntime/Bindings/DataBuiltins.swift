@@ -184,27 +184,22 @@ enum DataBuiltins {
               "Tokenizes every example: text datasets; SQuAD into windows of max_len tokens overlapping by stride; HotpotQA into the reference layout (question, titled paragraphs, yes/no markers), re-laid out per epoch and per CmpCrop level in training; `distractors: k` evaluates with only the first k distractor paragraphs.",
               example: "let enc = encode(data, tok, max_len: 64)") { a in
             let tok = try tokenizer(a, "tokenizer")
-<<<<<<< HEAD
-            if let q = try dataset(a, "data").data as? TypedDataset<SyntheticQAExample> {
-                let features = QAFeatures.encode(q.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"))
-=======
             let source = try dataset(a, "data").data
             if let s = source as? TypedDataset<SQuADExample> {
-                let items = try QAData.encodeSQuAD(s.data, tokenizer: tok, maxLength: try a.int("max_len"), stride: try a.int("stride"),
+                let items = try QAData.encodeSQuAD(s.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"), stride: try a.int("stride"),
                                                    maxQuestion: try a.int("max_question"))
                 return .object(DatasetValue(TypedDataset(data: items, kind: "SQuAD feature", toRecord: QAData.record), tokenizer: tok))
             }
             if let h = source as? TypedDataset<HotpotExample> {
                 let distractors = try a.optionalInt("distractors")
                 if let k = distractors, k < 0 { throw CMCLError("distractors must be >= 0", argument: .label("distractors")) }
-                let items = QAData.encodeHotpot(h.data, tokenizer: tok, maxLength: try a.int("max_len"),
+                let items = QAData.encodeHotpot(h.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"),
                                                 maxQuestion: try a.int("max_question"), maxParagraph: try a.int("max_paragraph"),
                                                 distractors: distractors)
                 return .object(DatasetValue(TypedDataset(data: items, kind: "HotpotQA input", toRecord: QAData.record), tokenizer: tok))
             }
             if let q = source as? TypedDataset<SyntheticQAExample> {
-                let features = QAFeatures.encode(q.data, tokenizer: tok, maxLength: try a.int("max_len"))
->>>>>>> main
+                let features = QAFeatures.encode(q.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"))
                 return .object(DatasetValue(TypedDataset(data: features, kind: "QA feature", toRecord: QAFeatures.record), tokenizer: tok))
             }
             let enc = try textData(a, "data").encoded(with: tok, maxLength: try a.tokenLength("max_len"))

@@ -288,7 +288,8 @@ extension Compiler {
 
 extension Interpreter {
     /// Calls a closure whose locals live on the value stack; `fill` writes the arguments
-    /// into the new frame.
+    /// into the new frame. Arguments are evaluated before the call counts towards the
+    /// recursion depth, so `f(f(f(x)))` and long `|>` pipelines are not recursion.
     @inline(__always)
     func callFast(_ c: Closure, site: CallSite, _ fill: (Int) throws -> Void) throws -> Value {
         let st = state

@@ -315,8 +315,11 @@ enum CoreBuiltins {
 
     static func registerStrings(_ r: BuiltinRegistry) {
         r.add("join(xs, sep: \"\")", "list", "The elements as text, joined by `sep`.", example: "join([\"a\", \"b\"], sep: \"-\")   # \"a-b\"") { a in
-            .string(try a.interpreter.elements(of: try a.value("xs")).map { Display.render($0, .print) }
-                .joined(separator: try a.string("sep")))
+            let parts = try a.interpreter.elements(of: try a.value("xs")).map { Display.render($0, .print) }
+            let sep = try a.string("sep")
+            let total = parts.reduce(Double(max(0, parts.count - 1)) * Double(sep.utf8.count)) { $0 + Double($1.utf8.count) }
+            try SizeLimit.checkString(total, "this join")
+            return .string(parts.joined(separator: sep))
         }
         r.add("split(s, sep: nil)", "list", "Splits a string on `sep` (default: runs of whitespace).",
               example: "split(\"a b  c\")   # [\"a\", \"b\", \"c\"]") { a in
@@ -333,9 +336,18 @@ enum CoreBuiltins {
         }
         r.add("replace(s, old, new)", "list", "Copy with every `old` replaced by `new`.",
               example: "replace(\"a-b\", \"-\", \"+\")   # \"a+b\"") { a in
-            let old = try a.string("old")
+            let old = try a.string("old"), new = try a.string("new"), s = try a.string("s")
             guard !old.isEmpty else { throw CMCLError("`old` cannot be empty", argument: .label("old")) }
-            return .string(try a.string("s").replacingOccurrences(of: old, with: try a.string("new")))
+            let growth = new.utf8.count - old.utf8.count
+            if growth > 0 {
+                // Bound the result before building it (`replace` in a loop doubles quickly).
+                let most = Double(s.utf8.count / old.utf8.count) * Double(growth) + Double(s.utf8.count)
+                if most > Double(SizeLimit.maxStringBytes) {
+                    let count = s.components(separatedBy: old).count - 1
+                    try SizeLimit.checkString(Double(count) * Double(growth) + Double(s.utf8.count), "this replace")
+                }
+            }
+            return .string(s.replacingOccurrences(of: old, with: new))
         }
         r.add("startswith(s, prefix)", "list", "Whether `s` starts with `prefix`.", example: "startswith(\"cmcl\", \"cm\")   # true") { a in
             .bool(try a.string("s").hasPrefix(try a.string("prefix")))

@@ -123,7 +123,11 @@ public final class Interpreter {
     public var outputIsTerminal = false
     /// Where `eprint`, warnings and progress lines go (standard error for scripts), so that a
     /// script's standard output holds only its results.
-    public var errorOutput: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    public var errorOutput: (String) -> Void = { text in
+        // write(2), not FileHandle: a full or closed standard error must not trap.
+        var text = text
+        text.withUTF8 { if let base = $0.baseAddress { _ = write(2, base, $0.count) } }
+    }
     /// Whether `errorOutput` is a terminal (progress lines then update in place).
     public var errorIsTerminal = false
     /// When set (notebook export, the REPL's record for `:export`), `print` hands values with a

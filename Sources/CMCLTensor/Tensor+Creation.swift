@@ -151,7 +151,11 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError.invalidArgument(op: "arange", reason: "start \(start), end \(end) and step \(step) must be finite with a non-zero step")
         }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let steps = ((end - start) / step).rounded(.up)
+        guard steps.isFinite, steps < 9e15 else {
+            throw TensorError.invalidArgument(op: "arange", reason: "from \(start) to \(end) by \(step) is \(steps) values, too many")
+        }
+        let n = Swift.max(0, Int(steps))
         let isInt = start.rounded() == start && step.rounded() == step
         let type = dtype ?? (isInt ? .int32 : .float32)
         let t = try allocate([n], dtype: type, op: "arange")

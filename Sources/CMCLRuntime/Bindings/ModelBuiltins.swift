@@ -214,7 +214,7 @@ enum ModelBuiltins {
             let d = try a.number("dropout")
             let config = BertConfig(vocabularySize: try a.int("vocab"), hiddenSize: try a.int("hidden"), layers: try a.int("layers"),
                                     heads: try a.int("heads"), intermediateSize: try a.optionalInt("intermediate"),
-                                    maxPositions: try a.int("max_len"), hiddenDropout: d, attentionDropout: d)
+                                    maxPositions: try a.tokenLength("max_len"), hiddenDropout: d, attentionDropout: d)
             try config.validate()
             return wrap(try Transformer(config: config, head: try head(a), generator: g))
         }
@@ -353,7 +353,7 @@ enum ModelBuiltins {
                 return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
             }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
-                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+                                 maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
             let names = try a.list("metrics").map { v -> String in
                 guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
                 return s
@@ -370,7 +370,7 @@ enum ModelBuiltins {
             }
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
-                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+                                 maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
             var out: [Value] = []
             try Tensor.withNoGrad {
                 for b in bs {

@@ -37,7 +37,7 @@ enum TorchExport {
         guard batchSize > 0 else { throw CMCLError("batch size must be positive", argument: .label("batch")) }
         let seed = UInt64(max(0, try a.int("seed")))
         let tokenizer = try a.optional("tokenizer")
-        let maxLength = try a.int("max_len")
+        let maxLength = try a.tokenLength("max_len")
 
         let train = try examples(try a.value("data"), tokenizer: tokenizer, maxLength: maxLength, argument: "data")
         guard train.examples.count > 0 else { throw CMCLError("the training data is empty", argument: .label("data")) }

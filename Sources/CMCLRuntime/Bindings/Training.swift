@@ -33,7 +33,7 @@ enum Training {
         let seed = UInt64(max(0, try a.int("seed")))
         let batchSize = try a.int("batch")
         guard batchSize > 0 else { throw CMCLError("batch size must be positive", argument: .label("batch")) }
-        let maxLength = try a.int("max_len")
+        let maxLength = try a.tokenLength("max_len")
         let tokenizer = try ModelBuiltins.tokenizerArgument(a)
 
         // Tokenize once; batch (with a per-epoch shuffle) each epoch.

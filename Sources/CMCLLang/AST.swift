@@ -52,6 +52,8 @@ public indirect enum ExprKind: Sendable {
         case .function(let decl): return decl.height
         case .conditional(let condition, let then, let otherwise):
             return max(condition.height, then.height, otherwise?.height ?? 0)
+        case .tryCatch(let body, _, _, let handler):
+            return max(body.height, handler.height)
         }
     }
 }

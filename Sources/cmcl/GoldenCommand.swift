@@ -27,7 +27,6 @@ enum GoldenCommand {
                 failed += 1
                 continue
             }
-            let original = String(decoding: data, as: UTF8.self)
             let unmet = NotebookRequirements(text: original).unmet(environment: environment, slow: slow)
             if !unmet.isEmpty {
                 out("skip \(file): needs \(unmet.joined(separator: ", "))")

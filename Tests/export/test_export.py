@@ -44,7 +44,8 @@ check(html.count('<section class="cell"') == 4, "four cells (paragraphs; the bla
 check("sorted [1, 2, 3]" in html and "[6, 2, 4]" in html, "printed output and expression values")
 check(html.count("<svg") == 2, "two inline SVG plots")
 check("xs.map(fn(x) =&gt; x * 2)" in html, "code is escaped")
-check('class="error"' in html and "cannot add" in html or "error:" in html, "the runtime error is shown as the REPL shows it")
+check('<pre class="error">error: cannot add a string and the number 1' in html and "in broken at" in html,
+      "the runtime error is shown as the REPL shows it, with its trace")
 check(md.count("```cmcl") == 4 and md.count("data:image/svg+xml;base64,") == 2, "markdown: code fences and embedded SVG images")
 # Every SVG is well-formed XML.
 for svg in re.findall(r"<svg.*?</svg>", html, re.S):

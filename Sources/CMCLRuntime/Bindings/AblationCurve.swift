@@ -17,7 +17,7 @@ enum AblationCurve {
         // Data that re-encodes its crops (HotpotQA) makes the levels itself, with the reference's
         // evaluation counts (6, 4, 2, 0 distractors kept).
         let batches = try ModelBuiltins.batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
-                                                maxLength: try a.int("max_len"), shuffleSeed: nil, cropSteps: cropSteps)
+                                                maxLength: try a.tokenLength("max_len"), shuffleSeed: nil, cropSteps: cropSteps)
         return (model, batches, ablation[0], UInt64(max(0, try a.int("seed"))))
     }
 

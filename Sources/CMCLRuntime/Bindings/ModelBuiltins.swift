@@ -97,7 +97,7 @@ enum ModelBuiltins {
     /// Batches marked with the special ids of the tokenizer that made them.
     static func marking(_ batcher: Batcher, _ tokenizer: (any TextTokenizer)?) -> Batcher {
         guard let specials = tokenizer?.specialTokenIDs else { return batcher }
-        return Batcher(count: batcher.count) { size, seed in
+        var result = Batcher(count: batcher.count) { size, seed in
             try batcher.make(size, seed).map { b in
                 var marked = b
                 marked.specialTokenIDs = specials
@@ -105,6 +105,9 @@ enum ModelBuiltins {
                 return marked
             }
         }
+        result.encoded = batcher.encoded
+        result.specialTokenIDs = specials
+        return result
     }
 
     /// A dataset ready to batch: tokenized once (text needs `tokenizer`), then padded batches
@@ -112,6 +115,10 @@ enum ModelBuiltins {
     struct Batcher {
         let count: Int
         let make: (_ size: Int, _ shuffleSeed: UInt64?) throws -> [CMCLNN.Batch]
+        /// The tokenized examples and their padding id (nil for QA features).
+        var encoded: (examples: Dataset<EncodedExample>, padID: Int32)?
+        /// The tokenizer's special token ids, which crops never remove.
+        var specialTokenIDs: Set<Int32> = []
     }
 
     /// `cropSteps`: data that re-encodes its crops (HotpotQA) makes that many levels per batch.
@@ -156,9 +163,11 @@ enum ModelBuiltins {
         } else {
             throw CMCLError("cannot make batches of \(d.data.kind) examples directly")
         }
-        return Batcher(count: encoded.count) { size, seed in
+        var result = Batcher(count: encoded.count) { size, seed in
             try encoded.batches(size, padID: pad, options: BatchOptions(shuffleSeed: seed)).map(convert)
         }
+        result.encoded = (encoded, pad)
+        return result
     }
 
     // MARK: Models and layers
@@ -205,7 +214,7 @@ enum ModelBuiltins {
             let d = try a.number("dropout")
             let config = BertConfig(vocabularySize: try a.int("vocab"), hiddenSize: try a.int("hidden"), layers: try a.int("layers"),
                                     heads: try a.int("heads"), intermediateSize: try a.optionalInt("intermediate"),
-                                    maxPositions: try a.int("max_len"), hiddenDropout: d, attentionDropout: d)
+                                    maxPositions: try a.tokenLength("max_len"), hiddenDropout: d, attentionDropout: d)
             try config.validate()
             return wrap(try Transformer(config: config, head: try head(a), generator: g))
         }
@@ -289,7 +298,8 @@ enum ModelBuiltins {
         r.add("adam(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8)", "train", "Adam.", example: "adam(lr: 1e-3)") { a in
             let lr = try a.number("lr"), b1 = try a.number("beta1"), b2 = try a.number("beta2"), eps = try a.number("eps")
             _ = try Adam(learningRate: lr, beta1: b1, beta2: b2, eps: eps)
-            return .object(OptimizerValue(name: "adam", settings: [("lr", lr)]) {
+            return .object(OptimizerValue(name: "adam", settings: [("lr", lr)],
+                                          hyperparameters: ["beta1": b1, "beta2": b2, "eps": eps, "weight_decay": 0]) {
                 try Adam(learningRate: lr, beta1: b1, beta2: b2, eps: eps)
             })
         }
@@ -299,7 +309,8 @@ enum ModelBuiltins {
             let lr = try a.number("lr"), wd = try a.number("weight_decay")
             let b1 = try a.number("beta1"), b2 = try a.number("beta2"), eps = try a.number("eps")
             _ = try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
-            return .object(OptimizerValue(name: "adamw", settings: [("lr", lr), ("weight_decay", wd)]) {
+            return .object(OptimizerValue(name: "adamw", settings: [("lr", lr), ("weight_decay", wd)],
+                                          hyperparameters: ["beta1": b1, "beta2": b2, "eps": eps]) {
                 try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
             })
         }
@@ -334,7 +345,7 @@ enum ModelBuiltins {
             try Training.fit(a)
         }
         r.add("evaluate(model, data, metrics: [], batch: 64, tokenizer: nil, max_len: 128)", "train",
-              "Metrics of the model on a dataset (accuracy, f1, macro_f1, loss; mse, pearson; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
+              "Metrics of the model on a dataset (accuracy, f1, macro_f1, mcc, loss; pearson, spearman, mse, rmse, mae; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
               example: "evaluate(net, dev, metrics: [\"accuracy\"])") { a in
             let m = try model(a, "model")
             if QAData.isTextQA(try a.value("data")) {
@@ -342,12 +353,12 @@ enum ModelBuiltins {
                 return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
             }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
-                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+                                 maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
             let names = try a.list("metrics").map { v -> String in
                 guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
                 return s
             }
-            let result = try Tensor.withNoGrad { try Evaluation.evaluate(m, batches: bs, metrics: names) }
+            let result = try Scoring.evaluate(m, batches: bs, metrics: names)
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
         }
         r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128)", "train",
@@ -359,7 +370,7 @@ enum ModelBuiltins {
             }
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
-                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+                                 maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
             var out: [Value] = []
             try Tensor.withNoGrad {
                 for b in bs {

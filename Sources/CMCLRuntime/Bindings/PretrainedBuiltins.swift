@@ -26,7 +26,7 @@ enum PretrainedBuiltins {
             guard let t = mv.module as? Transformer else {
                 throw CMCLError("hidden states need a transformer model, got \(mv.module.typeName)", argument: .label("self"))
             }
-            let batch = try ModelBuiltins.nnBatch(try a.value("input"), tokenizer: mv.tokenizer, maxLength: try a.int("max_len"))
+            let batch = try ModelBuiltins.nnBatch(try a.value("input"), tokenizer: mv.tokenizer, maxLength: try a.tokenLength("max_len"))
             let states = try Tensor.withNoGrad { try t.hiddenStates(batch) }
             var pairs: [(String, Value)] = [("last", TensorBuiltins.wrap(states.last)),
                                             ("pooled", states.pooled.map(TensorBuiltins.wrap) ?? .null),

@@ -67,3 +67,15 @@ let package = Package(
         .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
     ]
 )
+
+// libFuzzer targets (scripts/fuzz, docs/testing.md): declared only with CMCL_FUZZ=1 and built
+// in their own scratch path with -sanitize=fuzzer,address, so normal builds never compile them.
+if Context.environment["CMCL_FUZZ"] == "1" {
+    package.products.append(.executable(name: "cmcl-fuzz", targets: ["CMCLFuzz"]))
+    package.targets += [
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .executableTarget(name: "CMCLFuzz",
+                          dependencies: ["CFuzzerDriver", "CMCLLang", "CMCLRuntime", "CMCLData", "CMCLNN", "CMCLTensor"],
+                          path: "Fuzz/CMCLFuzz"),
+    ]
+}

@@ -58,7 +58,7 @@ enum Formatter {
                 width = Int(body) ?? 0
                 body = ""
             }
-            let precision = max(0, min(Int(body) ?? 6, 100))
+            let precision = max(0, min(Int(body) ?? 6, 10_000))
             switch last {
             case "f": text = String(format: "%.\(precision)f", n)
             case "e": text = String(format: "%.\(precision)e", n)

@@ -86,11 +86,13 @@ extension Compiler {
             return { bp, env in
                 try conditionCode(bp, env) ? try thenCode(bp, env) : .null
             }
+        case .tryCatch(let body, let name, _, let handler):
+            return tryCatch(body, name, handler)
         }
     }
 
     /// Index positions evaluate to `IndexValue`s.
-    func indexItems(_ items: [IndexItem]) -> [(Int, Env?) throws -> IndexValue] {
+    func indexItems(_ items: [IndexItem]) -> [(Int, Closure?) throws -> IndexValue] {
         let file = self.file
         return items.map { item in
             switch item {
@@ -189,6 +191,9 @@ extension Compiler {
         let calleeCode: Code
         let calleeName: String
         if case .identifier(let id) = calleeExpr.kind { calleeName = id } else { calleeName = "<expression>" }
+        if case .identifier(let id) = calleeExpr.kind, case .global? = resolve(id) {
+            checkNamedArguments(of: id, named)
+        }
         if case .identifier(let id) = calleeExpr.kind, case .global(let g)? = resolve(id) {
             // Read the global directly: one closure call less per call.
             let globals = vm.globals, defined = vm.defined, file = self.file, span = calleeExpr.span
@@ -302,15 +307,19 @@ extension Interpreter {
             }
             st.pointee.sp = newbp
         }
+        // The arguments are evaluated before the call counts as active: `f(f(x))` is not recursion.
         try fill(newbp)
         guard st.pointee.depth < maxDepth else {
-            throw Diagnostic(.runtime, "maximum recursion depth (\(maxDepth)) exceeded in `\(c.function.name)`",
-                             file: site.file, span: site.span, hint: "check the recursion's base case")
+            let e = depthError(c.function.name)
+            throw Diagnostic(.runtime, e.message, file: site.file, span: site.span, hint: e.hint)
+        }
+        if collector.isDue || Interrupt.isRequested {
+            do { try safePoint() } catch let e as CMCLError { throw diagnostic(e, site: site, signature: nil, receiverOffset: 0) }
         }
         st.pointee.depth += 1
         defer { st.pointee.depth -= 1 }
         do {
-            let result = try c.body(newbp, c.env)
+            let result = try c.body(newbp, c)
             if st.pointee.unwind == unwindReturn {
                 st.pointee.unwind = 0
                 let v = st.pointee.returnValue

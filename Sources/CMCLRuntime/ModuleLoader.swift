@@ -10,6 +10,12 @@ final class ModuleLoader {
 
     func reset() { loaded = [] }
 
+    /// Records that `file` is running (a script, a `:load`ed file), so importing it does not run it again.
+    func noteRunning(_ file: SourceFile) {
+        guard !file.name.hasPrefix("<"), file.name != "-e", FileManager.default.fileExists(atPath: file.name) else { return }
+        loaded.insert(URL(fileURLWithPath: file.name).standardizedFileURL.path)
+    }
+
     /// The module's source, or nil when it was already imported.
     func resolve(_ name: String, from importer: SourceFile) throws -> SourceFile? {
         let fileName = name.hasSuffix(".cmcl") ? name : name + ".cmcl"

@@ -7,7 +7,9 @@ import Foundation
 /// `cmcl test`: checks (or, with --record, rewrites) golden notebooks.
 enum GoldenCommand {
     static func run(_ args: [String]) -> Int32 {
-        let record = args.contains("--record") || ProcessInfo.processInfo.environment["CMCL_RECORD"] == "1"
+        let environment = ProcessInfo.processInfo.environment
+        let record = args.contains("--record") || environment["CMCL_RECORD"] == "1"
+        let slow = args.contains("--slow")
         let paths = args.filter { !$0.hasPrefix("--") }
         guard !paths.isEmpty else {
             StandardStreams.error("cmcl test: give notebooks or folders to check\n")
@@ -15,7 +17,7 @@ enum GoldenCommand {
         }
         var files: [String] = []
         for p in paths { files += collect(p) }
-        var passed = 0, failed = 0
+        var passed = 0, failed = 0, skipped = 0
         for file in files {
             let original: String
             do {
@@ -25,15 +27,21 @@ enum GoldenCommand {
                 failed += 1
                 continue
             }
+            let unmet = NotebookRequirements(text: original).unmet(environment: environment, slow: slow)
+            if !unmet.isEmpty {
+                out("skip \(file): needs \(unmet.joined(separator: ", "))")
+                skipped += 1
+                continue
+            }
             let start = Date()
             var text = original
             var actual = ""
             // Recording may shift line numbers quoted in diagnostics; repeat until stable.
             for _ in 0..<(record ? 3 : 1) {
-                Interrupt.clear()
                 let vm = Interpreter.session()
                 vm.scriptArguments = []
                 actual = Notebook.annotate(name: file, text: text, interpreter: vm)
+                if Interrupt.isRequested { break }
                 if !record || actual == text { break }
                 text = actual
             }
@@ -65,7 +73,7 @@ enum GoldenCommand {
                 failed += 1
             }
         }
-        out("golden: \(passed) passed, \(failed) failed")
+        out("golden: \(passed) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
         return failed == 0 ? 0 : 1
     }
 

@@ -33,7 +33,8 @@ enum DataBuiltins {
     }
 
     static func tokenizer(_ a: Arguments, _ name: String) throws -> any TextTokenizer {
-        try a.object(name, as: TokenizerValue.self, described: "a tokenizer (wordpiece(...) or word_tokenizer(...))").tokenizer
+        if case .object(let m as ModelValue) = try a.value(name), let t = m.tokenizer { return t }
+        return try a.object(name, as: TokenizerValue.self, described: "a tokenizer (wordpiece(...), word_tokenizer(...) or a pretrained model)").tokenizer
     }
 
     // MARK: Readers

@@ -816,13 +816,13 @@ def main(argv=None):
         if rank == 0:
             metrics = evaluate(core, eval_rows, experiment, device, plan)
             last_eval = metrics
-            log.write(dict({"type": "eval", "step": step, "epoch": epoch}, **metrics))
+            log.write(dict({"type": "eval", "step": step, "epoch": epoch + 1}, **metrics))
             if keep_best:
                 value = metrics[keep_best]
                 higher = prefers_higher(keep_best, training.get("higher_is_better"))
                 better = (value > best[1] if higher else value < best[1]) if best else math.isfinite(value)
                 if better:
-                    best = ({"step": step, "epoch": epoch, **metrics}, value,
+                    best = ({"step": step, "epoch": epoch + 1, **metrics}, value,
                             {k: v.detach().clone() for k, v in core.state_dict().items()})
         if distributed:
             dist.barrier()
@@ -866,7 +866,7 @@ def main(argv=None):
             optimizer.step()
             step += 1
             last_loss = values["loss"]
-            record = {"type": "step", "step": step, "epoch": epoch, "loss": values["loss"], "lr": lr, "grad_norm": norm}
+            record = {"type": "step", "step": step, "epoch": epoch + 1, "loss": values["loss"], "lr": lr, "grad_norm": norm}
             record.update({n: v for n, v in values.items() if n != "loss"})
             log.write(record)
             if every and step % every == 0:

@@ -28,6 +28,9 @@ public indirect enum ExprKind: Sendable {
     case index(Expr, [IndexItem])
     case function(FunctionDecl)
     case conditional(condition: Expr, then: Block, otherwise: Block?)
+    /// `try { … } catch e { … }`: the value of the body, or of the handler when the body
+    /// raised a runtime error (bound to `name` as a record with its message and location).
+    case tryCatch(body: Block, name: String?, nameSpan: Span?, handler: Block)
     /// A parse error placeholder; never evaluated because a file with errors does not run.
     case invalid
 }

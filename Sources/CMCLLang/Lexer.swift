@@ -110,9 +110,20 @@ public struct Lexer {
             return next()
         case UInt8(ascii: "|"):
             if peek() == UInt8(ascii: ">") { pos += 1; return Token(kind: .pipe, span: Span(start, pos)) }
+            if peek() == UInt8(ascii: "|") {
+                // Reported once, then read as `or` so that the rest of the line parses.
+                pos += 1
+                error("`||` is not a cmcl operator", Span(start, pos), hint: "logical or is `or`")
+                return Token(kind: .kwOr, span: Span(start, pos), text: "or")
+            }
             error("unexpected character `|`", Span(start, pos), hint: "the pipe operator is `|>`; logical or is `or`")
             return next()
         case UInt8(ascii: "&"):
+            if peek() == UInt8(ascii: "&") {
+                pos += 1
+                error("`&&` is not a cmcl operator", Span(start, pos), hint: "logical and is `and`")
+                return Token(kind: .kwAnd, span: Span(start, pos), text: "and")
+            }
             error("unexpected character `&`", Span(start, pos), hint: "logical and is `and`")
             return next()
         default:
@@ -175,8 +186,9 @@ public struct Lexer {
         var out: [UInt8] = []
         while true {
             guard pos < bytes.count else {
-                error("unterminated string", Span(start, pos), hint: "close it with \(Character(UnicodeScalar(quote)))",
-                      incomplete: true)
+                // Not incomplete input: strings end on the line they start, so no further
+                // line can close it (the REPL reports it at once).
+                error("unterminated string", Span(start, pos), hint: "close it with \(Character(UnicodeScalar(quote)))")
                 break
             }
             let c = bytes[pos]

@@ -245,6 +245,8 @@ extension Parser {
             return Expr(.function(decl), decl.span)
         case .kwIf:
             return try conditional()
+        case .kwTry:
+            return try tryCatch()
         case .eof:
             throw error(expected: "an expression")
         default:
@@ -280,6 +282,18 @@ extension Parser {
         skipNewlines()
         let close = try consume(.rightBrace, "`}` or `,` in the record")
         return Expr(.record(fields), open.span.merged(with: close.span))
+    }
+
+    mutating func tryCatch() throws -> Expr {
+        let start = try consume(.kwTry, "`try`").span
+        let body = try block("the `try` block", hint: "write `try { … } catch e { … }`")
+        continueLine(onto: .kwCatch)
+        try consume(.kwCatch, "`catch` after the `try` block", hint: "write `try { … } catch e { … }`")
+        var name: Token?
+        if check(.identifier) { name = advance() }
+        let handler = try block("the `catch` block", hint: "write `catch e { … }`")
+        return Expr(.tryCatch(body: body, name: name?.text, nameSpan: name?.span, handler: handler),
+                    start.merged(with: handler.span))
     }
 
     mutating func conditional() throws -> Expr {

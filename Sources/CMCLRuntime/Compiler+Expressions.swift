@@ -86,6 +86,8 @@ extension Compiler {
             return { bp, env in
                 try conditionCode(bp, env) ? try thenCode(bp, env) : .null
             }
+        case .tryCatch(let body, let name, _, let handler):
+            return tryCatch(body, name, handler)
         }
     }
 
@@ -189,6 +191,9 @@ extension Compiler {
         let calleeCode: Code
         let calleeName: String
         if case .identifier(let id) = calleeExpr.kind { calleeName = id } else { calleeName = "<expression>" }
+        if case .identifier(let id) = calleeExpr.kind, case .global? = resolve(id) {
+            checkNamedArguments(of: id, named)
+        }
         if case .identifier(let id) = calleeExpr.kind, case .global(let g)? = resolve(id) {
             // Read the global directly: one closure call less per call.
             let globals = vm.globals, defined = vm.defined, file = self.file, span = calleeExpr.span

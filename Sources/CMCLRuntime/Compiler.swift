@@ -48,6 +48,8 @@ final class Compiler {
     let file: SourceFile
     var scope: FunctionScope
     var diagnostics: [Diagnostic] = []
+    /// Names the program binds at its top level (they may shadow builtins).
+    var topLevelNames = Set<String>()
 
     init(vm: Interpreter, file: SourceFile, scope: FunctionScope) {
         self.vm = vm
@@ -80,6 +82,12 @@ final class Compiler {
     /// defined further down the file.
     func hoistGlobals(_ statements: [Stmt]) {
         for stmt in statements {
+            switch stmt.kind {
+            case .letBinding(let name, _, _): topLevelNames.insert(name)
+            case .function(let decl): if let name = decl.name { topLevelNames.insert(name) }
+            case .assignment(let target, _): if case .identifier(let name) = target.kind { topLevelNames.insert(name) }
+            default: break
+            }
             switch stmt.kind {
             case .letBinding(let name, let span, _):
                 if vm.globalSlot(name) == nil { error(.runtime, "too many global variables", span) }
@@ -119,6 +127,22 @@ final class Compiler {
             s = sc.parent
         }
         return names + vm.globalOrder
+    }
+
+    /// A call of a builtin by its global name with a named argument it does not take is a
+    /// name error found before anything runs (`cmcl check` reports it), unless the program
+    /// binds that name itself.
+    func checkNamedArguments(of name: String, _ named: [Argument]) {
+        guard !named.isEmpty, !topLevelNames.contains(name), case .builtin(let bound)? = vm.global(name), bound.receiver == nil,
+              vm.registry.lookup(name) === bound.builtin else { return }
+        let params = bound.builtin.signature.parameters
+        if params.contains(where: { $0.collectsNamed }) { return }
+        let names = params.filter { !$0.isVariadic && !$0.collectsNamed && $0.name != "self" }.map(\.name)
+        for argument in named {
+            guard let label = argument.label, !names.contains(label) else { continue }
+            error(.name, "`\(name)` has no parameter `\(label)`", (argument.labelSpan ?? argument.value.span).merged(with: argument.value.span),
+                  hint: Suggestion.hint(for: label, in: names) ?? "signature: \(bound.builtin.signature.text)")
+        }
     }
 
     func unknownName(_ name: String, _ span: Span) {
@@ -502,6 +526,8 @@ final class Compiler {
         case .conditional(let c, let t, let o):
             return containsFunction(c) || t.statements.contains(where: containsFunction)
                 || (o?.statements.contains(where: containsFunction) ?? false)
+        case .tryCatch(let body, _, _, let handler):
+            return body.statements.contains(where: containsFunction) || handler.statements.contains(where: containsFunction)
         }
     }
 }

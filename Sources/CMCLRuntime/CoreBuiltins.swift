@@ -17,6 +17,10 @@ enum CoreBuiltins {
     static func registerCore(_ r: BuiltinRegistry) {
         r.add("print(values..., sep: \" \", end: \"\\n\")", "core", "Writes the values, separated by `sep`.",
               example: "print(\"loss\", 0.25)   # loss 0.25") { a in
+            if let rich = a.interpreter.richOutput, a.rest.count == 1, case .object(let o as any RichDisplay) = a.rest[0] {
+                rich(o)
+                return .null
+            }
             let text = a.rest.map { Display.render($0, .print) }.joined(separator: try a.string("sep"))
             a.interpreter.output(text + (try a.string("end")))
             return .null
@@ -86,6 +90,7 @@ enum CoreBuiltins {
         }
         r.add("help(name)", "core", "The documentation of a builtin, as text.", example: "print(help(\"range\"))") { a in
             let name = try a.string("name")
+            if let v = a.interpreter.registry.documentedValue(name) { return .string(v.text) }
             guard let b = a.interpreter.registry.lookup(name) else {
                 throw CMCLError("no builtin named `\(name)`",
                                 hint: Suggestion.hint(for: name, in: a.interpreter.registry.all.map(\.name)))

@@ -38,7 +38,8 @@ extension Interpreter {
     ///     a host can attribute output to the statement that printed it.
     public func run(_ file: SourceFile, continueOnError: Bool = false,
                     beforeStatement: (Span) -> Void = { _ in },
-                    onError: (Diagnostic) -> Void = { _ in }) -> RunResult {
+                    onError: (Diagnostic) -> Void = { _ in },
+                    onValue: (Value) -> Void = { _ in }) -> RunResult {
         let (program, syntax) = Parser.parse(file)
         if !syntax.isEmpty { return RunResult(diagnostics: syntax, value: nil, didNotRun: true) }
         let (unit, problems) = Compiler.compileProgram(program, vm: self)
@@ -56,7 +57,12 @@ extension Interpreter {
                 beforeStatement(stmt.span)
                 do {
                     let v = try code.code(bp, env)
-                    if case .expression = stmt.kind { last = v } else { last = nil }
+                    if case .expression = stmt.kind {
+                        last = v
+                        onValue(v)
+                    } else {
+                        last = nil
+                    }
                 } catch let exit as ScriptExit {
                     exitCode = exit.code
                     state.pointee.unwind = 0

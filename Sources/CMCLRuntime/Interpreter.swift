@@ -64,7 +64,14 @@ public final class Closure {
 /// Ctrl-C: set from a signal handler, checked by loops, calls and long builtins.
 public enum Interrupt {
     static let flag = Atomic<Bool>(false)
-    public static func request() { flag.store(true, ordering: .relaxed) }
+    static let count = Atomic<Int>(0)
+    public static func request() {
+        count.add(1, ordering: .relaxed)
+        flag.store(true, ordering: .relaxed)
+    }
+    /// How many times Ctrl-C was pressed so far: lets a caller notice an interruption that
+    /// an inner operation (a training run that stopped early) already handled and cleared.
+    public static var requests: Int { count.load(ordering: .relaxed) }
     public static func clear() { flag.store(false, ordering: .relaxed) }
     public static var isRequested: Bool { flag.load(ordering: .relaxed) }
     /// Throws an interruption diagnostic if Ctrl-C was pressed (for long builtins).
@@ -104,6 +111,9 @@ public final class Interpreter {
     public var errorOutput: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     /// Whether `errorOutput` is a terminal (progress lines then update in place).
     public var errorIsTerminal = false
+    /// When set (notebook export, the REPL's record for `:export`), `print` hands values with a
+    /// graphical form (plots) here instead of writing their text.
+    public var richOutput: ((any RichDisplay) -> Void)?
     /// Arguments after the script name (`args`).
     public var scriptArguments: [String] = [] {
         didSet { defineGlobal("args", .list(scriptArguments.map { .string($0) })) }

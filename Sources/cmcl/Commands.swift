@@ -13,6 +13,7 @@ enum Commands {
            cmcl check FILE...           parse and resolve without running
            cmcl test [--record] PATH... check golden notebooks (expected output written inline as `# > ` lines);
                                         --record rewrites the expectations; PATH may be a folder
+           cmcl notebook FILE.cmcl -o OUT  run a notebook and write it as one document (OUT ending in .html or .md)
            cmcl help [NAME] [--markdown] builtin documentation
            cmcl --version
 
@@ -43,6 +44,8 @@ enum Commands {
             return GoldenCommand.run(Array(args.dropFirst()))
         case "help":
             return help(Array(args.dropFirst()))
+        case "notebook":
+            return notebook(Array(args.dropFirst()))
         default:
             if first.hasPrefix("-") { return usageError("unknown option \(first)") }
             guard let data = FileManager.default.contents(atPath: first) else {
@@ -104,6 +107,38 @@ enum Commands {
             else { print("\(path): ok") }
         }
         return worst
+    }
+
+    /// `cmcl notebook FILE.cmcl -o report.html|.md`: runs the notebook and writes its cells,
+    /// outputs, plots and errors as one self-contained document.
+    static func notebook(_ args: [String]) -> Int32 {
+        var input: String?, output: String?
+        var i = 0
+        while i < args.count {
+            if args[i] == "-o", i + 1 < args.count { output = args[i + 1]; i += 2; continue }
+            if args[i].hasPrefix("-") { return usageError("unknown option \(args[i]) for notebook") }
+            if input != nil { return usageError("notebook takes one file") }
+            input = args[i]
+            i += 1
+        }
+        guard let input, let output else { return usageError("notebook needs a file and -o OUT.html (or OUT.md)") }
+        guard output.hasSuffix(".html") || output.hasSuffix(".htm") || output.hasSuffix(".md") else {
+            return usageError("the output of notebook must end in .html or .md")
+        }
+        guard let data = FileManager.default.contents(atPath: input) else {
+            FileHandle.standardError.write(Data("cmcl: cannot read \(input)\n".utf8))
+            return 66
+        }
+        let vm = Interpreter.session()
+        let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm)
+        do {
+            try NotebookDocument.write(document, to: output)
+        } catch {
+            FileHandle.standardError.write(Data("cmcl: \(error)\n".utf8))
+            return 73
+        }
+        FileHandle.standardError.write(Data("wrote \(output) (\(document.cells.count) cells)\n".utf8))
+        return 0
     }
 
     static func help(_ args: [String]) -> Int32 {

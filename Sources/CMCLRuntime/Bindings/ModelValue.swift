@@ -134,7 +134,8 @@ public final class HistoryValue: NativeObject {
         case "losses": return .list(history.losses.map { .number($0) })
         case "steps":
             return .list(history.steps.map { s in
-                .record([("step", .number(Double(s.step))), ("epoch", .number(Double(s.epoch))), ("loss", .number(s.loss)),
+                // Epochs count from 1, as in the progress line and the History table.
+                .record([("step", .number(Double(s.step))), ("epoch", .number(Double(s.epoch + 1))), ("loss", .number(s.loss)),
                          ("lr", .number(s.learningRate)), ("grad_norm", .number(s.gradientNorm))]
                         + s.parts.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
             })
@@ -151,7 +152,7 @@ public final class HistoryValue: NativeObject {
     }
 
     static func record(_ e: EvaluationRecord) -> Value {
-        .record([("step", .number(Double(e.step))), ("epoch", .number(Double(e.epoch)))]
+        .record([("step", .number(Double(e.step))), ("epoch", .number(Double(e.epoch + 1)))]
                 + e.metrics.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
     }
 

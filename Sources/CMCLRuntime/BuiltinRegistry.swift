@@ -31,6 +31,7 @@ public final class BuiltinRegistry {
         TensorBuiltins.register(into: registry)
         DataBuiltins.register(into: registry)
         ModelBuiltins.register(into: registry)
+        PretrainedBuiltins.register(into: registry)
         CompareBuiltins.register(into: registry)
         SystemBuiltins.register(into: registry)
         ExperimentBuiltins.register(into: registry)

@@ -8,12 +8,30 @@ import Foundation
 /// layers take a tensor, text models take a batch (or a tensor of token ids).
 public final class ModelValue: NativeObject {
     let module: Module
-    init(_ module: Module) { self.module = module }
+    /// The tokenizer that came with a pretrained model: `fit`, `evaluate`, `predict`, `encode`
+    /// and `hidden` use it for text when no other tokenizer is given.
+    let tokenizer: (any TextTokenizer)?
+    /// What loading a pretrained model found (`net.pretrained`).
+    let origin: Value?
+    init(_ module: Module, tokenizer: (any TextTokenizer)? = nil, origin: Value? = nil) {
+        self.module = module
+        self.tokenizer = tokenizer
+        self.origin = origin
+    }
 
     public var typeName: String { "Model" }
     public var isCallable: Bool { true }
 
     public func display(_ style: DisplayStyle) -> String { module.summary() }
+
+    public var fieldNames: [String] { tokenizer == nil ? [] : ["tokenizer", "pretrained"] }
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "tokenizer": return tokenizer.map { .object(TokenizerValue($0, kind: TokenizerValue.kind(of: $0))) }
+        case "pretrained": return origin
+        default: return nil
+        }
+    }
 
     public func call(_ args: Arguments) throws -> Value? {
         guard args.rest.count == 1 else {
@@ -23,7 +41,7 @@ public final class ModelValue: NativeObject {
         let context = ForwardContext(training: training)
         let input = args.rest[0]
         if let model = module as? TextModel {
-            let batch = try ModelBuiltins.nnBatch(input)
+            let batch = try ModelBuiltins.nnBatch(input, tokenizer: tokenizer)
             let out = try model(batch, context: context)
             if let s = out.startLogits, let e = out.endLogits {
                 return .record([("start", TensorBuiltins.wrap(s)), ("end", TensorBuiltins.wrap(e))])

@@ -385,7 +385,7 @@ struct RobustnessTests {
     }
 
     @Test func largeButFineValues() {
-        #expect(eval("len(range(1e300))") == "9000000000000000")
+        #expect(eval("len(range(1e300))").hasPrefix("error: range(0, 1e+300, 1) would hold 1e+300 numbers"))
         #expect(eval("len(format(\"{:.500f}\", 1))") == "502")
         #expect(eval("format(\"{:.2f}\", 1e308 * 10)") == "\"inf\"")
         #expect(eval("let l = []\nl.append(l)\nl == l") == "true")

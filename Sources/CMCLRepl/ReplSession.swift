@@ -230,14 +230,16 @@ public final class ReplSession {
 
     private func load(_ path: String) {
         let expanded = NSString(string: path).expandingTildeInPath
-        guard let data = FileManager.default.contents(atPath: expanded) else {
+        let text: String
+        do {
+            text = try SourceReader.read(path: expanded)
+        } catch {
             var hint = ""
             if !path.hasSuffix(".cmcl"), FileManager.default.fileExists(atPath: expanded + ".cmcl") {
                 hint = " (did you mean \(path).cmcl?)"
             }
-            return fail(":load cannot read \(path)\(hint)")
+            return fail(":load cannot read \(path): \(error)\(hint)")
         }
-        let text = String(decoding: data, as: UTF8.self)
         let result = interpreter.run(SourceFile(name: path, text: text))
         Interrupt.clear()
         finishLine()

@@ -31,10 +31,12 @@ public final class BuiltinRegistry {
         TensorBuiltins.register(into: registry)
         DataBuiltins.register(into: registry)
         ModelBuiltins.register(into: registry)
+        PretrainedBuiltins.register(into: registry)
         CompareBuiltins.register(into: registry)
         SystemBuiltins.register(into: registry)
         ExperimentBuiltins.register(into: registry)
         PlotBuiltins.register(into: registry)
+        TorchExport.register(into: registry)
         ValueDocs.register(into: registry)
         return registry
     }

@@ -92,7 +92,7 @@ extension Compiler {
     }
 
     /// Index positions evaluate to `IndexValue`s.
-    func indexItems(_ items: [IndexItem]) -> [(Int, Env?) throws -> IndexValue] {
+    func indexItems(_ items: [IndexItem]) -> [(Int, Closure?) throws -> IndexValue] {
         let file = self.file
         return items.map { item in
             switch item {
@@ -288,21 +288,17 @@ extension Compiler {
 
 extension Interpreter {
     /// Calls a closure whose locals live on the value stack; `fill` writes the arguments
-    /// into the new frame.
+    /// into the new frame. Arguments are evaluated before the call counts towards the
+    /// recursion depth, so `f(f(f(x)))` and long `|>` pipelines are not recursion.
     @inline(__always)
     func callFast(_ c: Closure, site: CallSite, _ fill: (Int) throws -> Void) throws -> Value {
         let st = state
-        guard st.pointee.depth < maxDepth else {
-            throw Diagnostic(.runtime, "maximum recursion depth (\(maxDepth)) exceeded in `\(c.function.name)`",
-                             file: site.file, span: site.span, hint: "check the recursion's base case")
-        }
         let newbp = st.pointee.sp
         let size = c.frameSize
         guard newbp + size < Interpreter.stackCapacity else {
             throw Diagnostic(.runtime, "out of stack space calling `\(c.function.name)`", file: site.file, span: site.span)
         }
         st.pointee.sp = newbp + size
-        st.pointee.depth += 1
         defer {
             var i = newbp
             while i < newbp + size {
@@ -310,11 +306,20 @@ extension Interpreter {
                 i += 1
             }
             st.pointee.sp = newbp
-            st.pointee.depth -= 1
         }
+        // The arguments are evaluated before the call counts as active: `f(f(x))` is not recursion.
+        try fill(newbp)
+        guard st.pointee.depth < maxDepth else {
+            let e = depthError(c.function.name)
+            throw Diagnostic(.runtime, e.message, file: site.file, span: site.span, hint: e.hint)
+        }
+        if collector.isDue || Interrupt.isRequested {
+            do { try safePoint() } catch let e as CMCLError { throw diagnostic(e, site: site, signature: nil, receiverOffset: 0) }
+        }
+        st.pointee.depth += 1
+        defer { st.pointee.depth -= 1 }
         do {
-            try fill(newbp)
-            let result = try c.body(newbp, c.env)
+            let result = try c.body(newbp, c)
             if st.pointee.unwind == unwindReturn {
                 st.pointee.unwind = 0
                 let v = st.pointee.returnValue

@@ -7,19 +7,25 @@ extension Compiler {
         let (bodyCode, _) = block(body)
         let (handlerCode, slots) = block(handler, declaring: name.map { [$0] } ?? [])
         let slot = slots.first
-        let heap = scope.usesHeapEnv
-        let stack = vm.stack, file = self.file
+        let boxed = slot.map(scope.isCell) ?? false
+        let stack = vm.stack, cells = vm.cells, file = self.file
         return { bp, env in
             let caught: Value
             do {
                 return try bodyCode(bp, env)
             } catch let d as Diagnostic where d.kind == .runtime {
                 caught = Compiler.errorRecord(d)
-            } catch let e as CMCLError where e.message != CMCLError.interruptedMessage {
+            } catch let e as CMCLError where !e.isInterruption {
                 caught = Compiler.errorRecord(Diagnostic(.runtime, e.message, file: file, span: body.span, hint: e.hint))
             }
             if let slot {
-                if heap { env?.slots[slot] = caught } else { stack[bp + slot] = caught }
+                if !boxed {
+                    stack[bp + slot] = caught
+                } else if let cell = cells[bp + slot] {
+                    cell.value = caught
+                } else {
+                    cells[bp + slot] = Cell(caught)
+                }
             }
             return try handlerCode(bp, env)
         }

@@ -56,7 +56,7 @@ enum Experiment {
                 } catch let d as Diagnostic where d.kind == .runtime {
                     row.status = "error"
                     row.error = d.message
-                } catch let e as CMCLError where e.message != CMCLError.interruptedMessage {
+                } catch let e as CMCLError where !e.isInterruption {
                     row.status = "error"
                     row.error = e.message
                 }

@@ -58,7 +58,11 @@ enum Formatter {
                 width = Int(body) ?? 0
                 body = ""
             }
-            let precision = max(0, min(Int(body) ?? 6, 100))
+            let precision = max(0, Int(body) ?? 6)
+            // More digits than a double carries are zeros; past this the text itself is the problem.
+            guard precision <= 10_000 else {
+                throw CMCLError("format precision \(precision) is more than the 10000 digits allowed")
+            }
             switch last {
             case "f": text = String(format: "%.\(precision)f", n)
             case "e": text = String(format: "%.\(precision)e", n)

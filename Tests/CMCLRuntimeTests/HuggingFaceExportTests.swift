@@ -6,11 +6,13 @@ import Testing
 
 /// A fine-tuned model saved with `save_pretrained` loads in `transformers` with the same
 /// token ids and logits. Runs when a Python with torch and transformers is available
-/// (`CMCL_PYTHON`, else `python3`); skipped with a notice otherwise.
+/// (`CMCL_PYTHON`, else `CMCL_TORCH_PYTHON` as CI sets it, else `python3`); skipped with a
+/// notice otherwise.
 @Suite struct HuggingFaceExportTests {
     static let python: String? = {
-        let candidate = ProcessInfo.processInfo.environment["CMCL_PYTHON"] ?? "python3"
-        return (try? run(candidate, ["-c", "import torch, transformers"]))?.status == 0 ? candidate : nil
+        let env = ProcessInfo.processInfo.environment
+        let candidates = [env["CMCL_PYTHON"], env["CMCL_TORCH_PYTHON"], "python3"].compactMap { $0 }.filter { !$0.isEmpty }
+        return candidates.first { (try? run($0, ["-c", "import torch, transformers"]))?.status == 0 }
     }()
 
     static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -27,7 +29,7 @@ import Testing
     }
 
     @Test(.enabled(if: HuggingFaceExportTests.python != nil,
-                   "no Python with torch and transformers (set CMCL_PYTHON): save_pretrained is not checked against transformers"),
+                   "no Python with torch and transformers (set CMCL_PYTHON or CMCL_TORCH_PYTHON): save_pretrained is not checked against transformers"),
           arguments: ["bert", "electra", "roberta"])
     func savedDirectoriesGiveTheSameLogitsInTransformers(_ family: String) throws {
         let python = try #require(Self.python)

@@ -376,8 +376,8 @@ struct RobustnessTests {
         ("range(5)[9e15]", "index 9000000000000000 is out of range for a range of 5"),
         ("[1, 2][1e300:]", "slice bounds must be whole numbers, got the number 1e+300"),
         ("time(fn() => 1, repeat: 1e18)", "argument `repeat` must be a whole number, got 1e+18"),
-        ("[0] * 1e12", "a list can only be repeated a whole, non-negative number of times"),
-        ("\"ab\" * 1e12", "a string can only be repeated a whole, non-negative number of times"),
+        ("[0] * 1e12", "this repetition would be a list of 1000000000000 elements, more than the 50000000 allowed"),
+        ("\"ab\" * 1e12", "this repetition would be a string of 2.0 TB, more than the 268.4 MB a string may have"),
         ("range(0, 1, 0)", "range step cannot be zero"),
     ])
     func hugeOrDegenerateValuesAreErrors(code: String, message: String) {
@@ -385,7 +385,7 @@ struct RobustnessTests {
     }
 
     @Test func largeButFineValues() {
-        #expect(eval("len(range(1e300))") == "9000000000000000")
+        #expect(eval("len(range(1e300))").hasPrefix("error: range(0, 1e+300, 1) would hold 1e+300 numbers"))
         #expect(eval("len(format(\"{:.500f}\", 1))") == "502")
         #expect(eval("format(\"{:.2f}\", 1e308 * 10)") == "\"inf\"")
         #expect(eval("let l = []\nl.append(l)\nl == l") == "true")

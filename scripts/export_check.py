@@ -195,7 +195,7 @@ for name in keys(net.params()) {{ zero_grad(net.params()[name]) }}
         named = dict(model.named_parameters())
         worst = 0.0
         for name, values_list in grads[i].items():
-            p = named[name if name.startswith("classifier.") else "bert." + name]
+            p = named[name] if name in named else named[model.base_model_prefix + "." + name]
             want = torch.tensor(values_list, dtype=torch.float64)
             got = p.grad.double().flatten() if p.grad is not None else torch.zeros_like(want)
             worst = max(worst, (got - want).abs().max().item())

@@ -57,16 +57,19 @@ func fuzzParser(_ bytes: [UInt8]) {
     for d in diagnostics { _ = renderer.render(d) }
 }
 
+/// Built once: registering every builtin is most of a session's start-up.
+let registry = BuiltinRegistry.standard()
+
 func fuzzInterpreter(_ bytes: [UInt8]) {
     let text = String(decoding: bytes, as: UTF8.self)
     // Deep recursion in cmcl needs the stack the executable gives it.
-    LargeStack.run {
+    worker.run {
         let current = generation.add(1, ordering: .relaxed).newValue
         Interrupt.clear()
         DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
             if generation.load(ordering: .relaxed) == current { Interrupt.request() }
         }
-        let vm = Interpreter.session(output: { _ in })
+        let vm = Interpreter.session(registry: registry, output: { _ in })
         vm.errorOutput = { _ in }
         let result = vm.run(SourceFile(name: "fuzz.cmcl", text: text))
         for d in result.diagnostics { _ = DiagnosticRenderer().render(d) }
@@ -75,6 +78,33 @@ func fuzzInterpreter(_ bytes: [UInt8]) {
         Interrupt.clear()
     }
 }
+
+/// One long-lived thread with a 512 MB stack that runs work handed to it, one item at a time.
+final class StackWorker: @unchecked Sendable {
+    private let ready = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+    private var work: (() -> Void)?
+
+    init() {
+        let thread = Thread { [unowned self] in
+            while true {
+                self.ready.wait()
+                self.work?()
+                self.work = nil
+                self.done.signal()
+            }
+        }
+        thread.stackSize = 512 << 20
+        thread.start()
+    }
+
+    func run(_ body: @escaping () -> Void) {
+        work = body
+        ready.signal()
+        done.wait()
+    }
+}
+
+let worker = StackWorker()
 
 func fuzzSafetensors(_ bytes: [UInt8]) {
     guard let (tensors, _) = try? Safetensors.decode(Data(bytes)) else { return }

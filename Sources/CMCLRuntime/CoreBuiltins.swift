@@ -338,16 +338,7 @@ enum CoreBuiltins {
               example: "replace(\"a-b\", \"-\", \"+\")   # \"a+b\"") { a in
             let old = try a.string("old"), new = try a.string("new"), s = try a.string("s")
             guard !old.isEmpty else { throw CMCLError("`old` cannot be empty", argument: .label("old")) }
-            let growth = new.utf8.count - old.utf8.count
-            if growth > 0 {
-                // Bound the result before building it (`replace` in a loop doubles quickly).
-                let most = Double(s.utf8.count / old.utf8.count) * Double(growth) + Double(s.utf8.count)
-                if most > Double(SizeLimit.maxStringBytes) {
-                    let count = s.components(separatedBy: old).count - 1
-                    try SizeLimit.checkString(Double(count) * Double(growth) + Double(s.utf8.count), "this replace")
-                }
-            }
-            return .string(s.replacingOccurrences(of: old, with: new))
+            return .string(try SizeLimit.replacing(old, with: new, in: s))
         }
         r.add("startswith(s, prefix)", "list", "Whether `s` starts with `prefix`.", example: "startswith(\"cmcl\", \"cm\")   # true") { a in
             .bool(try a.string("s").hasPrefix(try a.string("prefix")))

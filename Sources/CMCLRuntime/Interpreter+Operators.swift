@@ -42,14 +42,14 @@ extension Interpreter {
             return .list(ListObject(a.items + b.items))
         case (.multiply, .list(let a), .number(let n)), (.multiply, .number(let n), .list(let a)):
             guard n >= 0, n.rounded() == n else {
-                throw CMCLError("a list can only be repeated a whole, non-negative number of times, not \(Display.number(n))")
+                throw CMCLError("a list can only be repeated a whole, non-negative number of times")
             }
             try SizeLimit.checkList(Double(a.items.count) * n, "this repetition")
             if a.items.isEmpty { return .list(ListObject([])) }
             return .list(ListObject(Array(repeating: a.items, count: Int(n)).flatMap { $0 }))
         case (.multiply, .string(let s), .number(let n)):
             guard n >= 0, n.rounded() == n else {
-                throw CMCLError("a string can only be repeated a whole, non-negative number of times, not \(Display.number(n))")
+                throw CMCLError("a string can only be repeated a whole, non-negative number of times")
             }
             try SizeLimit.checkString(Double(s.utf8.count) * n, "this repetition")
             if s.isEmpty { return .string("") }

@@ -156,8 +156,9 @@ public enum LargeStack {
 
 extension Interpreter {
     /// A session with every builtin bound and the prelude (`stdlib/prelude.cmcl`) loaded.
-    public static func session(output: @escaping (String) -> Void = { _ in }) -> Interpreter {
-        let vm = Interpreter(registry: .standard(), output: output)
+    /// `registry` may be shared by many sessions (building it is most of the start-up).
+    public static func session(registry: BuiltinRegistry = .standard(), output: @escaping (String) -> Void = { _ in }) -> Interpreter {
+        let vm = Interpreter(registry: registry, output: output)
         if let text = StdlibSources.files["prelude"] {
             _ = vm.run(SourceFile(name: "stdlib/prelude.cmcl", text: text))
         }

@@ -7,7 +7,7 @@ import Foundation
 /// ```
 /// DIR/train.py            the trainer (torchrun / DDP), the same in every export
 /// DIR/experiment.json     objective, optimizer, schedule, batch size, evaluation, keep-best
-/// DIR/model/              the model's configuration and current weights
+/// DIR/model/              the model as a Hugging Face directory (config, weights, tokenizer files)
 /// DIR/data/train.jsonl    tokenized training examples (input_ids, token_type_ids, label)
 /// DIR/data/eval.jsonl     tokenized evaluation examples
 /// DIR/data/order.json     cmcl's example order for every epoch
@@ -18,7 +18,7 @@ import Foundation
 struct TorchProject {
     let directory: URL
 
-    func write(experiment: [String: Any], model: Transformer, train: Dataset<EncodedExample>,
+    func write(experiment: [String: Any], model: Transformer, tokenizer: (any TextTokenizer)?, train: Dataset<EncodedExample>,
                eval: Dataset<EncodedExample>?, order: [[Int]], reference: [String: Any]) throws {
         let fm = FileManager.default
         for sub in ["", "model", "data"] {
@@ -29,7 +29,9 @@ struct TorchProject {
                                 argument: .label("dir"))
             }
         }
-        try model.save(to: directory.appendingPathComponent("model/cmcl.safetensors"))
+        let modelDirectory = directory.appendingPathComponent("model")
+        try model.saveHuggingFace(to: modelDirectory)
+        if let tokenizer { try TokenizerFiles.write(tokenizer, to: modelDirectory.path, maxLength: model.config.maxPositions) }
         try writeText("data/train.jsonl", jsonLines(train))
         if let eval { try writeText("data/eval.jsonl", jsonLines(eval)) }
         try writeJSON("data/order.json", order, pretty: false)

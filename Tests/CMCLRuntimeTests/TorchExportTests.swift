@@ -32,7 +32,8 @@ struct TorchExportTests {
         """)
         #expect(r.errors.isEmpty, "\(r.errors)")
         #expect(r.output == "8 2\n")   // 60 examples in batches of 16: 4 steps per epoch
-        for file in ["train.py", "requirements.txt", "README.md", "reference.json", "data/train.jsonl", "data/eval.jsonl"] {
+        for file in ["train.py", "requirements.txt", "README.md", "reference.json", "data/train.jsonl", "data/eval.jsonl",
+                     "model/config.json", "model/model.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: dir + "/" + file), "\(file) missing")
         }
         let e = try json(dir + "/experiment.json")

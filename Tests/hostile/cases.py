@@ -108,7 +108,7 @@ CASES = [
     # Sizes: checked arithmetic and a size limit before allocating, with the size in the error.
     Case("arange-overflowing-count", "arange(0, 1e300, 1e-300)", exit=RUNTIME, stderr="too many"),
     Case("ones-1e9", "ones(1e9)", exit=RUNTIME, stderr="needs 4.0 GB"),
-    Case("zeros-shape-overflow", "zeros(1e6, 1e6, 1e6)", exit=RUNTIME, stderr="more memory than exists"),
+    Case("zeros-shape-overflow", "zeros(1e7, 1e7, 1e7)", exit=RUNTIME, stderr="more memory than exists"),
     Case("randn-5e8", "randn(5e8)", exit=RUNTIME, stderr="needs 2.0 GB"),
     Case("arange-5e8", "arange(5e8)", exit=RUNTIME, stderr="needs 2.0 GB"),
     Case("pad-to-1e9", "pad(ones(2), [[0, 1e9]])", exit=RUNTIME, stderr="needs 4.0 GB"),
@@ -124,10 +124,10 @@ CASES = [
     Case("list-times-1e12", "[1] * 1e12", exit=RUNTIME, stderr="more than the"),
     Case("string-dag", 'let s = "ab"\nfor i in range(64) { s = s + s }', exit=RUNTIME, stderr="more than the"),
     Case("replace-bomb", 'let s = "aa"\nfor i in range(64) { s = replace(s, "a", "aa") }', exit=RUNTIME,
-         stderr="more than the"),
-    Case("join-bomb", 'let s = "x" * 100000000\njoin([s, s, s], sep: s)', exit=RUNTIME, stderr="more than the"),
+         stderr="more than the", timeout=30),
+    Case("join-bomb", 'let s = "x" * 30000000\njoin([s, s, s], sep: s)', exit=RUNTIME, stderr="more than the"),
     Case("format-width-bomb", 'format("{:>1000000000000}", 1)', exit=RUNTIME, stderr="more than the"),
-    Case("format-precision-bomb", 'format("{:.1000000000f}", 1)', exit=0),
+    Case("format-precision-bomb", 'format("{:.1000000000f}", 1)', exit=RUNTIME, stderr="precision"),
 
     # Display: deep nesting is cut, not a hang.
     Case("print-nested-list-4000", "let l = []\nfor i in range(4000) { l = [l] }\nprint(l)", stdout="[…]"),

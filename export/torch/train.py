@@ -202,45 +202,15 @@ def install_sites(model, plan):
 # ----------------------------------------------------------------------------- model
 
 def load_model(experiment, directory):
+    """The exported model (a Hugging Face directory) with its task head."""
     import transformers
     spec = experiment["model"]
     path = os.path.join(directory, spec["dir"])
-    head = spec["head"]
-    if head == "span":
-        cls = transformers.BertForQuestionAnswering
+    if spec["head"] == "span":
+        cls = transformers.AutoModelForQuestionAnswering
     else:
-        cls = transformers.BertForSequenceClassification
-    if os.path.exists(os.path.join(path, "config.json")):
-        return cls.from_pretrained(path, attn_implementation="eager")
-    return from_cmcl_checkpoint(cls, os.path.join(path, "cmcl.safetensors"), spec)
-
-
-def from_cmcl_checkpoint(cls, path, spec):
-    """A Hugging Face BERT model from a cmcl checkpoint (architecture in its metadata)."""
-    import transformers
-    from safetensors import safe_open
-    from safetensors.torch import load_file
-    with safe_open(path, framework="pt") as f:
-        meta = f.metadata() or {}
-    config = transformers.BertConfig(
-        vocab_size=int(meta["vocab"]), hidden_size=int(meta["hidden"]), num_hidden_layers=int(meta["layers"]),
-        num_attention_heads=int(meta["heads"]), intermediate_size=int(meta["intermediate"]),
-        max_position_embeddings=int(meta["max_positions"]), type_vocab_size=int(meta["type_vocab"]),
-        hidden_dropout_prob=float(meta["dropout"]), attention_probs_dropout_prob=float(meta["attention_dropout"]),
-        layer_norm_eps=float(meta["layer_norm_eps"]), hidden_act="gelu",
-        num_labels=int(spec.get("classes", 1)) if spec["head"] == "classification" else (2 if spec["head"] == "span" else 1),
-        attn_implementation="eager")
-    if spec["head"] == "regression":
-        config.problem_type = "regression"
-    model = cls(config)
-    state = {}
-    for name, tensor in load_file(path).items():
-        state[name if name.startswith(("classifier.", "qa_outputs.")) else "bert." + name] = tensor
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    missing = [m for m in missing if not m.endswith("position_ids")]
-    if missing or unexpected:
-        raise SystemExit(f"{path}: missing {missing}, unexpected {unexpected}")
-    return model
+        cls = transformers.AutoModelForSequenceClassification
+    return cls.from_pretrained(path, attn_implementation="eager")
 
 
 def forward(model, batch, task):
@@ -810,13 +780,13 @@ def main(argv=None):
         if rank == 0:
             metrics = evaluate(core, eval_rows, experiment, device, plan)
             last_eval = metrics
-            log.write(dict({"type": "eval", "step": step, "epoch": epoch}, **metrics))
+            log.write(dict({"type": "eval", "step": step, "epoch": epoch + 1}, **metrics))
             if keep_best:
                 value = metrics[keep_best]
                 higher = prefers_higher(keep_best, training.get("higher_is_better"))
                 better = (value > best[1] if higher else value < best[1]) if best else math.isfinite(value)
                 if better:
-                    best = ({"step": step, "epoch": epoch, **metrics}, value,
+                    best = ({"step": step, "epoch": epoch + 1, **metrics}, value,
                             {k: v.detach().clone() for k, v in core.state_dict().items()})
         if distributed:
             dist.barrier()
@@ -860,7 +830,7 @@ def main(argv=None):
             optimizer.step()
             step += 1
             last_loss = values["loss"]
-            record = {"type": "step", "step": step, "epoch": epoch, "loss": values["loss"], "lr": lr, "grad_norm": norm}
+            record = {"type": "step", "step": step, "epoch": epoch + 1, "loss": values["loss"], "lr": lr, "grad_norm": norm}
             record.update({n: v for n, v in values.items() if n != "loss"})
             log.write(record)
             if every and step % every == 0:

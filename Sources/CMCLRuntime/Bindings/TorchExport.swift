@@ -17,7 +17,8 @@ enum TorchExport {
     }
 
     static func export(_ a: Arguments) throws -> Value {
-        let module = try ModelBuiltins.model(a, "model")
+        let modelValue = try a.object("model", as: ModelValue.self, described: "a model")
+        let module = modelValue.module
         guard let model = module as? Transformer else {
             throw CMCLError("a \(module.typeName) model cannot be exported to PyTorch",
                             hint: "export_torch writes a Hugging Face BERT model; build it with transformer(...)",
@@ -96,7 +97,10 @@ enum TorchExport {
         training["keep_best"] = keepBest ?? NSNull()
         training["higher_is_better"] = NSNull()
         training["dropout"] = try a.bool("dropout")
-        let noDecay = model.parameters().filter { !$0.decays }.map { huggingFaceName($0.name) }
+        let headNames = Set(model.huggingFaceState().keys)
+        let noDecay = model.parameters().filter { !$0.decays }.map {
+            headNames.contains($0.name) ? $0.name : model.huggingFacePrefix + $0.name   // the encoder is under `bert.`, …
+        }
         var modelSpec: [String: Any] = ["dir": "model", "head": head, "no_decay": noDecay]
         if case let .classification(c) = model.head { modelSpec["classes"] = c }
         var data: [String: Any] = ["train": "data/train.jsonl", "order": "data/order.json", "pad_id": Int(train.padID)]
@@ -108,7 +112,7 @@ enum TorchExport {
 
         let directory = URL(fileURLWithPath: try a.string("dir"))
         let project = TorchProject(directory: directory)
-        try project.write(experiment: experiment, model: model, train: train.examples, eval: dev?.examples,
+        try project.write(experiment: experiment, model: model, tokenizer: modelValue.tokenizer, train: train.examples, eval: dev?.examples,
                           order: order, reference: try reference(model, train))
         return .record([("dir", .string(directory.path)), ("steps", .number(Double(total))),
                         ("epochs", .number(Double(epochs))),
@@ -221,10 +225,5 @@ enum TorchExport {
             ? (0..<rows).map { r in Array(values[(r * width)..<((r + 1) * width)]) }
             : values
         return ["rows": Array(0..<rows), "outputs": ["logits": nested]]
-    }
-
-    /// The Hugging Face name of a cmcl parameter (the encoder lives under `bert.`).
-    static func huggingFaceName(_ name: String) -> String {
-        name.hasPrefix("classifier.") || name.hasPrefix("qa_outputs.") ? name : "bert." + name
     }
 }

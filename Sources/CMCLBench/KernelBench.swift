@@ -3,6 +3,7 @@ import CMCLTensor
 import Foundation
 
 func runKernelBench() throws {
+    print("# OpenBLAS kernels: \(Tensor.blasKernelName)")
     let g = Generator(seed: 1)
     for n in [128, 256, 512, 1024] {
         let a = try Tensor.randn([n, n], generator: g), b = try Tensor.randn([n, n], generator: g)

@@ -86,3 +86,9 @@ struct BLASLibrary: @unchecked Sendable {
         return nil
     }
 }
+
+extension Tensor {
+    /// The OpenBLAS core type running matrix products (e.g. `SkylakeX`), for benchmark reports;
+    /// loads the library.
+    public static var blasKernelName: String { BLASLibrary.kernelName }
+}

@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "CMCLCompare", dependencies: ["CMCLBase", "CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
         .target(name: "CMCLData", dependencies: ["CMCLBase"], swiftSettings: nativeFlags),
         // Charts as data, drawn for terminals (Unicode) and as SVG.
-        .target(name: "CMCLPlot"),
+        .target(name: "CMCLPlot", dependencies: ["CMCLBase"]),
 
         // Language: knows nothing of tensors.
         .target(name: "CMCLLang", dependencies: ["CMCLBase"]),
@@ -62,7 +62,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"], exclude: ["Fixtures"]),
         .testTarget(name: "CMCLLangTests", dependencies: ["CMCLLang"]),
-        .testTarget(name: "CMCLPlotTests", dependencies: ["CMCLPlot"]),
+        .testTarget(name: "CMCLPlotTests", dependencies: ["CMCLPlot", "CMCLBase"]),
         .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"], exclude: ["cases"]),
         .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
     ]

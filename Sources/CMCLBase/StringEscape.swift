@@ -89,3 +89,27 @@ public enum StringEscape {
         return out
     }
 }
+
+extension StringEscape {
+    /// `s` as XML/HTML text or attribute content: `&`, `<`, `>`, `"` and `'` as entities;
+    /// control characters other than tab and newline (not allowed in XML 1.0) as spaces.
+    ///
+    /// ```swift
+    /// StringEscape.xml("a < b & \"c\"")   // "a &lt; b &amp; &quot;c&quot;"
+    /// ```
+    public static func xml(_ s: String) -> String {
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += " " } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out
+    }
+}

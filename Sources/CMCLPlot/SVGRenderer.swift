@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 
 /// Draws a `Figure` as a standalone SVG document (well-formed XML, no scripts, no external
@@ -52,22 +53,7 @@ public struct SVGRenderer: Sendable {
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters are not allowed in XML 1.0.
-                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += " " } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
-    }
+    public static func escape(_ s: String) -> String { StringEscape.xml(s) }
 
     func axes(xlo: Double, xhi: Double, ylo: Double, yhi: Double, xTicks: Bool = true) -> String {
         var out = "<g class=\"axes\" stroke=\"#333\" fill=\"none\">"

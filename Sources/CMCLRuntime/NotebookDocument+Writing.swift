@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 
 extension NotebookDocument {
@@ -6,19 +7,7 @@ extension NotebookDocument {
         try FileOutput.write(path.hasSuffix(".md") ? document.markdown() : document.html(), to: path)
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { StringEscape.xml(s) }
 
     static let style = """
     body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 920px; margin: 2em auto; padding: 0 1em; color: #222; }

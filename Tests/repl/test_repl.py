@@ -368,6 +368,52 @@ def an_interrupted_notebook_is_not_recorded():
     assert code == 130, (code, out, err)
 
 
+
+@test
+def pasted_function_with_a_blank_line():
+    c = spawn()
+    c.sendline("fn f(x) {")
+    c.expect(r"\.\.\.: ")
+    c.sendline("  let y = x * 2")
+    c.expect(r"\.\.\.: ")
+    c.sendline("")
+    c.expect(r"\.\.\.: ")
+    c.sendline("  y + 1")
+    c.expect(r"\.\.\.: ")
+    c.sendline("}")
+    c.expect(prompt(2))
+    c.sendline("f(20)")
+    c.expect(r"Out\[2\]: 41")
+    c.expect(prompt(3))
+    quit(c)
+
+
+@test
+def unterminated_string_is_an_error_at_once():
+    c = spawn()
+    out = run_cell(c, 'print("abc', 2)
+    assert "unterminated string" in out, out
+    c.sendline("1 + 1")
+    c.expect(r"Out\[2\]: 2")
+    c.expect(prompt(3))
+    quit(c)
+
+
+@test
+def plots_fill_the_terminal_width_and_export_as_svg():
+    c = spawn()
+    out = run_cell(c, "plot({a: [1, 3, 2, 5], b: [2, 2, 3, 1]})", 2)
+    axis = [line for line in out.splitlines() if "\u2514" in line]  # the x axis
+    assert axis and 180 <= len(axis[0].rstrip()) <= 200, (len(axis[0]) if axis else None, out)
+    html = os.path.join(TMP, "session.html")
+    out = run_cell(c, ':export "%s"' % html, 2)
+    assert "exported 1 cell" in out, out
+    with open(html, encoding="utf-8") as f:
+        text = f.read()
+    assert text.count("<svg") == 1 and "plot({a:" in text, text[:300]
+    quit(c)
+
+
 def main():
     passed = failed = 0
     start = time.time()

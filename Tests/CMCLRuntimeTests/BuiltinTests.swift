@@ -146,8 +146,8 @@ struct BuiltinTests {
         ("format(\"{:.2f}\", \"a\")", "format `.2f` needs a number, got the string \"a\""),
         ("replace(\"a\", \"\", \"b\")", "`old` cannot be empty"),
         ("sorted([1], reverse: 1)", "argument `reverse` of `sorted` must be true or false, got the number 1"),
-        ("[1] * -1", "a list can only be repeated a whole, non-negative number of times, not -1"),
-        ("\"ab\" * 1.5", "a string can only be repeated a whole, non-negative number of times, not 1.5"),
+        ("[1] * -1", "a list can only be repeated a whole, non-negative number of times"),
+        ("\"ab\" * 1.5", "a string can only be repeated a whole, non-negative number of times"),
         ("for x in 5 {}", "cannot iterate over the number 5"),
         ("print(1, sep: 2)", "argument `sep` of `print` must be a string, got the number 2"),
     ])

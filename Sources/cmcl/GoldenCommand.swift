@@ -13,7 +13,7 @@ enum GoldenCommand {
         }
         var files: [String] = []
         for p in paths { files += collect(p) }
-        var passed = 0, failed = 0
+        var passed = 0, failed = 0, skipped = 0
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 print("FAIL \(file): cannot read")
@@ -21,6 +21,17 @@ enum GoldenCommand {
                 continue
             }
             let original = String(decoding: data, as: UTF8.self)
+            switch Notebook.requirement(in: original) {
+            case .met: break
+            case .missing(let why):
+                print("skip \(file): \(why)")
+                skipped += 1
+                continue
+            case .invalid(let why):
+                print("FAIL \(file): \(why)")
+                failed += 1
+                continue
+            }
             let start = Date()
             var text = original
             var actual = ""
@@ -34,6 +45,7 @@ enum GoldenCommand {
                 text = actual
             }
             let seconds = Date().timeIntervalSince(start)
+            if record { actual = Notebook.keepingApproximations(previous: original, recorded: actual) }
             if record {
                 if actual != original {
                     do {
@@ -55,7 +67,7 @@ enum GoldenCommand {
                 failed += 1
             }
         }
-        print("golden: \(passed) passed, \(failed) failed")
+        print("golden: \(passed) passed, \(failed) failed, \(skipped) skipped")
         return failed == 0 ? 0 : 1
     }
 

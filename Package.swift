@@ -23,8 +23,6 @@ let package = Package(
     ],
     targets: [
         // System libraries.
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline",
                        providers: [.apt(["libreadline-dev"])]),
 
@@ -33,7 +31,8 @@ let package = Package(
         .target(name: "CMCLBase"),
 
         // Engine: knows nothing of the language.
-        .target(name: "CMCLTensor", dependencies: ["CMCLBase", "CBLAS"], swiftSettings: nativeFlags),
+        // OpenBLAS is opened at run time (Sources/CMCLTensor/Kernels/BLASLibrary.swift).
+        .target(name: "CMCLTensor", dependencies: ["CMCLBase"], swiftSettings: nativeFlags),
         .target(name: "CMCLNN", dependencies: ["CMCLBase", "CMCLTensor"], swiftSettings: nativeFlags),
         .target(name: "CMCLCompare", dependencies: ["CMCLBase", "CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
         .target(name: "CMCLData", dependencies: ["CMCLBase"], swiftSettings: nativeFlags),
@@ -54,7 +53,7 @@ let package = Package(
         .target(name: "CMCLRepl", dependencies: ["CMCLBase", "CMCLRuntime", "CMCLLang", "CReadline"]),
         .executableTarget(name: "cmcl", dependencies: ["CMCLBase", "CMCLRepl", "CMCLRuntime", "CMCLLang"]),
         // Kernel benchmarks (scripts/bench-tensor).
-        .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor"], swiftSettings: nativeFlags),
+        .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor", "CMCLNN", "CMCLCompare"], swiftSettings: nativeFlags),
 
         .testTarget(name: "CMCLBaseTests", dependencies: ["CMCLBase"]),
         .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"], exclude: ["Fixtures"]),
@@ -68,3 +67,15 @@ let package = Package(
         .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
     ]
 )
+
+// libFuzzer targets (scripts/fuzz, docs/testing.md): declared only with CMCL_FUZZ=1 and built
+// in their own scratch path with -sanitize=fuzzer,address, so normal builds never compile them.
+if Context.environment["CMCL_FUZZ"] == "1" {
+    package.products.append(.executable(name: "cmcl-fuzz", targets: ["CMCLFuzz"]))
+    package.targets += [
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .executableTarget(name: "CMCLFuzz",
+                          dependencies: ["CFuzzerDriver", "CMCLLang", "CMCLRuntime", "CMCLData", "CMCLNN", "CMCLTensor"],
+                          path: "Fuzz/CMCLFuzz"),
+    ]
+}

@@ -1,6 +1,6 @@
-// Tensor-kernel benchmarks; scripts/bench-tensor runs this next to the same workloads in numpy.
+// Benchmarks; the scripts under scripts/ run these next to the same workloads in numpy and PyTorch.
+// `CMCLBench` (kernels) or `CMCLBench train [ROUNDS STEPS]` (training steps).
 // Prints one line per workload: `name value unit`.
-import CMCLTensor
 import Foundation
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -17,49 +17,14 @@ func median(reps: Int, _ body: () throws -> Void) rethrows -> Double {
     return times.sorted()[times.count / 2]
 }
 
-func run() throws {
-    let g = Generator(seed: 1)
-    for n in [128, 256, 512, 1024] {
-        let a = try Tensor.randn([n, n], generator: g), b = try Tensor.randn([n, n], generator: g)
-        let reps = n <= 256 ? 200 : (n == 512 ? 40 : 10)
-        let t = try median(reps: reps) { _ = try a.matmul(b) }
-        print("matmul\(n) \(2 * Double(n * n * n) / t / 1e9) GFLOP/s")
+let benchArguments = Array(CommandLine.arguments.dropFirst())
+do {
+    if benchArguments.first == "train" {
+        try runTrainBench(Array(benchArguments.dropFirst()))
+    } else {
+        try runKernelBench()
     }
-    let count = 16 << 20
-    let mb = Double(count * 4)
-    let x = try Tensor.randn([count], generator: g)
-    let aa = try Tensor.randn([count], generator: g), bb = try Tensor.randn([count], generator: g)
-    var t = try median(reps: 10) { _ = try x.relu() }
-    print("relu \(2 * mb / t / 1e9) GB/s")
-    t = try median(reps: 10) { _ = try aa.mul(x).add(bb) }
-    print("axpb \(5 * mb / t / 1e9) GB/s")   // two passes: read 2 write 1, read 2 write 1 (counted as numpy does the same)
-    let rows = 32768, cols = 512
-    let xs = try Tensor.randn([rows, cols], generator: g).requiringGrad()
-    let gs = try Tensor.randn([rows, cols], generator: g)
-    let xd = xs.detach()
-    t = try median(reps: 5) { _ = try xd.softmax(axis: -1) }
-    print("softmax_f_only \(2 * mb / t / 1e9) GB/s")
-    t = try median(reps: 5) { _ = try xd.exp() }
-    print("exp_only \(2 * mb / t / 1e9) GB/s")
-    t = try median(reps: 5) {
-        xs.zeroGrad()
-        let y = try xs.softmax(axis: -1)
-        try y.backward(grad: gs)
-    }
-    print("softmax_fb \(5 * mb / t / 1e9) GB/s")
-    let w = try Tensor.ones([cols]).requiringGrad(), bias = try Tensor.zeros([cols]).requiringGrad()
-    func lnStep() throws {
-        xs.zeroGrad(); w.zeroGrad(); bias.zeroGrad()
-        let y = try xs.layerNorm(weight: w, bias: bias, eps: 1e-5)
-        try y.backward(grad: gs)
-    }
-    try lnStep()
-    let before = BufferPool.shared.statistics.freshAllocations
-    t = try median(reps: 5) { try lnStep() }
-    let fresh = BufferPool.shared.statistics.freshAllocations - before
-    print("layernorm_fb \(5 * mb / t / 1e9) GB/s")
-    // Fresh system allocations over 6 more identical steps after the first (buffer reuse => 0).
-    print("fresh_allocs_in_steps_2_to_7 \(fresh) count")
+} catch {
+    FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
+    exit(1)
 }
-
-do { try run() } catch { FileHandle.standardError.write(Data("bench: \(error)\n".utf8)); exit(1) }

@@ -12,8 +12,11 @@ public enum DataRoot {
     public static let defaultPath = "../shared/data"
 
     /// The data root.
-    public static var path: String {
-        if let env = ProcessInfo.processInfo.environment["CMCL_DATA"], !env.isEmpty { return env }
+    public static var path: String { path(in: ProcessInfo.processInfo.environment) }
+
+    /// The data root that `environment` names.
+    public static func path(in environment: [String: String]) -> String {
+        if let env = environment["CMCL_DATA"], !env.isEmpty { return env }
         return defaultPath
     }
 

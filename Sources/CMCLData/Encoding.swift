@@ -62,26 +62,62 @@ public struct Encoding: Sendable, Equatable {
     }
 }
 
+/// How special tokens frame one text or a pair: BERT's `[CLS] a [SEP] b [SEP]` (the second text
+/// with token type 1) or RoBERTa's `<s> a </s></s> b </s>` (one token type).
+public struct SpecialTokenTemplate: Sendable, Equatable {
+    /// The first token and its text.
+    public var clsID: Int32, clsToken: String
+    /// The separator closing each text and its text.
+    public var sepID: Int32, sepToken: String
+    /// Separators between the two texts of a pair: 1 (BERT) or 2 (RoBERTa).
+    public var pairSeparators: Int
+    /// The token type of the second text: 1 (BERT) or 0 (RoBERTa).
+    public var pairTypeID: Int32
+    /// The padding token's text.
+    public var padToken: String
+
+    /// A template.
+    public init(clsID: Int32, clsToken: String, sepID: Int32, sepToken: String, pairSeparators: Int = 1, pairTypeID: Int32 = 1,
+                padToken: String = "[PAD]") {
+        self.clsID = clsID; self.clsToken = clsToken; self.sepID = sepID; self.sepToken = sepToken
+        self.pairSeparators = pairSeparators; self.pairTypeID = pairTypeID; self.padToken = padToken
+    }
+
+    /// The number of special tokens around one text (`pair` false) or a pair.
+    public func specialCount(pair: Bool) -> Int { pair ? 2 + pairSeparators : 2 }
+}
+
 /// Something that splits text into vocabulary tokens and knows its special-token ids.
 /// ``encode(_:_:maxLength:padToMaxLength:)`` (pairing, truncation, padding) comes for free.
 public protocol TextTokenizer: Sendable {
     /// The vocabulary.
     var vocabulary: Vocabulary { get }
-    /// Ids of `[CLS]`, `[SEP]`, `[PAD]` and `[UNK]`.
+    /// Ids of `[CLS]`, `[SEP]`, `[PAD]` and `[UNK]` (or their equivalents, `<s>`, `</s>`…).
     var clsID: Int32 { get }
     var sepID: Int32 { get }
     var padID: Int32 { get }
     var unknownID: Int32 { get }
+    /// How special tokens frame the inputs (BERT's layout unless a tokenizer says otherwise).
+    var template: SpecialTokenTemplate { get }
     /// Tokens of `text` without special tokens.
     func tokenize(_ text: String) -> [Token]
+    /// Text from token ids, without special and padding tokens.
+    func decode(_ ids: [Int32]) -> String
 }
 
 extension TextTokenizer {
-    /// The ids this tokenizer reserves: `[CLS]`, `[SEP]`, `[PAD]`, `[UNK]` and, when the
-    /// vocabulary has it, `[MASK]` (input crops never remove them).
+    /// BERT's `[CLS] a [SEP] b [SEP]`.
+    public var template: SpecialTokenTemplate {
+        SpecialTokenTemplate(clsID: clsID, clsToken: vocabulary.token(clsID) ?? "[CLS]", sepID: sepID,
+                             sepToken: vocabulary.token(sepID) ?? "[SEP]", padToken: vocabulary.token(padID) ?? "[PAD]")
+    }
+
+    /// The ids this tokenizer reserves: `[CLS]`, `[SEP]`, `[PAD]`, `[UNK]` (or their
+    /// equivalents) and, when the vocabulary has it, `[MASK]` / `<mask>` (input crops never
+    /// remove them).
     public var specialTokenIDs: Set<Int32> {
         var ids: Set<Int32> = [clsID, sepID, padID, unknownID]
-        if let mask = vocabulary["[MASK]"] { ids.insert(mask) }
+        for mask in ["[MASK]", "<mask>"] { if let id = vocabulary[mask] { ids.insert(id) } }
         return ids
     }
 
@@ -104,21 +140,26 @@ extension TextTokenizer {
                        padToMaxLength: Bool = false) -> Encoding {
         var n1 = first.count
         var n2 = second?.count ?? 0
+        let t = template
         if let maxLength {
-            let budget = Swift.max(0, maxLength - (second == nil ? 2 : 3))
+            let budget = Swift.max(0, maxLength - t.specialCount(pair: second != nil))
             (n1, n2) = Self.truncatedLengths(n1, n2, budget: budget, isPair: second != nil)
         }
         var e = Encoding()
-        let capacity = n1 + n2 + 3
-        e.ids.reserveCapacity(capacity)
-        e.append(id: clsID, token: "[CLS]", type: 0, offset: 0..<0, sequence: -1)
-        for t in first.prefix(n1) { e.append(id: t.id, token: t.text, type: 0, offset: t.offset, sequence: 0) }
-        e.append(id: sepID, token: "[SEP]", type: 0, offset: 0..<0, sequence: -1)
+        e.ids.reserveCapacity(n1 + n2 + 4)
+        e.append(id: t.clsID, token: t.clsToken, type: 0, offset: 0..<0, sequence: -1)
+        for token in first.prefix(n1) { e.append(id: token.id, token: token.text, type: 0, offset: token.offset, sequence: 0) }
+        e.append(id: t.sepID, token: t.sepToken, type: 0, offset: 0..<0, sequence: -1)
         if let second {
-            for t in second.prefix(n2) { e.append(id: t.id, token: t.text, type: 1, offset: t.offset, sequence: 1) }
-            e.append(id: sepID, token: "[SEP]", type: 1, offset: 0..<0, sequence: -1)
+            for _ in 1..<Swift.max(1, t.pairSeparators) {
+                e.append(id: t.sepID, token: t.sepToken, type: t.pairTypeID, offset: 0..<0, sequence: -1)
+            }
+            for token in second.prefix(n2) {
+                e.append(id: token.id, token: token.text, type: t.pairTypeID, offset: token.offset, sequence: 1)
+            }
+            e.append(id: t.sepID, token: t.sepToken, type: t.pairTypeID, offset: 0..<0, sequence: -1)
         }
-        if padToMaxLength, let maxLength { e.pad(to: maxLength, padID: padID) }
+        if padToMaxLength, let maxLength { e.pad(to: maxLength, padID: padID, padToken: t.padToken) }
         return e
     }
 

@@ -14,6 +14,47 @@ public enum Metrics {
         case macro
     }
 
+    /// The task kinds whose metrics ``named(_:predictions:targets:task:)`` computes.
+    public enum Task: Sendable, Equatable {
+        /// Class predictions; `classes` decides what `f1` means (binary F1 of class 1 for two
+        /// classes, macro F1 otherwise).
+        case classification(classes: Int)
+        /// Real-valued predictions.
+        case regression
+    }
+
+    /// The metric names each task supports through ``named(_:predictions:targets:task:)``.
+    public static func names(for task: Task) -> [String] {
+        switch task {
+        case .classification: return ["accuracy", "f1", "macro_f1", "mcc"]
+        case .regression: return ["pearson", "spearman", "mse", "rmse", "mae"]
+        }
+    }
+
+    /// A metric by name, the one place `evaluate`, `fit(keep_best:)` and the metric builtins
+    /// compute it: classification `accuracy`, `f1`, `macro_f1`, `mcc` (CoLA); regression
+    /// `pearson`, `spearman` (STS-B), `mse`, `rmse`, `mae`. Nil for a name the task does not have.
+    /// - Throws: `DataError` for mismatched or empty inputs.
+    public static func named(_ name: String, predictions: [Double], targets: [Double], task: Task) throws -> Double? {
+        try check(name, predictions.count, targets.count)
+        func ints(_ xs: [Double]) -> [Int32] { xs.map { Int32(exactly: $0.rounded()) ?? -1 } }
+        switch (task, name.lowercased()) {
+        case (.classification, "accuracy"): return try accuracy(ints(predictions), ints(targets))
+        case let (.classification(classes), "f1"):
+            return try f1(ints(predictions), ints(targets), average: classes == 2 ? .binary(positive: 1) : .macro)
+        case (.classification, "macro_f1"): return try f1(ints(predictions), ints(targets), average: .macro)
+        case (.classification, "mcc"): return try matthews(ints(predictions), ints(targets))
+        case (.regression, "pearson"): return try pearson(predictions, targets)
+        case (.regression, "spearman"): return try spearman(predictions, targets)
+        case (.regression, "mse"), (.regression, "rmse"), (.regression, "mae"):
+            var sum = 0.0
+            for (p, t) in zip(predictions, targets) { sum += name.lowercased() == "mae" ? Swift.abs(p - t) : (p - t) * (p - t) }
+            let mean = sum / Double(predictions.count)
+            return name.lowercased() == "rmse" ? mean.squareRoot() : mean
+        default: return nil
+        }
+    }
+
     static func check(_ name: String, _ a: Int, _ b: Int) throws {
         guard a == b else {
             throw DataError.invalidArgument(operation: name, problem: "\(a) predictions but \(b) gold labels")

@@ -85,9 +85,9 @@ struct SegmentedContext {
                 answer: Range<Int>?) -> (Encoding, [Segment], Int32, Int32, Bool) {
         let q = Array(tokenizer.tokenize(question).prefix(maxQueryLength))
         let c = tokenizer.tokenize(text)
-        let room = Swift.max(0, maxLength - q.count - 3)
+        let room = Swift.max(0, maxLength - q.count - tokenizer.template.specialCount(pair: true))
         let encoding = tokenizer.encode(tokens: q, pair: Array(c.prefix(room)))
-        let first = q.count + 2
+        let first = q.count + 1 + tokenizer.template.pairSeparators
         let kept = Swift.min(room, c.count)
         // Token range of a character span among the kept context tokens.
         func tokens(_ span: Range<Int>) -> Range<Int> {

@@ -29,9 +29,17 @@ public struct WordPieceTokenizer: TextTokenizer {
     /// Special tokens recognised verbatim in raw text (`[CLS]`, `[SEP]`, ...), longest first.
     let specials: [(scalars: [Unicode.Scalar], id: Int32, text: String)]
 
-    /// Creates a tokenizer over `vocabulary`, which must contain `[UNK]`, `[CLS]`, `[SEP]` and `[PAD]`.
+    /// How `[CLS]` and `[SEP]` frame the inputs.
+    public let template: SpecialTokenTemplate
+    /// The text of the unknown token.
+    public let unknownToken: String
+
+    /// Creates a tokenizer over `vocabulary`, which must contain the `unknown`, `cls`, `sep` and
+    /// `pad` tokens; those and `extraSpecials` are recognised whole in raw text.
     public init(vocabulary: Vocabulary, lowercase: Bool = true, stripAccents: Bool? = nil,
-                maxInputCharsPerWord: Int = 100, continuationPrefix: String = "##") throws {
+                maxInputCharsPerWord: Int = 100, continuationPrefix: String = "##",
+                normalizer: BertNormalizer? = nil, cls: String = "[CLS]", sep: String = "[SEP]", pad: String = "[PAD]",
+                unknown: String = "[UNK]", extraSpecials: [String] = ["[MASK]"]) throws {
         func id(_ token: String) throws -> Int32 {
             guard let id = vocabulary[token] else {
                 throw DataError.missing(file: "vocabulary", what: "special token \(token)", available: [])
@@ -39,16 +47,18 @@ public struct WordPieceTokenizer: TextTokenizer {
             return id
         }
         self.vocabulary = vocabulary
-        self.normalizer = BertNormalizer(lowercase: lowercase, stripAccents: stripAccents)
+        self.normalizer = normalizer ?? BertNormalizer(lowercase: lowercase, stripAccents: stripAccents)
         self.maxInputCharsPerWord = maxInputCharsPerWord
         self.continuationPrefix = continuationPrefix
-        self.clsID = try id("[CLS]")
-        self.sepID = try id("[SEP]")
-        self.padID = try id("[PAD]")
-        self.unknownID = try id("[UNK]")
+        self.clsID = try id(cls)
+        self.sepID = try id(sep)
+        self.padID = try id(pad)
+        self.unknownID = try id(unknown)
+        self.unknownToken = unknown
+        self.template = SpecialTokenTemplate(clsID: clsID, clsToken: cls, sepID: sepID, sepToken: sep, padToken: pad)
         var specials: [(scalars: [Unicode.Scalar], id: Int32, text: String)] = []
-        for token in ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] {
-            if let id = vocabulary[token] { specials.append((Array(token.unicodeScalars), id, token)) }
+        for token in [pad, unknown, cls, sep] + extraSpecials where !specials.contains(where: { $0.text == token }) {
+            if let id = vocabulary[token], !token.isEmpty { specials.append((Array(token.unicodeScalars), id, token)) }
         }
         self.specials = specials.sorted { $0.scalars.count > $1.scalars.count }
     }
@@ -66,7 +76,7 @@ public struct WordPieceTokenizer: TextTokenizer {
         var segmentStart = 0
         var i = 0
         while i < scalars.count {
-            if scalars[i] == "[", let special = matchSpecial(scalars, at: i) {
+            if let special = matchSpecial(scalars, at: i) {
                 tokenizeSegment(scalars, segmentStart, i, into: &tokens)
                 let end = i + special.scalars.count
                 tokens.append(Token(id: special.id, text: special.text, offset: i..<end))
@@ -81,7 +91,7 @@ public struct WordPieceTokenizer: TextTokenizer {
     }
 
     func matchSpecial(_ scalars: [Unicode.Scalar], at i: Int) -> (scalars: [Unicode.Scalar], id: Int32, text: String)? {
-        for special in specials where i + special.scalars.count <= scalars.count {
+        for special in specials where i + special.scalars.count <= scalars.count && special.scalars[0] == scalars[i] {
             if scalars[i..<(i + special.scalars.count)].elementsEqual(special.scalars) { return special }
         }
         return nil
@@ -99,7 +109,7 @@ public struct WordPieceTokenizer: TextTokenizer {
         let n = word.scalars.count
         let whole = word.origins[0]..<(word.origins[n - 1] + 1)
         if n > maxInputCharsPerWord {
-            tokens.append(Token(id: unknownID, text: "[UNK]", offset: whole))
+            tokens.append(Token(id: unknownID, text: unknownToken, offset: whole))
             return
         }
         // UTF-8 bytes of the word with the byte offset of every scalar boundary.
@@ -132,7 +142,7 @@ public struct WordPieceTokenizer: TextTokenizer {
                 end -= 1
             }
             guard let piece = found else {
-                tokens.append(Token(id: unknownID, text: "[UNK]", offset: whole))
+                tokens.append(Token(id: unknownID, text: unknownToken, offset: whole))
                 return
             }
             pieces.append(piece)

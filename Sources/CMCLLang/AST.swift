@@ -4,10 +4,15 @@
 public struct Expr: Sendable {
     public var kind: ExprKind
     public var span: Span
+    /// The number of nodes on the longest path from this node down to a leaf. The parser
+    /// bounds it, so that whatever walks the tree (the compiler, the evaluator, even freeing
+    /// it) recurses a bounded number of times.
+    public let height: Int
 
     public init(_ kind: ExprKind, _ span: Span) {
         self.kind = kind
         self.span = span
+        self.height = kind.childHeight + 1
     }
 }
 
@@ -28,8 +33,29 @@ public indirect enum ExprKind: Sendable {
     case index(Expr, [IndexItem])
     case function(FunctionDecl)
     case conditional(condition: Expr, then: Block, otherwise: Block?)
+    /// `try { … } catch e { … }`: the value of the body, or of the handler when the body
+    /// raised a runtime error (bound to `name` as a record with its message and location).
+    case tryCatch(body: Block, name: String?, nameSpan: Span?, handler: Block)
     /// A parse error placeholder; never evaluated because a file with errors does not run.
     case invalid
+
+    /// The height of the tallest child (0 for a leaf).
+    var childHeight: Int {
+        switch self {
+        case .number, .string, .bool, .null, .identifier, .invalid: return 0
+        case .list(let items): return items.reduce(0) { max($0, $1.height) }
+        case .record(let fields): return fields.reduce(0) { max($0, $1.value.height) }
+        case .unary(_, let e), .member(let e, _, _): return e.height
+        case .binary(_, let a, let b), .logical(_, let a, let b): return max(a.height, b.height)
+        case .call(let callee, let arguments): return arguments.reduce(callee.height) { max($0, $1.value.height) }
+        case .index(let e, let items): return items.reduce(e.height) { max($0, $1.height) }
+        case .function(let decl): return decl.height
+        case .conditional(let condition, let then, let otherwise):
+            return max(condition.height, then.height, otherwise?.height ?? 0)
+        case .tryCatch(let body, _, _, let handler):
+            return max(body.height, handler.height)
+        }
+    }
 }
 
 public struct RecordField: Sendable {
@@ -59,6 +85,13 @@ public struct Argument: Sendable {
 public enum IndexItem: Sendable {
     case single(Expr)
     case slice(start: Expr?, stop: Expr?, step: Expr?, span: Span)
+
+    var height: Int {
+        switch self {
+        case .single(let e): return e.height
+        case .slice(let a, let b, let c, _): return max(a?.height ?? 0, b?.height ?? 0, c?.height ?? 0)
+        }
+    }
 }
 
 public enum UnaryOperator: String, Sendable {
@@ -85,6 +118,8 @@ public struct FunctionDecl: Sendable {
         self.body = body
         self.span = span
     }
+
+    var height: Int { parameters.reduce(body.height) { max($0, $1.defaultValue?.height ?? 0) } }
 }
 
 public struct Parameter: Sendable {
@@ -102,18 +137,24 @@ public struct Parameter: Sendable {
 public struct Block: Sendable {
     public var statements: [Stmt]
     public var span: Span
+    /// One more than the tallest statement (see `Expr.height`).
+    public let height: Int
     public init(statements: [Stmt], span: Span) {
         self.statements = statements
         self.span = span
+        self.height = statements.reduce(0) { max($0, $1.height) } + 1
     }
 }
 
 public struct Stmt: Sendable {
     public var kind: StmtKind
     public var span: Span
+    /// One more than the tallest expression or block in it (see `Expr.height`).
+    public let height: Int
     public init(_ kind: StmtKind, _ span: Span) {
         self.kind = kind
         self.span = span
+        self.height = kind.childHeight + 1
     }
 }
 
@@ -129,6 +170,18 @@ public enum StmtKind: Sendable {
     case continueLoop
     case returnValue(Expr?)
     case importModule(path: String, pathSpan: Span)
+
+    var childHeight: Int {
+        switch self {
+        case .expression(let e), .letBinding(_, _, let e): return e.height
+        case .function(let decl): return decl.height
+        case .assignment(let target, let value): return max(target.height, value.height)
+        case .forLoop(_, _, let iterable, let body): return max(iterable.height, body.height)
+        case .whileLoop(let condition, let body): return max(condition.height, body.height)
+        case .returnValue(let e): return e?.height ?? 0
+        case .breakLoop, .continueLoop, .importModule: return 0
+        }
+    }
 }
 
 /// A parsed file or REPL cell.

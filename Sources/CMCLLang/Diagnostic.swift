@@ -37,6 +37,17 @@ public struct Diagnostic: Error, Sendable {
     /// True when the only problem is that the input stopped early (an unclosed bracket,
     /// brace or string): an interactive reader should ask for another line.
     public var isIncompleteInput: Bool = false
+
+    /// The most syntax errors reported for one file; past it, reading stops (so that a
+    /// binary file gives a few lines of errors, not megabytes).
+    public static let maxPerFile = 20
+
+    /// The last diagnostic of a file that has too many errors.
+    public static func tooMany(file: SourceFile, at span: Span) -> Diagnostic {
+        Diagnostic(.syntax, "too many errors (more than \(maxPerFile)); stopped reading \(file.name) here",
+                   file: file, span: Span(span.start, span.start),
+                   hint: "fix the errors above first; is this a cmcl file?")
+    }
 }
 
 /// One frame of a cmcl stack trace.

@@ -2,13 +2,16 @@
 ///
 /// Newlines separate statements, so they are tokens, except inside `(…)` and `[…]`
 /// where an expression may span lines. Comments run from `#` to the end of the line.
-/// Lexical errors are collected as diagnostics and lexing goes on.
+/// Lexical errors are collected as diagnostics and lexing goes on, up to
+/// `Diagnostic.maxPerFile` of them; a run of unexpected characters is reported once.
 public struct Lexer {
     private let file: SourceFile
     private let bytes: [UInt8]
     private var pos = 0
     private var brackets: [UInt8] = []
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Set when the error budget is spent: lexing stops there.
+    public private(set) var gaveUp = false
 
     public init(file: SourceFile) {
         self.file = file
@@ -41,12 +44,58 @@ public struct Lexer {
     }
 
     private mutating func error(_ message: String, _ span: Span, hint: String? = nil, incomplete: Bool = false) {
+        guard !gaveUp else { return }
+        if diagnostics.count >= Diagnostic.maxPerFile {
+            diagnostics.append(Diagnostic.tooMany(file: file, at: span))
+            gaveUp = true
+            return
+        }
         var d = Diagnostic(.syntax, message, file: file, span: span, hint: hint)
         d.isIncompleteInput = incomplete
         diagnostics.append(d)
     }
 
+    /// Whether `c` can start no token at all.
+    private func isUnexpected(_ c: UInt8) -> Bool {
+        if c >= 0x80 || c < 0x20 { return c != UInt8(ascii: "\t") && c != UInt8(ascii: "\n") && c != UInt8(ascii: "\r") }
+        return c == UInt8(ascii: "$") || c == UInt8(ascii: "`") || c == UInt8(ascii: "?") || c == UInt8(ascii: "~")
+            || c == UInt8(ascii: "^") || c == 0x7F
+    }
+
+    /// Skips a run of characters that start no token (and whole UTF-8 sequences) and
+    /// reports it once.
+    private mutating func unexpectedRun(from start: Int) {
+        while pos < bytes.count, isUnexpected(bytes[pos]) || bytes[pos] & 0xC0 == 0x80 { pos += 1 }
+        let span = Span(start, pos)
+        let characters = file.text(of: span)
+        let count = characters.unicodeScalars.count
+        var shown = ""
+        for scalar in characters.unicodeScalars.prefix(8) { shown += Lexer.visible(scalar) }
+        if count == 1 {
+            error("unexpected character `\(shown)`", span)
+        } else {
+            let same = Set(characters.unicodeScalars.prefix(1000)).count == 1
+            let quoted = same ? Lexer.visible(characters.unicodeScalars.first ?? " ") : shown + (count > 8 ? "…" : "")
+            error("unexpected characters `\(quoted)`\(same ? " (\(count) times)" : " (\(count) in a row)")", span,
+                  hint: characters.unicodeScalars.contains { $0.value == 0 || $0.value == 0xFFFD }
+                      ? "this looks like a binary file, not cmcl source" : nil)
+        }
+    }
+
+    /// A character as shown inside a diagnostic: control characters escaped.
+    static func visible(_ scalar: Unicode.Scalar) -> String {
+        scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+    }
+
     private mutating func next() -> Token {
+        while !gaveUp {
+            if let token = nextOrSkip() { return token }
+        }
+        return Token(kind: .eof, span: Span(bytes.count, bytes.count))
+    }
+
+    /// The next token, or nil after skipping characters that start none (reported).
+    private mutating func nextOrSkip() -> Token? {
         while pos < bytes.count {
             let c = bytes[pos]
             if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\r") {
@@ -107,20 +156,28 @@ public struct Lexer {
         case UInt8(ascii: "!"):
             if peek() == UInt8(ascii: "=") { pos += 1; return Token(kind: .bangEqual, span: Span(start, pos)) }
             error("unexpected character `!`", Span(start, pos), hint: "use `not` for logical negation")
-            return next()
+            return nil
         case UInt8(ascii: "|"):
             if peek() == UInt8(ascii: ">") { pos += 1; return Token(kind: .pipe, span: Span(start, pos)) }
+            if peek() == UInt8(ascii: "|") {
+                // Reported once, then read as `or` so that the rest of the line parses.
+                pos += 1
+                error("`||` is not a cmcl operator", Span(start, pos), hint: "logical or is `or`")
+                return Token(kind: .kwOr, span: Span(start, pos), text: "or")
+            }
             error("unexpected character `|`", Span(start, pos), hint: "the pipe operator is `|>`; logical or is `or`")
-            return next()
+            return nil
         case UInt8(ascii: "&"):
+            if peek() == UInt8(ascii: "&") {
+                pos += 1
+                error("`&&` is not a cmcl operator", Span(start, pos), hint: "logical and is `and`")
+                return Token(kind: .kwAnd, span: Span(start, pos), text: "and")
+            }
             error("unexpected character `&`", Span(start, pos), hint: "logical and is `and`")
-            return next()
+            return nil
         default:
-            // Skip the whole UTF-8 sequence of a non-ASCII character.
-            while pos < bytes.count, bytes[pos] & 0xC0 == 0x80 { pos += 1 }
-            let text = file.text(of: Span(start, pos))
-            error("unexpected character `\(text)`", Span(start, pos))
-            return next()
+            unexpectedRun(from: start)
+            return nil
         }
     }
 
@@ -175,8 +232,9 @@ public struct Lexer {
         var out: [UInt8] = []
         while true {
             guard pos < bytes.count else {
-                error("unterminated string", Span(start, pos), hint: "close it with \(Character(UnicodeScalar(quote)))",
-                      incomplete: true)
+                // Not incomplete input: strings end on the line they start, so no further
+                // line can close it (the REPL reports it at once).
+                error("unterminated string", Span(start, pos), hint: "close it with \(Character(UnicodeScalar(quote)))")
                 break
             }
             let c = bytes[pos]

@@ -2,7 +2,9 @@
 /// pipe `|>` < `or` < `and` < `not` < comparisons < `+ -` < `* / % @` < unary `-` < `**` < postfix.
 extension Parser {
     mutating func expression() throws -> Expr {
-        try pipe()
+        try enter()
+        defer { depth -= 1 }
+        return try pipe()
     }
 
     mutating func pipe() throws -> Expr {
@@ -16,9 +18,9 @@ extension Parser {
             switch right.kind {
             case .call(let callee, let arguments):
                 let first = Argument(label: nil, labelSpan: nil, value: left)
-                left = Expr(.call(callee: callee, arguments: [first] + arguments), span)
+                left = try bounded(Expr(.call(callee: callee, arguments: [first] + arguments), span))
             default:
-                left = Expr(.call(callee: right, arguments: [Argument(label: nil, labelSpan: nil, value: left)]), span)
+                left = try bounded(Expr(.call(callee: right, arguments: [Argument(label: nil, labelSpan: nil, value: left)]), span))
             }
         }
         return left
@@ -29,7 +31,7 @@ extension Parser {
         while match(.kwOr) {
             skipNewlines()
             let right = try and()
-            left = Expr(.logical(isAnd: false, left, right), left.span.merged(with: right.span))
+            left = try bounded(Expr(.logical(isAnd: false, left, right), left.span.merged(with: right.span)))
         }
         return left
     }
@@ -39,13 +41,15 @@ extension Parser {
         while match(.kwAnd) {
             skipNewlines()
             let right = try not()
-            left = Expr(.logical(isAnd: true, left, right), left.span.merged(with: right.span))
+            left = try bounded(Expr(.logical(isAnd: true, left, right), left.span.merged(with: right.span)))
         }
         return left
     }
 
     mutating func not() throws -> Expr {
         if check(.kwNot) {
+            try enter()
+            defer { depth -= 1 }
             let start = advance().span
             let operand = try not()
             return Expr(.unary(.not, operand), start.merged(with: operand.span))
@@ -77,7 +81,7 @@ extension Parser {
             let op: BinaryOperator = advance().kind == .plus ? .add : .subtract
             skipNewlines()
             let right = try multiplicative()
-            left = Expr(.binary(op, left, right), left.span.merged(with: right.span))
+            left = try bounded(Expr(.binary(op, left, right), left.span.merged(with: right.span)))
         }
         return left
     }
@@ -96,12 +100,14 @@ extension Parser {
             advance()
             skipNewlines()
             let right = try unary()
-            left = Expr(.binary(op, left, right), left.span.merged(with: right.span))
+            left = try bounded(Expr(.binary(op, left, right), left.span.merged(with: right.span)))
         }
     }
 
     mutating func unary() throws -> Expr {
         if check(.minus) || check(.plus) {
+            try enter()
+            defer { depth -= 1 }
             let token = advance()
             let operand = try unary()
             if token.kind == .minus, case .number(let v) = operand.kind {
@@ -115,6 +121,8 @@ extension Parser {
     mutating func power() throws -> Expr {
         let base = try postfix()
         if match(.starStar) {
+            try enter()
+            defer { depth -= 1 }
             skipNewlines()
             let exponent = try unary()  // right-associative; allows 2 ** -1
             return Expr(.binary(.power, base, exponent), base.span.merged(with: exponent.span))
@@ -129,11 +137,11 @@ extension Parser {
             if match(.leftParen) {
                 let arguments = try argumentList()
                 let close = try consume(.rightParen, "`)` to close the argument list")
-                expr = Expr(.call(callee: expr, arguments: arguments), expr.span.merged(with: close.span))
+                expr = try bounded(Expr(.call(callee: expr, arguments: arguments), expr.span.merged(with: close.span)))
             } else if match(.leftBracket) {
                 let items = try indexItems()
                 let close = try consume(.rightBracket, "`]` to close the index")
-                expr = Expr(.index(expr, items), expr.span.merged(with: close.span))
+                expr = try bounded(Expr(.index(expr, items), expr.span.merged(with: close.span)))
             } else if match(.dot) {
                 let name: Token
                 if check(.identifier) || TokenKind.keywords[peek.text] != nil, !peek.text.isEmpty {
@@ -141,7 +149,7 @@ extension Parser {
                 } else {
                     throw error(expected: "a field or method name after `.`")
                 }
-                expr = Expr(.member(expr, name: name.text, nameSpan: name.span), expr.span.merged(with: name.span))
+                expr = try bounded(Expr(.member(expr, name: name.text, nameSpan: name.span), expr.span.merged(with: name.span)))
             } else {
                 return expr
             }
@@ -245,6 +253,8 @@ extension Parser {
             return Expr(.function(decl), decl.span)
         case .kwIf:
             return try conditional()
+        case .kwTry:
+            return try tryCatch()
         case .eof:
             throw error(expected: "an expression")
         default:
@@ -282,7 +292,21 @@ extension Parser {
         return Expr(.record(fields), open.span.merged(with: close.span))
     }
 
+    mutating func tryCatch() throws -> Expr {
+        let start = try consume(.kwTry, "`try`").span
+        let body = try block("the `try` block", hint: "write `try { … } catch e { … }`")
+        continueLine(onto: .kwCatch)
+        try consume(.kwCatch, "`catch` after the `try` block", hint: "write `try { … } catch e { … }`")
+        var name: Token?
+        if check(.identifier) { name = advance() }
+        let handler = try block("the `catch` block", hint: "write `catch e { … }`")
+        return Expr(.tryCatch(body: body, name: name?.text, nameSpan: name?.span, handler: handler),
+                    start.merged(with: handler.span))
+    }
+
     mutating func conditional() throws -> Expr {
+        try enter()
+        defer { depth -= 1 }
         let start = try consume(.kwIf, "`if`").span
         let condition = try expression()
         let then = try block("the `if` branch")

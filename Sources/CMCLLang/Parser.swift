@@ -9,6 +9,19 @@ public struct Parser {
     var tokens: [Token]
     var current = 0
     var diagnostics: [Diagnostic] = []
+    /// How many rules are active on the recursion stack (bounded by `maxNesting`).
+    var depth = 0
+    /// Set when parsing must stop: too many errors, or input nested too deeply.
+    var gaveUp = false
+
+    /// The deepest nesting of brackets, blocks, functions and prefix operators a program
+    /// may use (like CPython's and Lua's limits of 200), so that parsing never runs out of
+    /// stack.
+    public static let maxNesting = 200
+    /// The tallest syntax tree an expression may have (see `Expr.height`): long chains of
+    /// operators, pipes or method calls are parsed in loops, but compiling and running them
+    /// recurses once per link.
+    public static let maxHeight = 250_000
 
     /// Thrown inside the parser to unwind to the nearest statement boundary.
     struct Bail: Error {}
@@ -18,6 +31,7 @@ public struct Parser {
         self.tokens = lexer.tokenize()
         self.file = file
         self.diagnostics = lexer.diagnostics
+        self.gaveUp = lexer.gaveUp
     }
 
     /// Parses a whole file or REPL cell.
@@ -77,10 +91,38 @@ public struct Parser {
     }
 
     mutating func error(_ message: String, _ span: Span, hint: String? = nil, incomplete: Bool = false) -> Bail {
+        guard !gaveUp else { return Bail() }
+        if diagnostics.count >= Diagnostic.maxPerFile {
+            diagnostics.append(Diagnostic.tooMany(file: file, at: span))
+            gaveUp = true
+            return Bail()
+        }
         var d = Diagnostic(.syntax, message, file: file, span: span, hint: hint)
         d.isIncompleteInput = incomplete
         diagnostics.append(d)
         return Bail()
+    }
+
+    /// Enters one more level of nesting; past `maxNesting` reports it and stops parsing.
+    /// Pair with `defer { depth -= 1 }`.
+    mutating func enter() throws {
+        guard depth < Parser.maxNesting else {
+            let bail = error("code nested too deeply (more than \(Parser.maxNesting) levels)", peek.span,
+                             hint: "split it up: bind inner parts to names with `let`")
+            gaveUp = true
+            throw bail
+        }
+        depth += 1
+    }
+
+    /// Checks that a node just built from a chain (`a + b + …`, `x |> f |> …`, `x.f().g()…`)
+    /// is not taller than `maxHeight`; past it, reports it and stops parsing.
+    mutating func bounded(_ e: Expr) throws -> Expr {
+        guard e.height > Parser.maxHeight else { return e }
+        let bail = error("expression too long (more than \(Parser.maxHeight) chained operations)", e.span,
+                         hint: "split it up: bind intermediate results to names with `let`")
+        gaveUp = true
+        throw bail
     }
 
     /// After an error: skip to the start of the next statement.
@@ -107,7 +149,7 @@ public struct Parser {
     mutating func parseStatements(until end: TokenKind) -> [Stmt] {
         var statements: [Stmt] = []
         skipNewlines()
-        while !check(end) && !check(.eof) {
+        while !check(end) && !check(.eof) && !gaveUp {
             let before = current
             do {
                 statements.append(try statement())
@@ -230,6 +272,8 @@ public struct Parser {
     }
 
     mutating func block(_ what: String, hint: String? = nil) throws -> Block {
+        try enter()
+        defer { depth -= 1 }
         let open = try consume(.leftBrace, "`{` to start \(what)", hint: hint)
         let statements = parseStatements(until: .rightBrace)
         let close = try consume(.rightBrace, "`}` to close \(what)")

@@ -6,7 +6,7 @@ public enum TokenKind: String, Sendable, Equatable {
     case kwLet = "let", kwFn = "fn", kwIf = "if", kwElse = "else", kwFor = "for", kwIn = "in"
     case kwWhile = "while", kwBreak = "break", kwContinue = "continue", kwReturn = "return"
     case kwTrue = "true", kwFalse = "false", kwNil = "nil", kwAnd = "and", kwOr = "or", kwNot = "not"
-    case kwImport = "import"
+    case kwImport = "import", kwTry = "try", kwCatch = "catch"
     // Punctuation.
     case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]"
     case leftBrace = "{", rightBrace = "}", comma = ",", dot = ".", colon = ":", semicolon = ";"
@@ -19,7 +19,7 @@ public enum TokenKind: String, Sendable, Equatable {
     static let keywords: [String: TokenKind] = {
         var table: [String: TokenKind] = [:]
         for kind in [TokenKind.kwLet, .kwFn, .kwIf, .kwElse, .kwFor, .kwIn, .kwWhile, .kwBreak, .kwContinue,
-                     .kwReturn, .kwTrue, .kwFalse, .kwNil, .kwAnd, .kwOr, .kwNot, .kwImport] {
+                     .kwReturn, .kwTrue, .kwFalse, .kwNil, .kwAnd, .kwOr, .kwNot, .kwImport, .kwTry, .kwCatch] {
             table[kind.rawValue] = kind
         }
         return table

@@ -24,7 +24,7 @@ public class Adam: Optimizer {
     public let weightDecay: Double
     /// Whether decay is decoupled from the gradient (AdamW) or added to it (Adam).
     public let decoupled: Bool
-    private var state: [ObjectIdentifier: ParameterState] = [:]
+    private var state: [ObjectIdentifier: AdamState] = [:]
 
     /// An Adam optimizer (`decoupled: true` for AdamW).
     public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8,
@@ -51,41 +51,55 @@ public class Adam: Optimizer {
 
     public func step(_ parameters: [Parameter]) throws {
         let op = decoupled ? "adamw" : "adam"
-        let b2 = Float(beta2), epsF = Float(eps)
-        let w1 = Float(1 - beta1), w2 = Float(1 - beta2)
         for p in parameters where p.isTrainable {
-            guard var g = try OptimizerSupport.gradient(p, op: op) else { continue }
-            let n = g.count
+            guard let grad = p.value.grad else { continue }
+            guard grad.shape == p.shape else { throw NNError.shapeMismatch(op: op, name: p.name, expected: p.shape, found: grad.shape) }
             let key = ObjectIdentifier(p)
-            let s = state[key] ?? ParameterState(first: [Float](repeating: 0, count: n), second: [Float](repeating: 0, count: n))
-            state[key] = s
+            let s: AdamState
+            if let existing = state[key] { s = existing } else {
+                s = AdamState(first: try Tensor.zeros(p.shape), second: try Tensor.zeros(p.shape))
+                state[key] = s
+            }
             s.step += 1
             let decay = weightDecay != 0 && p.decays
-            if decay && !decoupled {
-                let w = p.value.toArray()
-                for i in 0..<n { g[i] += Float(weightDecay) * w[i] }
-            }
-            if decay && decoupled {
-                // w ← w − lr·λ·w, in place.
-                try p.value.addInPlace(p.value, scale: -learningRate * weightDecay)
-            }
             let bc1 = 1 - Foundation.pow(beta1, Double(s.step))
             let bc2Sqrt = Foundation.sqrt(1 - Foundation.pow(beta2, Double(s.step)))
-            let stepSize = Float(learningRate / bc1)
-            let bc2 = Float(bc2Sqrt)
-            s.first.withUnsafeMutableBufferPointer { m in
-                s.second.withUnsafeMutableBufferPointer { v in
-                    for i in 0..<n {
-                        let gi = g[i]
-                        m[i] = m[i] + w1 * (gi - m[i])                 // lerp, as torch for weights < 0.5
-                        v[i] = v[i] * b2 + w2 * gi * gi
-                        let denom = v[i].squareRoot() / bc2 + epsF
-                        g[i] = -stepSize * m[i] / denom
-                    }
+            let scalars = AdamScalars(decoupledDecay: decay && decoupled ? Float(-learningRate * weightDecay) : nil,
+                                      coupledDecay: decay && !decoupled ? Float(weightDecay) : nil,
+                                      oneMinusBeta1: Float(1 - beta1), beta2: Float(beta2), oneMinusBeta2: Float(1 - beta2),
+                                      secondCorrection: Float(bc2Sqrt), eps: Float(eps), stepSize: Float(learningRate / bc1))
+            if p.value.isDenseFloat32 && grad.isDenseFloat32 {
+                // One fused pass over weight, gradient and moments.
+                try p.value.adamUpdate(grad: grad, first: s.first, second: s.second, scalars)
+            } else {
+                // Other element types: the same arithmetic in float, then added to the weight.
+                var g = grad.toArray()
+                if scalars.decoupledDecay != nil { try p.value.addInPlace(p.value, scale: -learningRate * weightDecay) }
+                if let l = scalars.coupledDecay {
+                    let w = p.value.toArray()
+                    for i in 0..<g.count { g[i] += l * w[i] }
                 }
+                let delta = try Tensor(g, shape: p.shape)
+                let zero = try Tensor.zeros(p.shape)
+                try zero.adamUpdate(grad: delta, first: s.first, second: s.second,
+                                    AdamScalars(decoupledDecay: nil, coupledDecay: nil, oneMinusBeta1: scalars.oneMinusBeta1,
+                                                beta2: scalars.beta2, oneMinusBeta2: scalars.oneMinusBeta2,
+                                                secondCorrection: scalars.secondCorrection, eps: scalars.eps, stepSize: scalars.stepSize))
+                try p.value.addInPlace(zero.to(p.value.dtype))
             }
-            try OptimizerSupport.apply(g, to: p)
         }
+    }
+}
+
+/// The moments of one parameter under Adam.
+final class AdamState {
+    let first: Tensor
+    let second: Tensor
+    var step = 0
+
+    init(first: Tensor, second: Tensor) {
+        self.first = first
+        self.second = second
     }
 }
 
@@ -104,7 +118,7 @@ public enum GradientClipping {
         var total = 0.0
         for p in parameters {
             guard let g = p.value.grad else { continue }
-            for v in g.toArray() { total += Double(v) * Double(v) }
+            total = g.sumOfSquares(startingAt: total)
         }
         return total.squareRoot()
     }

@@ -2,27 +2,35 @@ import CMCLTensor
 import Foundation
 
 /// Word, position and token-type embeddings, summed, layer-normalised and dropped out
-/// (`embeddings.*` of Hugging Face's BertModel).
+/// (`embeddings.*` of Hugging Face's BertModel, ElectraModel and RobertaModel). Their width is
+/// the configuration's ``BertConfig/embeddingWidth`` (ELECTRA projects it to the hidden width
+/// afterwards). RoBERTa numbers positions from `padTokenID + 1` over non-padding tokens.
 public final class BertEmbeddings: Module, @unchecked Sendable {
-    /// `word_embeddings` `[vocab, hidden]`.
+    /// `word_embeddings` `[vocab, width]`.
     public let wordEmbeddings: Embedding
-    /// `position_embeddings` `[max_positions, hidden]`.
+    /// `position_embeddings` `[max_positions, width]`.
     public let positionEmbeddings: Embedding
-    /// `token_type_embeddings` `[types, hidden]`.
+    /// `token_type_embeddings` `[types, width]`.
     public let tokenTypeEmbeddings: Embedding
     /// `LayerNorm`.
     public let norm: LayerNorm
     /// `dropout`.
     public let dropout: Dropout
+    /// The family (how positions are numbered).
+    public let family: EncoderFamily
+    /// The padding id (RoBERTa positions).
+    public let padTokenID: Int32
 
     /// Embeddings for `config`.
     public init(_ config: BertConfig, generator: Generator) throws {
-        let std = config.initializerRange
-        wordEmbeddings = try Embedding(config.vocabularySize, config.hiddenSize, std: std, generator: generator)
-        positionEmbeddings = try Embedding(config.maxPositions, config.hiddenSize, std: std, generator: generator)
-        tokenTypeEmbeddings = try Embedding(config.typeVocabularySize, config.hiddenSize, std: std, generator: generator)
-        norm = try LayerNorm(config.hiddenSize, eps: config.layerNormEps)
+        let std = config.initializerRange, width = config.embeddingWidth
+        wordEmbeddings = try Embedding(config.vocabularySize, width, std: std, generator: generator)
+        positionEmbeddings = try Embedding(config.maxPositions, width, std: std, generator: generator)
+        tokenTypeEmbeddings = try Embedding(config.typeVocabularySize, width, std: std, generator: generator)
+        norm = try LayerNorm(width, eps: config.layerNormEps)
         dropout = try Dropout(config.hiddenDropout)
+        family = config.family
+        padTokenID = Int32(config.padTokenID)
         super.init()
         addChild("word_embeddings", wordEmbeddings)
         addChild("position_embeddings", positionEmbeddings)
@@ -31,11 +39,28 @@ public final class BertEmbeddings: Module, @unchecked Sendable {
         addChild("dropout", dropout)
     }
 
-    /// `[batch, seq, hidden]` embeddings of `ids` with optional `tokenTypes`.
+    /// RoBERTa's position ids `[batch, seq]`: `padTokenID + k` for the k-th non-padding token
+    /// (k from 1), `padTokenID` on padding.
+    public static func robertaPositions(_ ids: Tensor, padTokenID: Int32) throws -> Tensor {
+        let b = ids.shape[0], t = ids.shape[1]
+        let values = ids.toInts()
+        var out = [Int32](repeating: padTokenID, count: values.count)
+        for r in 0..<b {
+            var k: Int32 = 0
+            for c in 0..<t where values[r * t + c] != padTokenID {
+                k += 1
+                out[r * t + c] = padTokenID + k
+            }
+        }
+        return try Tensor(ints: out, shape: [b, t])
+    }
+
+    /// `[batch, seq, width]` embeddings of `ids` with optional `tokenTypes`.
     public func forward(ids: Tensor, tokenTypes: Tensor?, context: ForwardContext) throws -> Tensor {
         let t = ids.shape[1]
-        guard t <= positionEmbeddings.count else {
-            throw NNError.invalidInput(op: "transformer", reason: "sequence length \(t) exceeds the \(positionEmbeddings.count) position embeddings")
+        let needed = family == .roberta ? t + Int(padTokenID) + 1 : t
+        guard needed <= positionEmbeddings.count else {
+            throw NNError.invalidInput(op: "transformer", reason: "sequence length \(t) exceeds the \(positionEmbeddings.count - (needed - t)) position embeddings")
         }
         var e = try wordEmbeddings(ids, context: context)
         if let tokenTypes {
@@ -43,7 +68,11 @@ public final class BertEmbeddings: Module, @unchecked Sendable {
         } else {
             e = try e.add(context.resolve(tokenTypeEmbeddings.weight).select(axis: 0, index: 0))
         }
-        e = try e.add(context.resolve(positionEmbeddings.weight).slice(axis: 0, start: 0, end: t))
+        if family == .roberta {
+            e = try e.add(positionEmbeddings(BertEmbeddings.robertaPositions(ids, padTokenID: padTokenID), context: context))
+        } else {
+            e = try e.add(context.resolve(positionEmbeddings.weight).slice(axis: 0, start: 0, end: t))
+        }
         return try dropout(norm(e, context: context), context: context)
     }
 }

@@ -24,6 +24,22 @@ public enum Evaluation {
         }
     }
 
+    /// What a model produced on evaluation batches, for any metric to be computed from.
+    public struct Outputs: Sendable {
+        /// The head evaluated.
+        public var head: TaskHead
+        /// Predicted classes (classification) or values (regression), one per example.
+        public var predictions: [Double] = []
+        /// Gold classes or values.
+        public var targets: [Double] = []
+        /// Summed task loss and its example count.
+        public var lossSum = 0.0, lossCount = 0
+        /// Span heads: whether the argmax start / end position was right.
+        public var startHits: [Bool] = [], endHits: [Bool] = []
+        /// Ranking heads: reciprocal rank and top-1 hit per query.
+        public var reciprocalRanks: [Double] = [], topHits: [Bool] = []
+    }
+
     /// Runs `model` over `batches` without gradients and computes `metrics` (all of the head's
     /// metrics when empty).
     public static func evaluate(_ module: Module, batches: [Batch], metrics: [String] = []) throws -> [String: Double] {
@@ -33,12 +49,21 @@ public enum Evaluation {
         let available = Self.metrics(for: model.head)
         let wanted = metrics.isEmpty ? available : metrics.map { $0.lowercased() }
         for m in wanted where !available.contains(m) { throw NNError.unknownMetric(name: m, available: available) }
+        return score(try collect(model, batches: batches, loss: wanted.contains("loss")), metrics: wanted)
+    }
+
+    /// The outputs of `module` on `batches` (no gradients, no dropout); `loss` adds the task loss.
+    public static func collect(_ module: Module, batches: [Batch], loss: Bool = true) throws -> Outputs {
+        guard let model = module as? TextModel else {
+            throw NNError.invalidInput(op: "evaluate", reason: "\(module.typeName) is not a text model with a task head")
+        }
         guard !batches.isEmpty else { throw NNError.invalidInput(op: "evaluate", reason: "no evaluation batches") }
         let context = ForwardContext(training: false)
         var lossSum = 0.0, lossCount = 0
         var predictions: [Double] = [], targets: [Double] = []     // class/real/rank predictions
         var startHits: [Bool] = [], endHits: [Bool] = []
         var reciprocalRanks: [Double] = [], topHits: [Bool] = []
+        let wanted = loss ? ["loss"] : []
         try Tensor.withNoGrad {
             for batch in batches {
                 let out = try model.forward(batch, context: context)
@@ -74,15 +99,25 @@ public enum Evaluation {
                 }
             }
         }
+        return Outputs(head: model.head, predictions: predictions, targets: targets, lossSum: lossSum, lossCount: lossCount,
+                       startHits: startHits, endHits: endHits, reciprocalRanks: reciprocalRanks, topHits: topHits)
+    }
+
+    /// The named metrics of collected outputs (names as ``metrics(for:)`` lists them).
+    public static func score(_ outputs: Outputs, metrics wanted: [String]) -> [String: Double] {
+        let (predictions, targets) = (outputs.predictions, outputs.targets)
+        let (lossSum, lossCount) = (outputs.lossSum, outputs.lossCount)
+        let (startHits, endHits) = (outputs.startHits, outputs.endHits)
+        let (reciprocalRanks, topHits) = (outputs.reciprocalRanks, outputs.topHits)
         var result: [String: Double] = [:]
         for m in wanted {
             switch m {
             case "loss": result[m] = lossCount == 0 ? .nan : lossSum / Double(lossCount)
             case "accuracy":
-                if case .ranking = model.head { result[m] = mean(topHits.map { $0 ? 1 : 0 }) }
+                if case .ranking = outputs.head { result[m] = mean(topHits.map { $0 ? 1 : 0 }) }
                 else { result[m] = mean(zip(predictions, targets).map { $0 == $1 ? 1 : 0 }) }
             case "f1":
-                if case let .classification(c) = model.head, c == 2 { result[m] = f1(predictions, targets, positive: 1) }
+                if case let .classification(c) = outputs.head, c == 2 { result[m] = f1(predictions, targets, positive: 1) }
                 else { result[m] = macroF1(predictions, targets) }
             case "macro_f1": result[m] = macroF1(predictions, targets)
             case "mse": result[m] = mean(zip(predictions, targets).map { ($0 - $1) * ($0 - $1) })

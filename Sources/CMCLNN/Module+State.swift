@@ -9,6 +9,12 @@ public struct LoadReport: Sendable, Equatable, CustomStringConvertible {
     public var unexpected: [String]
     /// The number of parameters that were set.
     public var loaded: Int
+    /// The prefix removed from the checkpoint's names (`bert.`…), when one was.
+    public var prefix: String? = nil
+    /// How many legacy `gamma` / `beta` names were read as `weight` / `bias`.
+    public var renamed: Int = 0
+    /// When fewer than half of the model's parameters were found: what probably went wrong.
+    public var warning: String? = nil
 
     public var description: String {
         "loaded \(loaded) tensors; \(missing.count) missing\(NNError.list(missing)); \(unexpected.count) unexpected\(NNError.list(unexpected))"
@@ -41,17 +47,27 @@ extension Module {
     ///     ``ignoredStateKeys``) or shape mismatch throws ``NNError/stateMismatch`` and nothing is
     ///     changed. When false, only shape mismatches throw; the report lists the rest.
     ///   - stripPrefix: removed from the start of entry names first (e.g. `"bert."` for a
-    ///     Hugging Face `BertFor…` checkpoint).
+    ///     Hugging Face `BertFor…` checkpoint). When nil, a known prefix
+    ///     (``CheckpointNames/knownPrefixes``) is removed if that makes more names match.
+    ///
+    /// Legacy layer-norm names (`…LayerNorm.gamma`, `…beta`) are read as `weight` and `bias`.
+    /// When fewer than half of the model's parameters are found, the report's `warning` says why.
     @discardableResult
     public func load(stateDictionary state: [String: Tensor], strict: Bool = true, stripPrefix: String? = nil) throws -> LoadReport {
-        var entries: [String: Tensor] = [:]
-        for (k, v) in state {
-            var key = k
-            if let prefix = stripPrefix, !prefix.isEmpty, key.hasPrefix(prefix) { key = String(key.dropFirst(prefix.count)) }
-            entries[key] = v
-        }
         let params = parameters()
         let names = Set(params.map(\.name))
+        let prefix = stripPrefix.flatMap { $0.isEmpty ? nil : $0 } ?? CheckpointNames.bestPrefix(Array(state.keys), targets: names)
+        var entries: [String: Tensor] = [:]
+        var renamed = 0
+        for (k, v) in state {
+            var key = k
+            if let prefix, key.hasPrefix(prefix) { key = String(key.dropFirst(prefix.count)) }
+            if !names.contains(key) {
+                let modern = CheckpointNames.modernized(key)
+                if modern != key, names.contains(modern) { key = modern; renamed += 1 }
+            }
+            entries[key] = v
+        }
         let ignored = ignoredStateKeys
         let missing = params.map(\.name).filter { entries[$0] == nil }
         let unexpected = entries.keys.filter { !names.contains($0) && !ignored.contains($0) }.sorted()
@@ -75,7 +91,12 @@ extension Module {
                 loaded += 1
             }
         }
-        return LoadReport(missing: missing, unexpected: unexpected, loaded: loaded)
+        var report = LoadReport(missing: missing, unexpected: unexpected, loaded: loaded, prefix: prefix, renamed: renamed)
+        if 2 * loaded < params.count {
+            report.warning = "only \(loaded) of the model's \(params.count) tensors were found in the checkpoint; "
+                + CheckpointNames.diagnosis(checkpoint: Array(state.keys), model: params.map(\.name))
+        }
+        return report
     }
 
     /// Saves the parameters to a safetensors file (names as in ``stateDictionary()``).

@@ -24,73 +24,35 @@ public enum Safetensors {
 
     /// The tensors and `__metadata__` strings stored in the file at `url`.
     public static func readWithMetadata(from url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw NNError.checkpoint(path: url.path, reason: "cannot read the file (\(error.localizedDescription))")
-        }
-        return try decode(data, path: url.path)
+        let file = try SafetensorsFile(url)
+        var tensors: [String: Tensor] = [:]
+        for name in file.header.entries.keys { tensors[name] = try file.tensor(name) }
+        return (tensors, file.header.metadata)
     }
 
-    /// The tensors and the `__metadata__` strings of a safetensors byte buffer.
+    /// The tensors and the `__metadata__` strings of a safetensors byte buffer (validated by
+    /// ``SafetensorsHeader`` before anything is allocated).
     public static func decode(_ data: Data, path: String = "<memory>") throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        func fail(_ reason: String) -> NNError { .checkpoint(path: path, reason: reason) }
-        guard data.count >= 8 else { throw fail("file is \(data.count) bytes, too short for a safetensors header") }
-        let headerLength = data.withUnsafeBytes { raw -> UInt64 in
-            var v: UInt64 = 0
-            for i in 0..<8 { v |= UInt64(raw[i]) << (8 * UInt64(i)) }
-            return v
-        }
-        guard headerLength <= UInt64(maxHeaderBytes), Int(headerLength) <= data.count - 8 else {
-            throw fail("header length \(headerLength) exceeds the file size \(data.count) or the limit")
-        }
-        let hl = Int(headerLength)
-        let headerData = data.subdata(in: (data.startIndex + 8)..<(data.startIndex + 8 + hl))
-        let json: Any
-        do { json = try JSONSerialization.jsonObject(with: headerData) } catch {
-            throw fail("header is not valid JSON")
-        }
-        guard let header = json as? [String: Any] else { throw fail("header is not a JSON object") }
-        let bodyStart = data.startIndex + 8 + hl
-        let bodyCount = data.count - 8 - hl
+        let header = try SafetensorsHeader(data, path: path)
         var tensors: [String: Tensor] = [:]
-        var metadata: [String: String] = [:]
-        for (name, entry) in header {
-            if name == "__metadata__" {
-                if let m = entry as? [String: Any] { for (k, v) in m { metadata[k] = "\(v)" } }
-                continue
-            }
-            guard let info = entry as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shapeAny = info["shape"] as? [Any], let offsAny = info["data_offsets"] as? [Any], offsAny.count == 2 else {
-                throw fail("entry '\(name)' lacks dtype, shape or data_offsets")
-            }
-            let shape = try shapeAny.map { v -> Int in
-                guard let n = (v as? NSNumber)?.intValue, n >= 0 else { throw fail("entry '\(name)' has an invalid shape \(shapeAny)") }
-                return n
-            }
-            let offs = try offsAny.map { v -> Int in
-                guard let n = (v as? NSNumber)?.intValue, n >= 0 else { throw fail("entry '\(name)' has invalid data_offsets \(offsAny)") }
-                return n
-            }
-            guard let elementSize = elementSize(dtype) else { throw fail("entry '\(name)' has unsupported dtype \(dtype)") }
-            var count = 1
-            for d in shape {
-                let (m, o) = count.multipliedReportingOverflow(by: d)
-                guard !o else { throw fail("entry '\(name)' has a shape \(shape) too large") }
-                count = m
-            }
-            let (begin, end) = (offs[0], offs[1])
-            guard begin <= end, end <= bodyCount else {
-                throw fail("entry '\(name)' data_offsets [\(begin), \(end)] fall outside the \(bodyCount) data bytes")
-            }
-            guard end - begin == count * elementSize else {
-                throw fail("entry '\(name)' holds \(end - begin) bytes but \(dtype) \(shape) needs \(count * elementSize)")
-            }
-            let bytes = data[(bodyStart + begin)..<(bodyStart + end)]
-            tensors[name] = try makeTensor(bytes, dtype: dtype, shape: shape, count: count, name: name, fail: fail)
+        for name in header.entries.keys {
+            tensors[name] = try tensor(name, in: data, header: header, path: path)
         }
-        return (tensors, metadata)
+        return (tensors, header.metadata)
+    }
+
+    /// The tensor `name` of the safetensors bytes `data` whose validated header is `header`.
+    public static func tensor(_ name: String, in data: Data, header: SafetensorsHeader, path: String = "<memory>") throws -> Tensor {
+        guard let e = header.entries[name] else {
+            throw NNError.checkpoint(path: path, reason: "no tensor named '\(name)'")
+        }
+        let start = data.startIndex + header.dataStart
+        let bytes = data[(start + e.byteRange.lowerBound)..<(start + e.byteRange.upperBound)]
+        return try bytes.withUnsafeBytes { raw in
+            try makeTensor(raw, dtype: e.dtype, shape: e.shape, count: e.count, name: name) {
+                NNError.checkpoint(path: path, reason: $0)
+            }
+        }
     }
 
     static func elementSize(_ dtype: String) -> Int? {
@@ -103,39 +65,36 @@ public enum Safetensors {
         }
     }
 
-    private static func makeTensor(_ bytes: Data, dtype: String, shape: [Int], count: Int, name: String,
+    private static func makeTensor(_ raw: UnsafeRawBufferPointer, dtype: String, shape: [Int], count: Int, name: String,
                                    fail: (String) -> NNError) throws -> Tensor {
-        let buffer = [UInt8](bytes)
-        return try buffer.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> Tensor in
-            func u16(_ i: Int) -> UInt16 { UInt16(raw[2 * i]) | UInt16(raw[2 * i + 1]) << 8 }
-            func u32(_ i: Int) -> UInt32 { raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian }
-            func u64(_ i: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian }
-            switch dtype {
-            case "F32":
-                return try Tensor((0..<count).map { Float(bitPattern: u32($0)) }, shape: shape)
-            case "F64":
-                return try Tensor(doubles: (0..<count).map { Double(bitPattern: u64($0)) }, shape: shape)
-            case "F16":
-                return try Tensor((0..<count).map { halfToFloat(u16($0)) }, shape: shape)
-            case "BF16":
-                return try Tensor((0..<count).map { Float(bitPattern: UInt32(u16($0)) << 16) }, shape: shape)
-            case "I32":
-                return try Tensor(ints: (0..<count).map { Int32(bitPattern: u32($0)) }, shape: shape)
-            case "I64":
-                var out = [Int32](repeating: 0, count: count)
-                for i in 0..<count {
-                    let v = Int64(bitPattern: u64(i))
-                    guard let w = Int32(exactly: v) else { throw fail("entry '\(name)' holds I64 value \(v) outside the int32 range") }
-                    out[i] = w
-                }
-                return try Tensor(ints: out, shape: shape)
-            case "I16":
-                return try Tensor(ints: (0..<count).map { Int32(Int16(bitPattern: u16($0))) }, shape: shape)
-            case "I8":
-                return try Tensor(ints: (0..<count).map { Int32(Int8(bitPattern: raw[$0])) }, shape: shape)
-            default: // U8, BOOL
-                return try Tensor(ints: (0..<count).map { Int32(raw[$0]) }, shape: shape)
+        func u16(_ i: Int) -> UInt16 { raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian }
+        func u32(_ i: Int) -> UInt32 { raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian }
+        func u64(_ i: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian }
+        switch dtype {
+        case "F32":
+            return try Tensor((0..<count).map { Float(bitPattern: u32($0)) }, shape: shape)
+        case "F64":
+            return try Tensor(doubles: (0..<count).map { Double(bitPattern: u64($0)) }, shape: shape)
+        case "F16":
+            return try Tensor((0..<count).map { halfToFloat(u16($0)) }, shape: shape)
+        case "BF16":
+            return try Tensor((0..<count).map { Float(bitPattern: UInt32(u16($0)) << 16) }, shape: shape)
+        case "I32":
+            return try Tensor(ints: (0..<count).map { Int32(bitPattern: u32($0)) }, shape: shape)
+        case "I64":
+            var out = [Int32](repeating: 0, count: count)
+            for i in 0..<count {
+                let v = Int64(bitPattern: u64(i))
+                guard let w = Int32(exactly: v) else { throw fail("entry '\(name)' holds I64 value \(v) outside the int32 range") }
+                out[i] = w
             }
+            return try Tensor(ints: out, shape: shape)
+        case "I16":
+            return try Tensor(ints: (0..<count).map { Int32(Int16(bitPattern: u16($0))) }, shape: shape)
+        case "I8":
+            return try Tensor(ints: (0..<count).map { Int32(Int8(bitPattern: raw[$0])) }, shape: shape)
+        default: // U8, BOOL
+            return try Tensor(ints: (0..<count).map { Int32(raw[$0]) }, shape: shape)
         }
     }
 
@@ -199,4 +158,37 @@ public enum Safetensors {
     }
 
     static func jsonString(_ s: String) -> String { StringEscape.quoted(s, style: .json) }
+}
+
+/// A safetensors file mapped into memory with its validated header: tensors are read one at a
+/// time, on demand, so a caller can check names and shapes before allocating anything.
+///
+/// ```swift
+/// let file = try SafetensorsFile(URL(fileURLWithPath: "model.safetensors"))
+/// let shape = file.header.entries["embeddings.word_embeddings.weight"]?.shape
+/// let w = try file.tensor("embeddings.word_embeddings.weight")
+/// ```
+public struct SafetensorsFile: @unchecked Sendable {
+    /// The file's path.
+    public let path: String
+    /// The mapped bytes.
+    let data: Data
+    /// The validated header.
+    public let header: SafetensorsHeader
+
+    /// Maps the file at `url` and validates its header.
+    public init(_ url: URL) throws {
+        path = url.path
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw NNError.checkpoint(path: url.path, reason: "cannot read the file (\(error.localizedDescription))")
+        }
+        header = try SafetensorsHeader(data, path: url.path)
+    }
+
+    /// The tensor stored as `name` (converted to float32 or int32 as ``Safetensors`` describes).
+    public func tensor(_ name: String) throws -> Tensor {
+        try Safetensors.tensor(name, in: data, header: header, path: path)
+    }
 }

@@ -34,7 +34,8 @@ extension TextModel {
     /// let copy = try TextModel.load(from: url)
     /// ```
     public static func load(from url: URL) throws -> TextModel {
-        let (tensors, meta) = try Safetensors.readWithMetadata(from: url)
+        let file = try SafetensorsFile(url)
+        let meta = file.header.metadata
         func fail(_ reason: String) -> NNError { .checkpoint(path: url.path, reason: reason) }
         func int(_ k: String) throws -> Int {
             guard let s = meta[k], let v = Int(s) else { throw fail("metadata lacks integer '\(k)'") }
@@ -45,7 +46,16 @@ extension TextModel {
             return v
         }
         guard let kind = meta["cmcl.model"] else {
-            throw fail("no cmcl.model metadata: the file holds weights only; build the model and call load(from:) on it")
+            throw fail("no cmcl.model metadata: the file holds weights only (a Hugging Face model directory is read with"
+                       + " its config.json; other weights load into a model built with the same shape)")
+        }
+        // The file must hold every parameter the metadata describes: compare before allocating.
+        let stored = file.header.entries.values.reduce(0) { $0 &+ $1.count }
+        func checkSize(_ count: Int?, _ what: String) throws {
+            guard let count, count <= stored else {
+                throw fail("the metadata describes \(what) with \(count.map(String.init) ?? "an uncountable number of") parameters,"
+                           + " but the file holds \(stored) values")
+            }
         }
         let head = try TaskHead(code: meta["head"] ?? "")
         let model: TextModel
@@ -56,18 +66,40 @@ extension TextModel {
                                     maxPositions: try int("max_positions"), typeVocabularySize: try int("type_vocab"),
                                     hiddenDropout: try dbl("dropout"), attentionDropout: try dbl("attention_dropout"),
                                     layerNormEps: try dbl("layer_norm_eps"))
-            model = try Transformer(config: config, head: head)
+            var c = config
+            if let f = meta["family"] {
+                guard let family = EncoderFamily(rawValue: f) else { throw fail("unknown family '\(f)'") }
+                c.family = family
+            }
+            if meta["embedding_size"] != nil { c.embeddingSize = try int("embedding_size") }
+            if meta["pad_token_id"] != nil { c.padTokenID = try int("pad_token_id") }
+            if meta["classifier_dropout"] != nil { c.classifierDropout = try dbl("classifier_dropout") }
+            do { try c.validate() } catch let NNError.invalidConfiguration(_, reason) { throw fail("metadata: " + reason) }
+            // (The count includes a pooler, which span heads lack.)
+            try checkSize(c.encoderParameterCount.map { $0 - (c.hiddenSize + 1) * c.hiddenSize }, "a transformer of hidden \(c.hiddenSize), \(c.layers) layers, vocab \(c.vocabularySize)")
+            model = try Transformer(config: c, head: head, pooler: meta["pooler"] == "true" ? true : nil)
         case "bag_of_embeddings":
             let hidden = try (meta["hidden_widths"] ?? "").split(separator: ",").map { s -> Int in
                 guard let v = Int(s) else { throw fail("invalid hidden_widths '\(meta["hidden_widths"] ?? "")'") }
                 return v
             }
             guard let act = Activation(rawValue: meta["activation"] ?? "") else { throw fail("invalid activation metadata") }
+            let vocab = try int("vocab"), width = try int("width")
+            var count: Int? = vocab.multipliedReportingOverflow(by: width).overflow ? nil : vocab * width
+            var previous = width
+            for w in hidden + [1] {
+                let (m, o) = previous.multipliedReportingOverflow(by: w)
+                if o { count = nil } else { count = count.map { $0 &+ m } }
+                previous = w
+            }
+            try checkSize(vocab < 0 || width < 0 ? 0 : count, "a bag of embeddings of vocab \(vocab), width \(width)")
             model = try BagOfEmbeddingsClassifier(vocabularySize: try int("vocab"), embeddingWidth: try int("width"), hidden: hidden,
                                                   head: head, activation: act, dropout: try dbl("dropout"))
         default:
             throw fail("unknown model kind '\(kind)'")
         }
+        var tensors: [String: Tensor] = [:]
+        for name in file.header.entries.keys { tensors[name] = try file.tensor(name) }
         do {
             try model.load(stateDictionary: tensors)
         } catch let NNError.stateMismatch(_, m, u, s) {

@@ -2,15 +2,19 @@ import CMCLTensor
 import Foundation
 
 /// A BERT-architecture encoder with a task head, laid out exactly as Hugging Face's
-/// `BertModel` (without the `bert.` prefix) plus the head of `BertFor…`:
+/// `BertModel` / `ElectraModel` / `RobertaModel` (without the `bert.`, `electra.` or `roberta.`
+/// prefix) plus the head of the matching `…ForSequenceClassification` or
+/// `…ForQuestionAnswering`:
 ///
 /// - `embeddings.{word,position,token_type}_embeddings.weight`, `embeddings.LayerNorm.{weight,bias}`
+/// - ELECTRA with an embedding width other than the hidden width: `embeddings_project.*`
 /// - `encoder.layer.N.attention.self.{query,key,value}.{weight,bias}`,
 ///   `encoder.layer.N.attention.output.{dense,LayerNorm}.*`, `encoder.layer.N.intermediate.dense.*`,
 ///   `encoder.layer.N.output.{dense,LayerNorm}.*`
-/// - `pooler.dense.*` (tanh over the first token; absent for span heads, as in
-///   `BertForQuestionAnswering`)
-/// - head: `dropout` + `classifier.*` (classification, regression, ranking) or `qa_outputs.*` (span).
+/// - `pooler.dense.*`: BERT with a classification, regression or ranking head (tanh over the
+///   first token); RoBERTa only when asked for (its sequence classifier does not use it)
+/// - head: BERT `dropout` + `classifier.*`; ELECTRA and RoBERTa `classifier.dense.*` +
+///   `classifier.out_proj.*` (GELU or tanh between them); span heads `qa_outputs.*`.
 ///
 /// Post-norm layers, GELU (erf), additive mask on padded keys, Linear weights `[out, in]`.
 ///
@@ -24,31 +28,46 @@ public final class Transformer: TextModel, @unchecked Sendable {
     public let config: BertConfig
     /// `embeddings`.
     public let embeddings: BertEmbeddings
+    /// `embeddings_project` (ELECTRA with an embedding width other than the hidden width).
+    public let embeddingsProject: Linear?
     /// `encoder.layer`.
     public let layers: ModuleList
-    /// `pooler.dense`, when the head reads the pooled first token.
+    /// `pooler.dense`, when the model has a pooler.
     public let pooler: Linear?
-    /// `dropout` before the head (classification, regression, ranking).
+    /// Dropout before the head's first projection (`dropout` for BERT, `classifier.dropout` for
+    /// ELECTRA and RoBERTa); nil for span heads.
     public let headDropout: Dropout?
-    /// `classifier` or `qa_outputs`.
+    /// ELECTRA and RoBERTa: `classifier.dense`, and the dropout after its activation.
+    public let headDense: Linear?, headDenseDropout: Dropout?
+    /// The head's last projection: `classifier`, `classifier.out_proj` or `qa_outputs`.
     public let output: Linear
 
     /// An encoder of shape `config` with `head`, initialised as BERT (`N(0, 0.02)` weights, zero
-    /// biases, unit layer norms) from `generator`.
-    public init(config: BertConfig, head: TaskHead = .classification(classes: 2), generator: Generator = .default) throws {
+    /// biases, unit layer norms) from `generator`. `pooler` overrides whether the model has a
+    /// pooler (BERT's classifiers always read one).
+    public init(config: BertConfig, head: TaskHead = .classification(classes: 2), pooler withPooler: Bool? = nil,
+                generator: Generator = .default) throws {
         try config.validate()
         if case let .classification(c) = head, c < 1 {
             throw NNError.invalidConfiguration(op: "transformer", reason: "classes must be at least 1, got \(c)")
         }
         self.config = config
-        embeddings = try BertEmbeddings(config, generator: generator)
-        layers = ModuleList(try (0..<config.layers).map { try BertLayer(config, index: $0, generator: generator) })
+        let h = config.hiddenSize, std = config.initializerRange
         let isSpan = head == .span
-        pooler = isSpan ? nil : try Linear(config.hiddenSize, config.hiddenSize, std: config.initializerRange, generator: generator)
-        headDropout = isSpan ? nil : try Dropout(config.hiddenDropout)
-        output = try Linear(config.hiddenSize, head.outputWidth, std: config.initializerRange, generator: generator)
+        let twoLayerHead = !isSpan && config.family != .bert
+        let hasPooler = (config.family == .bert && !isSpan) || (config.family != .electra && withPooler == true)
+        embeddings = try BertEmbeddings(config, generator: generator)
+        embeddingsProject = config.embeddingWidth == h ? nil : try Linear(config.embeddingWidth, h, std: std, generator: generator)
+        layers = ModuleList(try (0..<config.layers).map { try BertLayer(config, index: $0, generator: generator) })
+        pooler = hasPooler ? try Linear(h, h, std: std, generator: generator) : nil
+        let headRate = config.classifierDropout ?? config.hiddenDropout
+        headDropout = isSpan ? nil : try Dropout(headRate)
+        headDense = twoLayerHead ? try Linear(h, h, std: std, generator: generator) : nil
+        headDenseDropout = twoLayerHead ? try Dropout(headRate) : nil
+        output = try Linear(h, head.outputWidth, std: std, generator: generator)
         super.init(head: head)
         addChild("embeddings", embeddings)
+        if let embeddingsProject { addChild("embeddings_project", embeddingsProject) }
         let encoder = Module()
         encoder.addChild("layer", layers)
         addChild("encoder", encoder)
@@ -57,8 +76,19 @@ public final class Transformer: TextModel, @unchecked Sendable {
             p.addChild("dense", pooler)
             addChild("pooler", p)
         }
-        if let headDropout { addChild("dropout", headDropout) }
-        addChild(isSpan ? "qa_outputs" : "classifier", output)
+        if isSpan {
+            addChild("qa_outputs", output)
+        } else if let headDense, let headDropout, let headDenseDropout {
+            let c = Module()
+            c.addChild("dropout", headDropout)
+            c.addChild("dense", headDense)
+            c.addChild("dense_dropout", headDenseDropout)
+            c.addChild("out_proj", output)
+            addChild("classifier", c)
+        } else {
+            if let headDropout { addChild("dropout", headDropout) }
+            addChild("classifier", output)
+        }
     }
 
     /// The language's `transformer(vocab:, layers:, hidden:, heads:, classes:)`.
@@ -74,14 +104,20 @@ public final class Transformer: TextModel, @unchecked Sendable {
     public override var typeName: String { "Transformer" }
 
     public override var architecture: [String: String] {
-        ["cmcl.model": "transformer", "head": head.code, "vocab": "\(config.vocabularySize)", "hidden": "\(config.hiddenSize)",
-         "layers": "\(config.layers)", "heads": "\(config.heads)", "intermediate": "\(config.intermediateSize)",
-         "max_positions": "\(config.maxPositions)", "type_vocab": "\(config.typeVocabularySize)",
-         "dropout": "\(config.hiddenDropout)", "attention_dropout": "\(config.attentionDropout)",
-         "layer_norm_eps": "\(config.layerNormEps)"]
+        var a = ["cmcl.model": "transformer", "head": head.code, "vocab": "\(config.vocabularySize)", "hidden": "\(config.hiddenSize)",
+                 "layers": "\(config.layers)", "heads": "\(config.heads)", "intermediate": "\(config.intermediateSize)",
+                 "max_positions": "\(config.maxPositions)", "type_vocab": "\(config.typeVocabularySize)",
+                 "dropout": "\(config.hiddenDropout)", "attention_dropout": "\(config.attentionDropout)",
+                 "layer_norm_eps": "\(config.layerNormEps)"]
+        if config.family != .bert { a["family"] = config.family.rawValue }
+        if let e = config.embeddingSize { a["embedding_size"] = "\(e)" }
+        if config.padTokenID != 0 { a["pad_token_id"] = "\(config.padTokenID)" }
+        if let p = config.classifierDropout { a["classifier_dropout"] = "\(p)" }
+        if pooler != nil && config.family == .roberta { a["pooler"] = "true" }
+        return a
     }
 
-    public override var ignoredStateKeys: Set<String> { ["embeddings.position_ids"] }
+    public override var ignoredStateKeys: Set<String> { ["embeddings.position_ids", "embeddings.token_type_ids"] }
 
     /// The additive attention mask `[batch, 1, 1, seq]`: 0 on real tokens, the most negative
     /// float on padding (as Hugging Face), or nil when every token is real.
@@ -93,6 +129,12 @@ public final class Transformer: TextModel, @unchecked Sendable {
 
     /// The final token states `[batch, seq, hidden]`.
     public func encode(_ batch: Batch, context: ForwardContext) throws -> Tensor {
+        try encode(batch, context: context, everyLayer: nil)
+    }
+
+    /// The final token states; when `everyLayer` is given, it receives the input of the first
+    /// layer and every layer's output in order (Hugging Face's `hidden_states`).
+    func encode(_ batch: Batch, context: ForwardContext, everyLayer: ((Tensor) -> Void)?) throws -> Tensor {
         if let tt = batch.tokenTypes, let bad = tt.toInts().first(where: { $0 < 0 || Int($0) >= config.typeVocabularySize }) {
             throw NNError.invalidInput(op: "transformer", reason: "token type \(bad) is outside 0..<\(config.typeVocabularySize)")
         }
@@ -101,22 +143,45 @@ public final class Transformer: TextModel, @unchecked Sendable {
         }
         let mask = try Transformer.extendedMask(batch)
         var h = try embeddings.forward(ids: batch.ids, tokenTypes: batch.tokenTypes, context: context)
+        if let embeddingsProject { h = try embeddingsProject(h, context: context) }
+        everyLayer?(h)
         for case let layer as BertLayer in layers.items {
             h = try layer.forward(h, mask: mask, context: context)
+            everyLayer?(h)
         }
         return h
     }
 
+    /// The hidden states of `batch`: the output of the embeddings and of every layer
+    /// (`layers.count + 1` tensors `[batch, seq, hidden]`), the last of them, and the pooler's
+    /// output `[batch, hidden]` when the model has a pooler.
+    public func hiddenStates(_ batch: Batch, context: ForwardContext = ForwardContext()) throws
+        -> (layers: [Tensor], last: Tensor, pooled: Tensor?) {
+        var all: [Tensor] = []
+        let h = try encode(batch, context: context) { all.append($0) }
+        let pooled = try pooler.map { try $0.apply(h.select(axis: 1, index: 0), context: context, activation: .tanh) }
+        return (all, h, pooled)
+    }
+
     public override func forward(_ batch: Batch, context: ForwardContext) throws -> ModelOutput {
         let h = try encode(batch, context: context)
-        guard let pooler, let headDropout else {
+        guard let headDropout else {
             let logits = try output(h, context: context)                       // [b, t, 2]
             return ModelOutput(logits: logits, startLogits: try batch.maskingSpanLogits(logits.select(axis: -1, index: 0)),
                                endLogits: try batch.maskingSpanLogits(logits.select(axis: -1, index: 1)), hidden: h)
         }
         let first = try h.select(axis: 1, index: 0)                             // [b, hidden]
-        let pooled = try pooler.apply(first, context: context, activation: .tanh)
-        var logits = try output(headDropout(pooled, context: context), context: context)
+        var logits: Tensor, pooled: Tensor
+        if let headDense, let headDenseDropout {
+            let act: Activation = config.family == .electra ? .gelu : .tanh
+            pooled = try headDense.apply(headDropout(first, context: context), context: context, activation: act)
+            logits = try output(headDenseDropout(pooled, context: context), context: context)
+        } else if let pooler {
+            pooled = try pooler.apply(first, context: context, activation: .tanh)
+            logits = try output(headDropout(pooled, context: context), context: context)
+        } else {
+            throw NNError.invalidConfiguration(op: "transformer", reason: "a BERT classification head needs a pooler")
+        }
         if head == .regression || head == .ranking { logits = try logits.squeeze(-1) }
         return ModelOutput(logits: logits, pooled: pooled, hidden: h)
     }

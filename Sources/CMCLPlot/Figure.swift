@@ -95,8 +95,10 @@ extension Figure {
             let lows = bars.map { $0.value - ($0.error ?? 0) }.filter(\.isFinite)
             let highs = bars.map { $0.value + ($0.error ?? 0) }.filter(\.isFinite)
             let lo = lows.min() ?? 0, hi = highs.max() ?? 1
-            // Bars start at zero unless that would flatten the differences between them.
-            if lo >= 0 && hi > 0 && lo / hi < 0.5 { return (0, hi * 1.05) }
+            // Bars start at zero, except with error bars (a comparison of means), where zero
+            // would flatten the differences that the error bars are there to judge.
+            let hasErrors = bars.contains { $0.error != nil }
+            if !hasErrors || (lo >= 0 && hi > 0 && lo / hi < 0.5) { return lo >= 0 ? (0, hi > 0 ? hi * 1.05 : 1) : (hi <= 0 ? (lo * 1.05, 0) : Scale.padded(lo, hi)) }
             if hi <= 0 && lo < 0 && hi / lo < 0.5 { return (lo * 1.05, 0) }
             let (a, b) = Scale.padded(lo, hi)
             return Scale.nice(a, b, count: 4)

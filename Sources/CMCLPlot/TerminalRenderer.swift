@@ -60,10 +60,21 @@ public struct TerminalRenderer: Sendable {
             }
         }
         // Markers at the data points of short series, so that curves are told apart without colour.
+        // Long series get a marker every few columns (staggered between series).
         if f.series.count > 1 {
-            for (s, series) in f.series.enumerated() where series.x.count <= 40 {
-                for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
-                    canvas.mark(column: dx(x) / 2, row: dy(y) / 4, TerminalRenderer.markers[s % TerminalRenderer.markers.count], series: s)
+            for (s, series) in f.series.enumerated() {
+                let marker = TerminalRenderer.markers[s % TerminalRenderer.markers.count]
+                let points = zip(series.x, series.y).filter { $0.0.isFinite && $0.1.isFinite }
+                if points.count <= 40 {
+                    for (x, y) in points { canvas.mark(column: dx(x) / 2, row: dy(y) / 4, marker, series: s) }
+                    continue
+                }
+                let every = max(4, plotColumns / 6)
+                let offset = (s * every) / max(1, f.series.count)
+                var nextColumn = offset
+                for (x, y) in points where dx(x) / 2 >= nextColumn {
+                    canvas.mark(column: dx(x) / 2, row: dy(y) / 4, marker, series: s)
+                    nextColumn = dx(x) / 2 + every
                 }
             }
         }

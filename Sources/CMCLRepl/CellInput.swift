@@ -2,7 +2,8 @@ import CMCLLang
 
 /// Gathers the lines of one cell: a line that leaves a bracket, brace or string open asks
 /// for another line (the parser decides, through `Diagnostic.isIncompleteInput`); a blank
-/// line, or the line that closes the construct, ends the cell.
+/// line, or the line that closes the construct, ends the cell — except inside an open `{`,
+/// where one blank line is kept (pasted functions) and a second one ends the cell.
 ///
 ///     var input = CellInput()
 ///     input.add("fn f(x) {")   // .needsMore
@@ -33,6 +34,12 @@ public struct CellInput: Sendable {
             if blank { return .empty }
             if MetaCommand.split(line) != nil { return .complete(line) }
         } else if blank {
+            // Inside an open `{` (a pasted function with blank lines in it) the cell goes on;
+            // a second blank line ends it anyway.
+            if lines.last?.allSatisfy({ $0 == " " || $0 == "\t" }) == false, CellInput.hasOpenBrace(lines.joined(separator: "\n")) {
+                lines.append(line)
+                return .needsMore
+            }
             return finish()
         }
         lines.append(line)
@@ -47,6 +54,16 @@ public struct CellInput: Sendable {
         let text = lines.joined(separator: "\n")
         lines = []
         return .complete(text)
+    }
+
+    /// Whether `text` leaves a `{` unclosed.
+    static func hasOpenBrace(_ text: String) -> Bool {
+        var lexer = Lexer(file: SourceFile(name: "<input>", text: text))
+        var depth = 0
+        for token in lexer.tokenize() {
+            if token.kind == .leftBrace { depth += 1 } else if token.kind == .rightBrace { depth -= 1 }
+        }
+        return depth > 0
     }
 
     /// Whether `text` stops early: every syntax problem is an unclosed construct at the end

@@ -22,6 +22,8 @@ final class LineReader {
     nonisolated(unsafe) static var received: Input?
     nonisolated(unsafe) static var interruptPipe: (read: Int32, write: Int32) = (-1, -1)
     nonisolated(unsafe) static var breakCharacters: UnsafeMutablePointer<CChar>?
+    /// The terminal's settings before readline changed them, restored on SIGTERM and SIGHUP.
+    nonisolated(unsafe) static var savedTerminal: termios?
 
     static let defaultBreaks = " \t\n\"'`@$><=;|&{([,:+-*/%!.)]}"
 
@@ -237,6 +239,21 @@ final class LineReader {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+
+        // SIGTERM and SIGHUP: history is already on disk (each cell is appended when it is
+        // entered); give the terminal back its settings and end as the signal asks.
+        var settings = termios()
+        if tcgetattr(0, &settings) == 0 { savedTerminal = settings }
+        var ending = sigaction()
+        ending.__sigaction_handler.sa_handler = { signal in
+            if var settings = LineReader.savedTerminal { tcsetattr(0, TCSANOW, &settings) }
+            Glibc.signal(signal, SIG_DFL)
+            raise(signal)
+        }
+        sigemptyset(&ending.sa_mask)
+        ending.sa_flags = 0
+        sigaction(SIGTERM, &ending, nil)
+        sigaction(SIGHUP, &ending, nil)
     }
 
     static func drainInterrupts() {

@@ -15,15 +15,17 @@ public enum Repl {
         let environment = ProcessInfo.processInfo.environment
         let color = environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
         let session = ReplSession(interpreter: vm, color: color, output: { text in
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardStreams.output(text)
         }, error: { text in
-            FileHandle.standardError.write(Data(text.utf8))
+            StandardStreams.error(text)
         })
-        let history = HistoryFile(path: HistoryFile.defaultPath(), limit: HistoryFile.defaultLimit())
+        let history = HistoryFile(path: HistoryFile.defaultPath(), limit: HistoryFile.defaultLimit()) { problem in
+            StandardStreams.error("cmcl: \(problem)\n")
+        }
         var previous = history.load()
         let reader = LineReader(history: previous, historyLimit: history.limit)
         LineReader.completer = Completer(interpreter: vm)
-        FileHandle.standardOutput.write(Data(banner.utf8))
+        StandardStreams.output(banner)
 
         var input = CellInput()
         while true {

@@ -9,12 +9,14 @@ extension ReplSession {
         guard !name.isEmpty else {
             var out = "Commands:\n"
             for c in MetaCommand.all { out += "  " + c.usage.padded(18) + " " + c.summary + "\n" }
-            out += "\n" + Help.overview(registry)
+            // The full list is long: past a screenful, list the topics instead.
+            let overview = Help.overview(registry)
+            out += "\n" + (overview.split(separator: "\n").count > 40 ? Help.topics(registry) : overview)
             let prelude = baselineFunctions
             if !prelude.isEmpty {
                 out += "Prelude (written in cmcl):\n  " + prelude.joined(separator: ", ") + "\n"
             }
-            out += "\n`:help NAME` shows a signature, a description and an example; `:help Type.method` works too.\n"
+            out += "\n`:help NAME` shows a signature, a description and an example; `:help Type.method` and `:help TOPIC` work too.\n"
             out += "Tab completes names, members after `.`, commands and file paths in strings.\n"
             return emit(out)
         }
@@ -23,6 +25,8 @@ extension ReplSession {
             return emit(cmd.usage + "\n  " + cmd.summary + "\n")
         }
         if let b = registry.lookup(name) { return emit(Help.text(for: b) + "\n") }
+        if let v = registry.documentedValue(name) { return emit(v.text + "\n") }
+        if let text = Help.topic(registry, name) { return emit(text) }
         // `x.method` with x a variable: the method of x's type.
         if let dot = name.firstIndex(of: "."), let v = interpreter.global(String(name[..<dot])) {
             let member = String(name[name.index(after: dot)...])

@@ -40,6 +40,10 @@ public final class ReplSession {
     private var writtenFiles: [String: (stamp: FileStamp, cells: Int)] = [:]
     /// Colour diagnostics and prompts (ANSI).
     public var color: Bool
+    /// Successful cells with what they printed and displayed (plots as SVG), for `:export`.
+    public private(set) var exportCells: [NotebookDocument.Cell] = []
+    /// What the running cell has printed and displayed so far.
+    private var cellRecord: NotebookDocument.Cell?
     private let writeOutput: (String) -> Void
     private let writeError: (String) -> Void
     /// Whether the last text written to the output ended a line.
@@ -56,9 +60,15 @@ public final class ReplSession {
         self.color = color
         self.writeOutput = output
         self.writeError = error ?? output
-        interpreter.output = { [weak self] text in self?.write(text) }
+        interpreter.output = { [weak self] text in self?.write(text, record: true) }
         // Progress and `eprint` share the terminal with the cells' output.
-        interpreter.errorOutput = { [weak self] text in self?.write(text) }
+        interpreter.errorOutput = { [weak self] text in self?.write(text, record: true) }
+        // `print(plot)`: the terminal shows the drawing; `:export` keeps the SVG.
+        interpreter.richOutput = { [weak self] rich in
+            guard let self else { return }
+            if let o = rich as? any NativeObject { self.write(o.display(.print) + "\n") }
+            self.cellRecord?.append(.svg(rich.svg))
+        }
         recordBaseline()
     }
 
@@ -92,6 +102,8 @@ public final class ReplSession {
         let number = cellNumber
         cellNumber += 1
         let file = SourceFile(name: "<repl:\(number)>", text: text)
+        cellRecord = NotebookDocument.Cell(code: text)
+        defer { cellRecord = nil }
         // The flag is cleared when the prompt is shown and after each cell, not here: a Ctrl-C
         // pressed between Enter and the start of the cell cancels that cell.
         let result = interpreter.run(file)
@@ -115,7 +127,13 @@ public final class ReplSession {
             let out = rendered.contains("\n") ? "Out[\(number)]:\n\(rendered)" : "Out[\(number)]: \(rendered)"
             write(paint("Out[\(number)]:", "31") + String(out.dropFirst("Out[\(number)]:".count)) + "\n")
             shown = out
+            if case .object(let o) = value, let rich = o as? RichDisplay {
+                cellRecord?.append(.svg(rich.svg))
+            } else {
+                cellRecord?.append(.text(out + "\n"))
+            }
         }
+        if let record = cellRecord { exportCells.append(record.cleaned) }
         savedCells.append(SavedCell(number: number, source: text, output: shown, loadedFrom: nil))
         return true
     }
@@ -130,7 +148,8 @@ public final class ReplSession {
         for d in diagnostics { writeError(renderer.render(d)) }
     }
 
-    private func write(_ text: String) {
+    private func write(_ text: String, record: Bool = false) {
+        if record { cellRecord?.append(.text(text)) }
         guard let last = text.unicodeScalars.last else { return }
         atLineStart = last == "\n"
         writeOutput(text)
@@ -184,12 +203,14 @@ public final class ReplSession {
         case "vars": vars()
         case "type": type(argument)
         case "time": time(argument)
-        case "load": load(argument)
+        case "load": load(Self.unquoted(argument))
         case "save": save(argument, force: forced)
+        case "export": export(Self.unquoted(argument))
         case "reset":
             interpreter.resetSession()
             cellNumber = 1
             savedCells = []
+            exportCells = []
             recordBaseline()
             write("session reset\n")
         case "quit": return .quit
@@ -214,14 +235,16 @@ public final class ReplSession {
 
     private func load(_ path: String) {
         let expanded = NSString(string: path).expandingTildeInPath
-        guard let data = FileManager.default.contents(atPath: expanded) else {
+        let text: String
+        do {
+            text = try SourceReader.read(path: expanded)
+        } catch {
             var hint = ""
             if !path.hasSuffix(".cmcl"), FileManager.default.fileExists(atPath: expanded + ".cmcl") {
                 hint = " (did you mean \(path).cmcl?)"
             }
-            return fail(":load cannot read \(path)\(hint)")
+            return fail(":load cannot read \(path): \(error)\(hint)")
         }
-        let text = String(decoding: data, as: UTF8.self)
         let result = interpreter.run(SourceFile(name: path, text: text))
         Interrupt.clear()
         finishLine()
@@ -240,6 +263,7 @@ public final class ReplSession {
             force = true
             path = Substring(path.dropLast(" --force".count)).trimmingWhitespace()
         }
+        path = Self.unquoted(path)
         guard !path.isEmpty, path != "--force" else { return fail("`:save` needs a file: :save FILE") }
         let expanded = NSString(string: path).expandingTildeInPath
         let key = URL(fileURLWithPath: expanded).resolvingSymlinksInPath().standardized.path
@@ -259,6 +283,29 @@ public final class ReplSession {
         }
         if let stamp = FileStamp(path: expanded) { writtenFiles[key] = (stamp, n) }
         write("saved \(n) cell\(n == 1 ? "" : "s") to \(path)\n")
+    }
+
+    /// `:load "file"` and `:load file` both work.
+    static func unquoted(_ argument: String) -> String {
+        if argument.count >= 2, let f = argument.first, f == argument.last, f == "\"" || f == "'" {
+            return String(argument.dropFirst().dropLast())
+        }
+        return argument
+    }
+
+    private func export(_ path: String) {
+        guard path.hasSuffix(".html") || path.hasSuffix(".htm") || path.hasSuffix(".md") else {
+            return fail(":export writes .html or .md files, not \(path)")
+        }
+        let expanded = NSString(string: path).expandingTildeInPath
+        let document = NotebookDocument(title: "cmcl session", cells: exportCells)
+        do {
+            try NotebookDocument.write(document, to: expanded)
+        } catch {
+            return fail(":export cannot write \(path): \(error)")
+        }
+        let n = exportCells.count
+        write("exported \(n) cell\(n == 1 ? "" : "s") to \(path)\n")
     }
 
     private func vars() {

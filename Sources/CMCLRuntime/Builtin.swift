@@ -125,6 +125,25 @@ public struct Arguments {
         return Int(n)
     }
 
+    /// The longest token sequence a length argument (`max_len`) may ask for; padding to it
+    /// must not need gigabytes.
+    public static let maxTokenLength = 1 << 20
+
+    /// A sequence length in tokens: a whole number from 1 to `maxTokenLength`.
+    public func tokenLength(_ name: String) throws -> Int {
+        let n = try number(name)
+        guard n.rounded() == n, n >= 1, n <= Double(Arguments.maxTokenLength) else {
+            throw CMCLError("argument `\(name)` must be a whole number from 1 to \(Arguments.maxTokenLength), got \(Display.number(n))",
+                            argument: ref(name))
+        }
+        return Int(n)
+    }
+
+    public func optionalTokenLength(_ name: String) throws -> Int? {
+        guard try optional(name) != nil else { return nil }
+        return try tokenLength(name)
+    }
+
     public func optionalInt(_ name: String) throws -> Int? {
         guard try optional(name) != nil else { return nil }
         return try int(name)

@@ -10,7 +10,19 @@ public final class BuiltinRegistry {
     /// Category titles in display order.
     public private(set) var categories: [(name: String, title: String)] = []
 
+    /// Global values and fields that are not functions (`ce`, `History.steps`), documented
+    /// in the same table so that `:help` and docs/builtins.md cover them.
+    public private(set) var values: [DocumentedValue] = []
+
     public init() {}
+
+    /// Documents a global value (`ce`) or a field of a type (`History.steps`).
+    public func document(_ name: String, _ category: String, _ summary: String, example: String) {
+        if values.contains(where: { $0.name == name }) || byName[name] != nil { problems.append("`\(name)` is documented twice") }
+        values.append(DocumentedValue(name: name, category: category, summary: summary, example: example))
+    }
+
+    public func documentedValue(_ name: String) -> DocumentedValue? { values.first { $0.name == name } }
 
     /// The registry with every builtin cmcl ships.
     public static func standard() -> BuiltinRegistry {
@@ -19,10 +31,13 @@ public final class BuiltinRegistry {
         TensorBuiltins.register(into: registry)
         DataBuiltins.register(into: registry)
         ModelBuiltins.register(into: registry)
+        PretrainedBuiltins.register(into: registry)
         CompareBuiltins.register(into: registry)
         SystemBuiltins.register(into: registry)
         ExperimentBuiltins.register(into: registry)
         PlotBuiltins.register(into: registry)
+        TorchExport.register(into: registry)
+        ValueDocs.register(into: registry)
         return registry
     }
 
@@ -62,4 +77,16 @@ public final class BuiltinRegistry {
 
     /// Global (non-method) builtins.
     public var globals: [Builtin] { all.filter { $0.receiverType == nil } }
+}
+
+/// A documented value or field: `ce`, `History.parts`.
+public struct DocumentedValue: Sendable {
+    public let name: String
+    public let category: String
+    public let summary: String
+    public let example: String
+
+    public var text: String {
+        "\(name)\n  \(summary)" + (example.isEmpty ? "" : "\n  example:\n" + example.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+    }
 }

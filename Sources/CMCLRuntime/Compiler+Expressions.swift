@@ -86,11 +86,13 @@ extension Compiler {
             return { bp, env in
                 try conditionCode(bp, env) ? try thenCode(bp, env) : .null
             }
+        case .tryCatch(let body, let name, _, let handler):
+            return tryCatch(body, name, handler)
         }
     }
 
     /// Index positions evaluate to `IndexValue`s.
-    func indexItems(_ items: [IndexItem]) -> [(Int, Env?) throws -> IndexValue] {
+    func indexItems(_ items: [IndexItem]) -> [(Int, Closure?) throws -> IndexValue] {
         let file = self.file
         return items.map { item in
             switch item {
@@ -189,6 +191,9 @@ extension Compiler {
         let calleeCode: Code
         let calleeName: String
         if case .identifier(let id) = calleeExpr.kind { calleeName = id } else { calleeName = "<expression>" }
+        if case .identifier(let id) = calleeExpr.kind, case .global? = resolve(id) {
+            checkNamedArguments(of: id, named)
+        }
         if case .identifier(let id) = calleeExpr.kind, case .global(let g)? = resolve(id) {
             // Read the global directly: one closure call less per call.
             let globals = vm.globals, defined = vm.defined, file = self.file, span = calleeExpr.span
@@ -283,21 +288,17 @@ extension Compiler {
 
 extension Interpreter {
     /// Calls a closure whose locals live on the value stack; `fill` writes the arguments
-    /// into the new frame.
+    /// into the new frame. Arguments are evaluated before the call counts towards the
+    /// recursion depth, so `f(f(f(x)))` and long `|>` pipelines are not recursion.
     @inline(__always)
     func callFast(_ c: Closure, site: CallSite, _ fill: (Int) throws -> Void) throws -> Value {
         let st = state
-        guard st.pointee.depth < maxDepth else {
-            throw Diagnostic(.runtime, "maximum recursion depth (\(maxDepth)) exceeded in `\(c.function.name)`",
-                             file: site.file, span: site.span, hint: "check the recursion's base case")
-        }
         let newbp = st.pointee.sp
         let size = c.frameSize
         guard newbp + size < Interpreter.stackCapacity else {
             throw Diagnostic(.runtime, "out of stack space calling `\(c.function.name)`", file: site.file, span: site.span)
         }
         st.pointee.sp = newbp + size
-        st.pointee.depth += 1
         defer {
             var i = newbp
             while i < newbp + size {
@@ -305,11 +306,20 @@ extension Interpreter {
                 i += 1
             }
             st.pointee.sp = newbp
-            st.pointee.depth -= 1
         }
+        // The arguments are evaluated before the call counts as active: `f(f(x))` is not recursion.
+        try fill(newbp)
+        guard st.pointee.depth < maxDepth else {
+            let e = depthError(c.function.name)
+            throw Diagnostic(.runtime, e.message, file: site.file, span: site.span, hint: e.hint)
+        }
+        if collector.isDue || Interrupt.isRequested {
+            do { try safePoint() } catch let e as CMCLError { throw diagnostic(e, site: site, signature: nil, receiverOffset: 0) }
+        }
+        st.pointee.depth += 1
+        defer { st.pointee.depth -= 1 }
         do {
-            try fill(newbp)
-            let result = try c.body(newbp, c.env)
+            let result = try c.body(newbp, c)
             if st.pointee.unwind == unwindReturn {
                 st.pointee.unwind = 0
                 let v = st.pointee.returnValue

@@ -3,7 +3,7 @@ import CMCLLang
 /// Specialisations that keep the interpreter's hot paths short: numeric operators that
 /// read locals and constants directly, conditions that produce a Swift `Bool`, calls with
 /// one or two arguments, and early returns compiled as branches instead of unwinding.
-typealias Test = (Int, Env?) throws -> Bool
+typealias Test = (Int, Closure?) throws -> Bool
 
 enum Operand {
     case constant(Double)
@@ -153,14 +153,28 @@ extension Compiler {
     }
 
     /// Compiles a function body so that its value is the function's result: a tail
-    /// `return e` is just `e`, and `if c { …; return a }; rest` becomes a branch.
+    /// `return e` is just `e`, and `if c { …; return a }; rest` becomes a branch. Statements
+    /// compile in source order; `fn` declarations run first (see `statementsInOrder`).
     func functionBody(_ statements: [Stmt]) -> Code {
+        declareFunctionNames(statements)
+        hoistedFunctions.append([])
+        let body = returning(statements[...])
+        let hoisted = hoistedFunctions.removeLast()
+        return hoisted.isEmpty ? body : sequence(hoisted + [CodeBox(body)])
+    }
+
+    /// Compiles a `fn` statement into the current block's hoisted functions.
+    func hoist(_ stmt: Stmt) {
+        let code = CodeBox(statement(stmt))
+        hoistedFunctions[hoistedFunctions.count - 1].append(code)
+    }
+
+    /// Statements after a `return`: never run, but compiled for their name errors (and their
+    /// functions, which exist from the start of the block).
+    func unreachable(_ statements: ArraySlice<Stmt>) {
         for stmt in statements {
-            if case .function(let decl) = stmt.kind, let name = decl.name { _ = scope.declareLocal(name) }
+            if stmt.isFunction { hoist(stmt) } else { _ = statement(stmt) }
         }
-        let hoisted = statements.filter(\.isFunction).map { CodeBox(statement($0)) }
-        let rest = statements.filter { !$0.isFunction }
-        return sequence(hoisted + [CodeBox(returning(rest[...]))])
     }
 
     func returning(_ statements: ArraySlice<Stmt>) -> Code {
@@ -168,10 +182,13 @@ extension Compiler {
         for (offset, stmt) in statements.enumerated() {
             let remaining = statements.dropFirst(offset + 1)
             switch stmt.kind {
+            case .function:
+                hoist(stmt)
+                continue
             case .returnValue(let value):
                 let v: Code
                 if let value { v = expression(value) } else { v = { _, _ in .null } }
-                for dead in remaining { _ = statement(dead) }  // still report name errors
+                unreachable(remaining)
                 return sequence(prefix + [CodeBox(v)])
             case .expression(let e):
                 guard case .conditional(let condition, let then, let otherwise) = e.kind else { break }
@@ -212,7 +229,7 @@ extension Compiler {
                 if let otherwise, remaining.isEmpty || (thenReturns && Compiler.alwaysReturns(otherwise)) {
                     let t = test(condition)
                     let thenCode = returningBlock(then), elseCode = returningBlock(otherwise)
-                    for dead in remaining { _ = statement(dead) }
+                    unreachable(remaining)
                     return sequence(prefix + [CodeBox { bp, env in
                         try t(bp, env) ? try thenCode(bp, env) : try elseCode(bp, env)
                     }])
@@ -228,10 +245,6 @@ extension Compiler {
     func returningBlock(_ block: Block) -> Code {
         scope.blocks.append([:])
         defer { scope.blocks.removeLast() }
-        for stmt in block.statements {
-            if case .function(let decl) = stmt.kind, let name = decl.name { _ = scope.declareLocal(name) }
-        }
-        let hoisted = block.statements.filter(\.isFunction).map { CodeBox(statement($0)) }
-        return sequence(hoisted + [CodeBox(returning(block.statements.filter { !$0.isFunction }[...]))])
+        return functionBody(block.statements)
     }
 }

@@ -5,19 +5,27 @@ import CMCLLang
 final class FunctionScope {
     let parent: FunctionScope?
     let name: String
-    /// Locals live in a heap `Env` when the function contains inner functions that may capture them.
-    let usesHeapEnv: Bool
     /// The outermost block of a top-level scope binds globals.
     let isTopLevel: Bool
+    /// Names that functions nested in this one use: declared here, they live in cells.
+    let capturedNames: Set<String>
     var blocks: [[String: Int]] = [[:]]
     var slotCount = 0
     var loopDepth = 0
+    /// Slots of this function's variables that live in cells, in declaration order.
+    private(set) var cellSlots: [Int] = []
+    private var cellSlotSet: Set<Int> = []
+    /// Where the creator of a closure of this function finds each captured cell.
+    private(set) var captures: [CaptureSource] = []
+    /// The variable behind each capture, and the reverse map.
+    private(set) var capturedVariables: [Variable] = []
+    private var captureIndex: [Variable: Int] = [:]
 
-    init(parent: FunctionScope?, name: String, usesHeapEnv: Bool, isTopLevel: Bool) {
+    init(parent: FunctionScope?, name: String, isTopLevel: Bool, capturedNames: Set<String>) {
         self.parent = parent
         self.name = name
-        self.usesHeapEnv = usesHeapEnv
         self.isTopLevel = isTopLevel
+        self.capturedNames = capturedNames
     }
 
     var bindsGlobals: Bool { isTopLevel && blocks.count == 1 }
@@ -27,16 +35,50 @@ final class FunctionScope {
         let slot = slotCount
         slotCount += 1
         blocks[blocks.count - 1][name] = slot
+        if capturedNames.contains(name) {
+            cellSlots.append(slot)
+            cellSlotSet.insert(slot)
+        }
         return slot
     }
 
+    func isCell(_ slot: Int) -> Bool { cellSlotSet.contains(slot) }
+
+    /// The capture index of `variable` (of an enclosing function), adding it if new.
+    func capture(_ variable: Variable, from source: CaptureSource) -> Int {
+        if let i = captureIndex[variable] { return i }
+        let i = captures.count
+        captures.append(source)
+        capturedVariables.append(variable)
+        captureIndex[variable] = i
+        return i
+    }
+
     var visibleNames: [String] { blocks.flatMap { $0.keys } }
+
+    /// One variable: a slot of one function's frame.
+    struct Variable: Hashable {
+        let scope: ObjectIdentifier
+        let slot: Int
+    }
+}
+
+/// Where a closure's creator finds a cell the closure captures.
+enum CaptureSource {
+    /// A variable of the creating function (its cell in the creator's frame).
+    case cell(Int)
+    /// A variable the creating function itself captured.
+    case capture(Int)
 }
 
 /// Where a name lives.
 enum Resolved {
+    /// A local on the value stack.
     case stack(Int)
-    case env(depth: Int, slot: Int)
+    /// A local that closures capture: its cell is in the frame's cell slot.
+    case cell(Int)
+    /// A variable of an enclosing function: the running closure's capture.
+    case capture(Int)
     case global(Int)
 }
 
@@ -48,6 +90,10 @@ final class Compiler {
     let file: SourceFile
     var scope: FunctionScope
     var diagnostics: [Diagnostic] = []
+    /// The `fn` statements of the function bodies being compiled, innermost last.
+    var hoistedFunctions: [[CodeBox]] = []
+    /// Names the program binds at its top level (they may shadow builtins).
+    var topLevelNames = Set<String>()
 
     init(vm: Interpreter, file: SourceFile, scope: FunctionScope) {
         self.vm = vm
@@ -56,6 +102,8 @@ final class Compiler {
     }
 
     func error(_ kind: Diagnostic.Kind, _ message: String, _ span: Span, hint: String? = nil) {
+        // `x += 1` reads and writes `x`: report an unknown name there once.
+        if diagnostics.contains(where: { $0.message == message && $0.span == span && $0.file?.name == file.name }) { return }
         diagnostics.append(Diagnostic(kind, message, file: file, span: span, hint: hint))
     }
 
@@ -63,23 +111,30 @@ final class Compiler {
     struct Unit {
         var statements: [CodeBox]
         var frameSize: Int
-        var usesHeapEnv: Bool
+        /// Slots of top-level variables in inner blocks that closures capture.
+        var cellSlots: [Int]
     }
 
     /// Compiles a program's statements in the global scope.
     static func compileProgram(_ program: Program, vm: Interpreter) -> (Unit, [Diagnostic]) {
-        let heap = program.statements.contains { Compiler.containsFunction($0) }
-        let scope = FunctionScope(parent: nil, name: "<top level>", usesHeapEnv: heap, isTopLevel: true)
+        let scope = FunctionScope(parent: nil, name: "<top level>", isTopLevel: true,
+                                  capturedNames: CaptureScan.names(program.statements))
         let compiler = Compiler(vm: vm, file: program.file, scope: scope)
         compiler.hoistGlobals(program.statements)
         let codes = compiler.statementsInOrder(program.statements)
-        return (Unit(statements: codes, frameSize: scope.slotCount, usesHeapEnv: heap), compiler.diagnostics)
+        return (Unit(statements: codes, frameSize: scope.slotCount, cellSlots: scope.cellSlots), compiler.diagnostics)
     }
 
     /// Declares every top-level `let` and `fn` so that functions may refer to globals
     /// defined further down the file.
     func hoistGlobals(_ statements: [Stmt]) {
         for stmt in statements {
+            switch stmt.kind {
+            case .letBinding(let name, _, _): topLevelNames.insert(name)
+            case .function(let decl): if let name = decl.name { topLevelNames.insert(name) }
+            case .assignment(let target, _): if case .identifier(let name) = target.kind { topLevelNames.insert(name) }
+            default: break
+            }
             switch stmt.kind {
             case .letBinding(let name, let span, _):
                 if vm.globalSlot(name) == nil { error(.runtime, "too many global variables", span) }
@@ -94,21 +149,28 @@ final class Compiler {
 
     // MARK: Names
 
-    func resolve(_ name: String) -> Resolved? {
-        var s: FunctionScope? = scope
-        var envDepth = 0
-        while let sc = s {
-            let blocks = sc.isTopLevel ? Array(sc.blocks.dropFirst()) : sc.blocks
-            for block in blocks.reversed() {
-                if let slot = block[name] {
-                    return sc.usesHeapEnv ? .env(depth: envDepth, slot: slot) : .stack(slot)
-                }
-            }
-            if sc.usesHeapEnv { envDepth += 1 }
-            s = sc.parent
+    func resolve(_ name: String) -> Resolved? { resolve(name, in: scope) }
+
+    /// Resolves `name` as seen from `sc`; a variable of an enclosing function becomes a
+    /// capture of `sc` (and of every function in between).
+    func resolve(_ name: String, in sc: FunctionScope) -> Resolved? {
+        let blocks = sc.isTopLevel ? sc.blocks.dropFirst() : sc.blocks[...]
+        for block in blocks.reversed() {
+            if let slot = block[name] { return sc.isCell(slot) ? .cell(slot) : .stack(slot) }
         }
-        if let g = vm.globalNames[name] { return .global(g) }
-        return nil
+        guard let parent = sc.parent else { return vm.globalNames[name].map { .global($0) } }
+        guard let outer = resolve(name, in: parent) else { return nil }
+        switch outer {
+        case .global:
+            return outer
+        case .cell(let slot):
+            return .capture(sc.capture(FunctionScope.Variable(scope: ObjectIdentifier(parent), slot: slot), from: .cell(slot)))
+        case .capture(let i):
+            return .capture(sc.capture(parent.capturedVariables[i], from: .capture(i)))
+        case .stack:
+            // CaptureScan marks every name a nested function uses; this is a compiler bug.
+            return nil
+        }
     }
 
     func visibleNames() -> [String] {
@@ -119,6 +181,22 @@ final class Compiler {
             s = sc.parent
         }
         return names + vm.globalOrder
+    }
+
+    /// A call of a builtin by its global name with a named argument it does not take is a
+    /// name error found before anything runs (`cmcl check` reports it), unless the program
+    /// binds that name itself.
+    func checkNamedArguments(of name: String, _ named: [Argument]) {
+        guard !named.isEmpty, !topLevelNames.contains(name), case .builtin(let bound)? = vm.global(name), bound.receiver == nil,
+              vm.registry.lookup(name) === bound.builtin else { return }
+        let params = bound.builtin.signature.parameters
+        if params.contains(where: { $0.collectsNamed }) { return }
+        let names = params.filter { !$0.isVariadic && !$0.collectsNamed && $0.name != "self" }.map(\.name)
+        for argument in named {
+            guard let label = argument.label, !names.contains(label) else { continue }
+            error(.name, "`\(name)` has no parameter `\(label)`", (argument.labelSpan ?? argument.value.span).merged(with: argument.value.span),
+                  hint: Suggestion.hint(for: label, in: names) ?? "signature: \(bound.builtin.signature.text)")
+        }
     }
 
     func unknownName(_ name: String, _ span: Span) {
@@ -133,20 +211,25 @@ final class Compiler {
 
     // MARK: Statements
 
-    /// Compiles statements with `fn` declarations hoisted to the start of the block.
+    /// Compiles statements in source order (so a function sees the variables declared above
+    /// it) and returns them with the `fn` declarations first: their closures exist before the
+    /// block's other statements run, so functions in a block can call each other.
     func statementsInOrder(_ statements: [Stmt]) -> [CodeBox] {
-        // Declare local function names first so that functions in a block can call each other.
-        if !scope.bindsGlobals {
-            for stmt in statements {
-                if case .function(let decl) = stmt.kind, let name = decl.name { _ = scope.declareLocal(name) }
-            }
-        }
+        declareFunctionNames(statements)
         var hoisted: [CodeBox] = []
         var rest: [CodeBox] = []
         for stmt in statements {
             if case .function = stmt.kind { hoisted.append(CodeBox(statement(stmt))) } else { rest.append(CodeBox(statement(stmt))) }
         }
         return hoisted + rest
+    }
+
+    /// Declares the names of a block's `fn` statements before anything in it is compiled.
+    func declareFunctionNames(_ statements: [Stmt]) {
+        guard !scope.bindsGlobals else { return }
+        for stmt in statements {
+            if case .function(let decl) = stmt.kind, let name = decl.name { _ = scope.declareLocal(name) }
+        }
     }
 
     func block(_ block: Block, declaring names: [String] = []) -> (Code, [Int]) {
@@ -248,7 +331,7 @@ final class Compiler {
                 target = .global(g)
             } else {
                 let slot = scope.declareLocal(name)
-                target = scope.usesHeapEnv ? .env(depth: 0, slot: slot) : .stack(slot)
+                target = scope.isCell(slot) ? .cell(slot) : .stack(slot)
             }
         } else {
             guard let r = resolve(name) else {
@@ -257,19 +340,23 @@ final class Compiler {
             }
             target = r
         }
-        let stack = vm.stack, globals = vm.globals, defined = vm.defined
+        let stack = vm.stack, cells = vm.cells, globals = vm.globals, defined = vm.defined
         switch target {
         case .stack(let slot):
             return { bp, env in
                 stack[bp + slot] = try valueCode(bp, env)
                 return .null
             }
-        case .env(let depth, let slot):
+        case .cell(let slot):
             return { bp, env in
                 let v = try valueCode(bp, env)
-                var e = env
-                for _ in 0..<depth { e = e?.parent }
-                e?.slots[slot] = v
+                if let cell = cells[bp + slot] { cell.value = v } else { cells[bp + slot] = Cell(v) }
+                return .null
+            }
+        case .capture(let i):
+            return { bp, env in
+                let v = try valueCode(bp, env)
+                env?.capture(i)?.value = v
                 return .null
             }
         case .global(let g):
@@ -286,18 +373,15 @@ final class Compiler {
             unknownName(name, span)
             return { _, _ in .null }
         }
-        let stack = vm.stack, globals = vm.globals, defined = vm.defined
+        let stack = vm.stack, cells = vm.cells, globals = vm.globals, defined = vm.defined
         let file = self.file
         switch r {
         case .stack(let slot):
             return { bp, _ in stack[bp + slot] }
-        case .env(let depth, let slot):
-            if depth == 0 { return { _, env in env?.slots[slot] ?? .null } }
-            return { _, env in
-                var e = env
-                for _ in 0..<depth { e = e?.parent }
-                return e?.slots[slot] ?? .null
-            }
+        case .cell(let slot):
+            return { bp, _ in cells[bp + slot]?.value ?? .null }
+        case .capture(let i):
+            return { _, env in env?.capture(i)?.value ?? .null }
         case .global(let g):
             return { _, _ in
                 guard defined[g] else {
@@ -352,11 +436,12 @@ final class Compiler {
         scope.loopDepth += 1
         let (bodyCode, _) = block(body)
         scope.loopDepth -= 1
-        let st = vm.state, file = self.file, span = condition.span
+        let st = vm.state, file = self.file, span = condition.span, collector = vm.collector
         return { bp, env in
             while true {
-                if Interrupt.isRequested {
-                    throw Diagnostic(.interrupted, "stopped by Ctrl-C", file: file, span: span)
+                if collector.isDue || Interrupt.isRequested {
+                    if collector.isDue { collector.collect() }
+                    if Interrupt.isRequested { throw Diagnostic(.interrupted, "stopped by Ctrl-C", file: file, span: span) }
                 }
                 guard try conditionCode(bp, env).isTruthy else { break }
                 _ = try bodyCode(bp, env)
@@ -377,8 +462,9 @@ final class Compiler {
         let (bodyCode, slots) = block(body, declaring: [variable])
         scope.loopDepth -= 1
         let slot = slots[0]
-        let heap = scope.usesHeapEnv
-        let st = vm.state, stack = vm.stack, file = self.file, span = iterable.span, vm = self.vm
+        let boxed = scope.isCell(slot)
+        let st = vm.state, stack = vm.stack, cells = vm.cells, file = self.file, span = iterable.span, vm = self.vm
+        let collector = vm.collector
         return { bp, env in
             let sequence = try iterableCode(bp, env)
             let count: Int
@@ -399,10 +485,17 @@ final class Compiler {
             }
             var i = 0
             while i < count {
-                if Interrupt.isRequested {
-                    throw Diagnostic(.interrupted, "stopped by Ctrl-C", file: file, span: span)
+                if collector.isDue || Interrupt.isRequested {
+                    if collector.isDue { collector.collect() }
+                    if Interrupt.isRequested { throw Diagnostic(.interrupted, "stopped by Ctrl-C", file: file, span: span) }
                 }
-                if heap { env?.slots[slot] = element(i) } else { stack[bp + slot] = element(i) }
+                if !boxed {
+                    stack[bp + slot] = element(i)
+                } else if let cell = cells[bp + slot] {
+                    cell.value = element(i)  // one variable for the whole loop, as documented
+                } else {
+                    cells[bp + slot] = Cell(element(i))
+                }
                 i += 1
                 _ = try bodyCode(bp, env)
                 let u = st.pointee.unwind
@@ -446,62 +539,45 @@ final class Compiler {
 
     func function(_ decl: FunctionDecl) -> Code {
         let name = decl.name ?? "<lambda>"
-        let heap = decl.body.statements.contains { Compiler.containsFunction($0) }
-            || decl.parameters.contains { $0.defaultValue.map(Compiler.containsFunction) ?? false }
         let outer = scope
-        let inner = FunctionScope(parent: outer, name: name, usesHeapEnv: heap, isTopLevel: false)
+        let inner = FunctionScope(parent: outer, name: name, isTopLevel: false,
+                                  capturedNames: CaptureScan.names(decl.body.statements, parameters: decl.parameters))
         scope = inner
-        let savedLoop = inner.loopDepth
         var defaults: [CodeBox?] = []
         for p in decl.parameters {
             defaults.append(p.defaultValue.map { CodeBox(expression($0)) })
             _ = inner.declareLocal(p.name)
         }
         let bodyCode = functionBody(decl.body.statements)
-        inner.loopDepth = savedLoop
         scope = outer
+        let capturedParameters = decl.parameters.indices.map { inner.isCell($0) }
         let compiled = CompiledFunction(name: name, parameters: decl.parameters.map(\.name), defaults: defaults,
-                                        frameSize: max(inner.slotCount, decl.parameters.count), usesHeapEnv: heap,
-                                        body: bodyCode, file: file, span: decl.span)
-        return { _, env in .closure(Closure(function: compiled, env: env)) }
-    }
-
-    // MARK: Syntax queries
-
-    static func containsFunction(_ stmt: Stmt) -> Bool {
-        switch stmt.kind {
-        case .expression(let e): return containsFunction(e)
-        case .letBinding(_, _, let e): return containsFunction(e)
-        case .function: return true
-        case .assignment(let t, let v): return containsFunction(t) || containsFunction(v)
-        case .forLoop(_, _, let it, let body): return containsFunction(it) || body.statements.contains(where: containsFunction)
-        case .whileLoop(let c, let body): return containsFunction(c) || body.statements.contains(where: containsFunction)
-        case .returnValue(let e): return e.map(containsFunction) ?? false
-        case .breakLoop, .continueLoop, .importModule: return false
+                                        frameSize: max(inner.slotCount, decl.parameters.count), cellSlots: inner.cellSlots,
+                                        capturedParameters: capturedParameters, body: bodyCode, file: file, span: decl.span)
+        let sources = inner.captures
+        if sources.isEmpty {
+            return { _, _ in .closure(Closure(function: compiled, captures: [])) }
         }
-    }
-
-    static func containsFunction(_ expr: Expr) -> Bool {
-        switch expr.kind {
-        case .function: return true
-        case .number, .string, .bool, .null, .identifier, .invalid: return false
-        case .list(let items): return items.contains(where: containsFunction)
-        case .record(let fields): return fields.contains { containsFunction($0.value) }
-        case .unary(_, let e): return containsFunction(e)
-        case .binary(_, let a, let b), .logical(_, let a, let b): return containsFunction(a) || containsFunction(b)
-        case .call(let callee, let args): return containsFunction(callee) || args.contains { containsFunction($0.value) }
-        case .member(let e, _, _): return containsFunction(e)
-        case .index(let e, let items):
-            return containsFunction(e) || items.contains {
-                switch $0 {
-                case .single(let x): return containsFunction(x)
-                case .slice(let a, let b, let c, _):
-                    return [a, b, c].contains { $0.map(containsFunction) ?? false }
+        let cells = vm.cells
+        return { bp, env in
+            var captured = ContiguousArray<Cell>()
+            captured.reserveCapacity(sources.count)
+            for source in sources {
+                switch source {
+                case .cell(let slot):
+                    if let cell = cells[bp + slot] {
+                        captured.append(cell)
+                    } else {
+                        // A function declared above the variable's `let` (functions are made first).
+                        let cell = Cell(.null)
+                        cells[bp + slot] = cell
+                        captured.append(cell)
+                    }
+                case .capture(let i):
+                    captured.append(env?.capture(i) ?? Cell(.null))
                 }
             }
-        case .conditional(let c, let t, let o):
-            return containsFunction(c) || t.statements.contains(where: containsFunction)
-                || (o?.statements.contains(where: containsFunction) ?? false)
+            return .closure(Closure(function: compiled, captures: captured))
         }
     }
 }

@@ -17,6 +17,10 @@ enum CoreBuiltins {
     static func registerCore(_ r: BuiltinRegistry) {
         r.add("print(values..., sep: \" \", end: \"\\n\")", "core", "Writes the values, separated by `sep`.",
               example: "print(\"loss\", 0.25)   # loss 0.25") { a in
+            if let rich = a.interpreter.richOutput, a.rest.count == 1, case .object(let o as any RichDisplay) = a.rest[0] {
+                rich(o)
+                return .null
+            }
             let text = a.rest.map { Display.render($0, .print) }.joined(separator: try a.string("sep"))
             a.interpreter.output(text + (try a.string("end")))
             return .null
@@ -44,6 +48,11 @@ enum CoreBuiltins {
             guard step != 0 else { throw CMCLError("range step cannot be zero", argument: .label("step")) }
             if !start.isFinite || !stop.isFinite { throw CMCLError("range bounds must be finite") }
             stop = stop + 0
+            let count = ((stop - start) / step).rounded(.up)
+            if count > RangeObject.maximumCount {
+                throw CMCLError("range(\(Display.number(start)), \(Display.number(stop)), \(Display.number(step))) would hold \(Display.number(count)) numbers; the most is 2^53 (\(Display.number(RangeObject.maximumCount)))",
+                                hint: "beyond 2^53, numbers are no longer exact whole numbers")
+            }
             return .object(RangeObject(start: start, stop: stop, step: step))
         }
         r.add("type(x)", "core", "The name of a value's type.", example: "type(1.5)   # \"number\"") { a in
@@ -86,6 +95,7 @@ enum CoreBuiltins {
         }
         r.add("help(name)", "core", "The documentation of a builtin, as text.", example: "print(help(\"range\"))") { a in
             let name = try a.string("name")
+            if let v = a.interpreter.registry.documentedValue(name) { return .string(v.text) }
             guard let b = a.interpreter.registry.lookup(name) else {
                 throw CMCLError("no builtin named `\(name)`",
                                 hint: Suggestion.hint(for: name, in: a.interpreter.registry.all.map(\.name)))
@@ -130,10 +140,10 @@ enum CoreBuiltins {
         r.add("pow(x, y)", "math", "x to the power y.", example: "pow(2, 10)   # 1024") { a in
             .number(Foundation.pow(try a.number("x"), try a.number("y")))
         }
-        r.add("min(values..., **options)", "math", "The smallest of the arguments, of one list, or of a tensor (`axis:`).", example: "min(3, 1, 2)   # 1") { a in
+        r.add("min(values..., **options)", "math", "The smallest of the arguments, of one list, or of a tensor (`axis:`); NaN if any is NaN.", example: "min(3, 1, 2)   # 1") { a in
             try extremum(a, less: true)
         }
-        r.add("max(values..., **options)", "math", "The largest of the arguments, of one list, or of a tensor (`axis:`).", example: "max([3, 1, 2])   # 3") { a in
+        r.add("max(values..., **options)", "math", "The largest of the arguments, of one list, or of a tensor (`axis:`); NaN if any is NaN.", example: "max([3, 1, 2])   # 3") { a in
             try extremum(a, less: false)
         }
         r.add("isnan(x)", "math", "Whether x is not a number.", example: "isnan(0 / 0)   # true") { a in
@@ -179,6 +189,8 @@ enum CoreBuiltins {
         guard var best = items.first else {
             throw CMCLError("`\(less ? "min" : "max")` needs at least one value")
         }
+        // A NaN anywhere makes the result NaN, whatever the order (as numpy's min and max).
+        if let nan = items.first(where: { if case .number(let x) = $0 { return x.isNaN } else { return false } }) { return nan }
         for v in items.dropFirst() {
             let b = try a.interpreter.binary(less ? .less : .greater, v, best)
             if b.isTruthy { best = v }
@@ -303,8 +315,11 @@ enum CoreBuiltins {
 
     static func registerStrings(_ r: BuiltinRegistry) {
         r.add("join(xs, sep: \"\")", "list", "The elements as text, joined by `sep`.", example: "join([\"a\", \"b\"], sep: \"-\")   # \"a-b\"") { a in
-            .string(try a.interpreter.elements(of: try a.value("xs")).map { Display.render($0, .print) }
-                .joined(separator: try a.string("sep")))
+            let parts = try a.interpreter.elements(of: try a.value("xs")).map { Display.render($0, .print) }
+            let sep = try a.string("sep")
+            let total = parts.reduce(Double(max(0, parts.count - 1)) * Double(sep.utf8.count)) { $0 + Double($1.utf8.count) }
+            try SizeLimit.checkString(total, "this join")
+            return .string(parts.joined(separator: sep))
         }
         r.add("split(s, sep: nil)", "list", "Splits a string on `sep` (default: runs of whitespace).",
               example: "split(\"a b  c\")   # [\"a\", \"b\", \"c\"]") { a in
@@ -321,9 +336,18 @@ enum CoreBuiltins {
         }
         r.add("replace(s, old, new)", "list", "Copy with every `old` replaced by `new`.",
               example: "replace(\"a-b\", \"-\", \"+\")   # \"a+b\"") { a in
-            let old = try a.string("old")
+            let old = try a.string("old"), new = try a.string("new"), s = try a.string("s")
             guard !old.isEmpty else { throw CMCLError("`old` cannot be empty", argument: .label("old")) }
-            return .string(try a.string("s").replacingOccurrences(of: old, with: try a.string("new")))
+            let growth = new.utf8.count - old.utf8.count
+            if growth > 0 {
+                // Bound the result before building it (`replace` in a loop doubles quickly).
+                let most = Double(s.utf8.count / old.utf8.count) * Double(growth) + Double(s.utf8.count)
+                if most > Double(SizeLimit.maxStringBytes) {
+                    let count = s.components(separatedBy: old).count - 1
+                    try SizeLimit.checkString(Double(count) * Double(growth) + Double(s.utf8.count), "this replace")
+                }
+            }
+            return .string(s.replacingOccurrences(of: old, with: new))
         }
         r.add("startswith(s, prefix)", "list", "Whether `s` starts with `prefix`.", example: "startswith(\"cmcl\", \"cm\")   # true") { a in
             .bool(try a.string("s").hasPrefix(try a.string("prefix")))

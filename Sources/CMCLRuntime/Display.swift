@@ -51,49 +51,88 @@ public enum Display {
     public static func quoted(_ s: String) -> String { StringEscape.quoted(s) }
 
     public static func render(_ v: Value, _ style: DisplayStyle = .repl) -> String {
-        var path = Set<ObjectIdentifier>()
-        return render(v, style, &path)
+        var walk = Walk()
+        return render(v, style, &walk)
     }
 
-    /// `path` holds the lists and records being rendered, so a value that contains itself
-    /// shows `[...]` or `{...}` there instead of recursing forever.
-    static func render(_ v: Value, _ style: DisplayStyle, _ path: inout Set<ObjectIdentifier>) -> String {
+    /// Deepest nesting of lists and records shown; deeper ones show as `[…]` and `{…}`.
+    static let maxDepth = 64
+    /// Roughly the most characters one rendering produces before eliding the rest with `…`.
+    static let maxLength = 200_000
+
+    /// State of one rendering: the lists and records on the path from the root (so a value
+    /// that contains itself shows `[...]` or `{...}` there instead of recursing forever), the
+    /// depth, and how much text may still be produced.
+    struct Walk {
+        var path = Set<ObjectIdentifier>()
+        var depth = 0
+        var budget = Display.maxLength
+    }
+
+    static func render(_ v: Value, _ style: DisplayStyle, _ walk: inout Walk) -> String {
         var nested = style
         nested.quoteStrings = true
         switch v {
         case .null: return "nil"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return number(n)
-        case .string(let s): return style.quoteStrings ? quoted(s) : s
+        case .string(let s):
+            let text = style.quoteStrings ? quoted(s) : s
+            walk.budget -= text.utf8.count
+            return text
         case .list(let l):
             let id = ObjectIdentifier(l)
-            if path.contains(id) { return "[...]" }
-            path.insert(id)
-            defer { path.remove(id) }
+            if walk.path.contains(id) { return "[...]" }
+            if walk.depth >= maxDepth { return l.items.isEmpty ? "[]" : "[…]" }
+            walk.path.insert(id)
+            walk.depth += 1
+            defer { walk.path.remove(id); walk.depth -= 1 }
             var parts: [String] = []
-            for item in l.items.prefix(style.maxItems) { parts.append(render(item, nested, &path)) }
-            if l.items.count > style.maxItems { parts.append("… \(l.items.count - style.maxItems) more") }
-            let flat = "[" + parts.joined(separator: ", ") + "]"
-            if flat.count <= 100 || !flat.contains("\n") { return flat }
-            return "[\n" + parts.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: ",\n") + "\n]"
+            for item in l.items.prefix(style.maxItems) {
+                if walk.budget <= 0 { break }
+                let part = render(item, nested, &walk)
+                walk.budget -= part.utf8.count + 2
+                parts.append(part)
+            }
+            if l.items.count > parts.count { parts.append("… \(l.items.count - parts.count) more") }
+            return layout(parts, open: "[", close: "]", breakLong: false)
         case .record(let r):
             if r.keys.isEmpty { return "{}" }
             let id = ObjectIdentifier(r)
-            if path.contains(id) { return "{...}" }
-            path.insert(id)
-            defer { path.remove(id) }
+            if walk.path.contains(id) { return "{...}" }
+            if walk.depth >= maxDepth { return "{…}" }
+            walk.path.insert(id)
+            walk.depth += 1
+            defer { walk.path.remove(id); walk.depth -= 1 }
             var parts: [String] = []
-            for (k, value) in r.pairs { parts.append("\(isIdentifier(k) ? k : quoted(k)): \(render(value, nested, &path))") }
-            let flat = "{" + parts.joined(separator: ", ") + "}"
-            if !flat.contains("\n") && flat.count <= 100 { return flat }
-            return "{\n" + parts.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: ",\n") + "\n}"
+            for (k, value) in r.pairs.prefix(style.maxItems) {
+                if walk.budget <= 0 { break }
+                let part = "\(isIdentifier(k) ? k : quoted(k)): \(render(value, nested, &walk))"
+                walk.budget -= part.utf8.count + 2
+                parts.append(part)
+            }
+            if r.keys.count > parts.count { parts.append("… \(r.keys.count - parts.count) more") }
+            return layout(parts, open: "{", close: "}", breakLong: true)
         case .closure(let c):
             return "<fn \(c.name)(\(c.parameterNames.joined(separator: ", ")))>"
         case .builtin(let b):
             return b.receiver == nil ? "<builtin \(b.builtin.signature.text)>" : "<method \(b.builtin.signature.text)>"
         case .object(let o):
-            return o.display(style)
+            let text = o.display(style)
+            walk.budget -= text.utf8.count
+            return text
         }
+    }
+
+    /// One line when short and no part spans lines; else one part per indented line
+    /// (lists stay on one line, however long, when no part spans lines).
+    static func layout(_ parts: [String], open: String, close: String, breakLong: Bool) -> String {
+        let flat = open + parts.joined(separator: ", ") + close
+        let multiline = flat.contains("\n")
+        if !multiline && (!breakLong || flat.utf8.count <= 100 || flat.count <= 100) { return flat }
+        if multiline && !breakLong && flat.count <= 100 { return flat }
+        return open + "\n" + parts.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: ",\n")
+            + "\n" + close
     }
 
     static func isIdentifier(_ s: String) -> Bool {

@@ -58,17 +58,19 @@ enum Formatter {
                 width = Int(body) ?? 0
                 body = ""
             }
-            let precision = Int(body) ?? 6
+            let precision = max(0, min(Int(body) ?? 6, 100))
             switch last {
             case "f": text = String(format: "%.\(precision)f", n)
             case "e": text = String(format: "%.\(precision)e", n)
             case "%": text = String(format: "%.\(precision)f%%", n * 100)
             default: text = String(Int(n.rounded()))
             }
+            try SizeLimit.checkString(Double(width), "this format width")
             if text.count < width { text = String(repeating: " ", count: width - text.count) + text }
             return text
         }
         text = Display.render(v, .print)
+        if let width = Int(spec), width > 0 { try SizeLimit.checkString(Double(width), "this format width") }
         if let width = Int(spec), text.count < width {
             let pad = String(repeating: " ", count: width - text.count)
             switch align {

@@ -21,6 +21,33 @@ public enum Help {
             for b in items {
                 out += "  " + b.name.padding(toLength: max(b.name.count, 18)) + " " + b.summary + "\n"
             }
+            for v in registry.values where v.category == name {
+                out += "  " + v.name.padding(toLength: max(v.name.count, 18)) + " " + v.summary + "\n"
+            }
+        }
+        return out
+    }
+
+    /// Topics (categories) with how many entries each has: the short form of `:help`.
+    public static func topics(_ registry: BuiltinRegistry) -> String {
+        var out = "Builtins by topic (`:help TOPIC` lists one):\n"
+        for (name, title) in registry.categories {
+            let n = registry.all.filter { $0.category == name }.count + registry.values.filter { $0.category == name }.count
+            if n == 0 { continue }
+            out += "  " + name.padding(toLength: 14) + " " + title + " (\(n))\n"
+        }
+        return out
+    }
+
+    /// The entries of one topic, or nil when `topic` is not one.
+    public static func topic(_ registry: BuiltinRegistry, _ topic: String) -> String? {
+        guard let (name, title) = registry.categories.first(where: { $0.name == topic }) else { return nil }
+        var out = "\(title):\n"
+        for b in registry.all where b.category == name {
+            out += "  " + b.name.padding(toLength: max(b.name.count, 18)) + " " + b.summary + "\n"
+        }
+        for v in registry.values where v.category == name {
+            out += "  " + v.name.padding(toLength: max(v.name.count, 18)) + " " + v.summary + "\n"
         }
         return out
     }
@@ -36,6 +63,10 @@ public enum Help {
             for b in items {
                 out += "\n### `\(b.signature.text)`\(b.kind == .property ? " (property)" : "")\n\n\(b.summary)\n"
                 if !b.example.isEmpty { out += "\n```\n\(b.example)\n```\n" }
+            }
+            for v in registry.values where v.category == name {
+                out += "\n### `\(v.name)` (value)\n\n\(v.summary)\n"
+                if !v.example.isEmpty { out += "\n```\n\(v.example)\n```\n" }
             }
         }
         return out

@@ -75,7 +75,7 @@ extension Interpreter {
     }
 
     func diagnostic(_ e: CMCLError, site: CallSite, signature: Signature?, receiverOffset: Int) -> Diagnostic {
-        let kind: Diagnostic.Kind = e.message == CMCLError.interruptedMessage ? .interrupted : e.isNameError ? .name : .runtime
+        let kind: Diagnostic.Kind = e.isInterruption ? .interrupted : e.isNameError ? .name : .runtime
         return Diagnostic(kind, e.message, file: site.file,
                           span: site.span(for: e.argument, signature: signature, receiverOffset: receiverOffset),
                           hint: e.hint)

@@ -32,6 +32,7 @@ extension Interpreter {
         if case .object(let o) = r, let v = try native({ try o.binary(op, l, reversed: true) }) { return v }
         switch (op, l, r) {
         case (.add, .string(let a), .string(let b)):
+            try SizeLimit.checkString(Double(a.utf8.count) + Double(b.utf8.count), "this `+`")
             return .string(a + b)
         case (.add, .string(let a), _), (.add, _, .string(let a)):
             let other = (l.isString ? r : l)
@@ -40,14 +41,18 @@ extension Interpreter {
         case (.add, .list(let a), .list(let b)):
             return .list(ListObject(a.items + b.items))
         case (.multiply, .list(let a), .number(let n)), (.multiply, .number(let n), .list(let a)):
-            guard n >= 0, n.rounded() == n, Double(a.items.count) * n <= 50_000_000 else {
-                throw CMCLError("a list can only be repeated a whole, non-negative number of times")
+            guard n >= 0, n.rounded() == n else {
+                throw CMCLError("a list can only be repeated a whole, non-negative number of times, not \(Display.number(n))")
             }
+            try SizeLimit.checkList(Double(a.items.count) * n, "this repetition")
+            if a.items.isEmpty { return .list(ListObject([])) }
             return .list(ListObject(Array(repeating: a.items, count: Int(n)).flatMap { $0 }))
         case (.multiply, .string(let s), .number(let n)):
-            guard n >= 0, n.rounded() == n, Double(s.utf8.count) * n <= 100_000_000 else {
-                throw CMCLError("a string can only be repeated a whole, non-negative number of times")
+            guard n >= 0, n.rounded() == n else {
+                throw CMCLError("a string can only be repeated a whole, non-negative number of times, not \(Display.number(n))")
             }
+            try SizeLimit.checkString(Double(s.utf8.count) * n, "this repetition")
+            if s.isEmpty { return .string("") }
             return .string(String(repeating: s, count: Int(n)))
         case (.less, .string(let a), .string(let b)): return .bool(a < b)
         case (.lessEqual, .string(let a), .string(let b)): return .bool(a <= b)

@@ -38,9 +38,11 @@ extension Interpreter {
     ///     a host can attribute output to the statement that printed it.
     public func run(_ file: SourceFile, continueOnError: Bool = false,
                     beforeStatement: (Span) -> Void = { _ in },
-                    onError: (Diagnostic) -> Void = { _ in }) -> RunResult {
+                    onError: (Diagnostic) -> Void = { _ in },
+                    onValue: (Value) -> Void = { _ in }) -> RunResult {
         let (program, syntax) = Parser.parse(file)
         if !syntax.isEmpty { return RunResult(diagnostics: syntax, value: nil, didNotRun: true) }
+        loader.noteRunning(file)
         let (unit, problems) = Compiler.compileProgram(program, vm: self)
         if !problems.isEmpty { return RunResult(diagnostics: problems, value: nil, didNotRun: true) }
         // Function declarations are hoisted to the front of the unit; map codes back to statements.
@@ -56,7 +58,12 @@ extension Interpreter {
                 beforeStatement(stmt.span)
                 do {
                     let v = try code.code(bp, env)
-                    if case .expression = stmt.kind { last = v } else { last = nil }
+                    if case .expression = stmt.kind {
+                        last = v
+                        onValue(v)
+                    } else {
+                        last = nil
+                    }
                 } catch let exit as ScriptExit {
                     exitCode = exit.code
                     state.pointee.unwind = 0
@@ -90,13 +97,13 @@ extension Interpreter {
         return try result.get()
     }
 
-    private func withFrame(_ unit: Compiler.Unit, _ body: (Int, Env?) -> Void) {
+    private func withFrame(_ unit: Compiler.Unit, _ body: (Int, Closure?) -> Void) {
         let bp = state.pointee.sp
-        let size = min(unit.frameSize, Interpreter.stackCapacity - bp - 1)
-        state.pointee.sp = bp + max(0, size)
-        let env = unit.usesHeapEnv ? Env(size: unit.frameSize, parent: nil) : nil
-        body(bp, env)
-        for i in bp..<(bp + max(0, size)) { stack[i] = .null }
+        let size = max(0, min(unit.frameSize, Interpreter.stackCapacity - bp - 1))
+        state.pointee.sp = bp + size
+        collector.tracking { body(bp, nil) }
+        for i in bp..<(bp + size) { stack[i] = .null }
+        for slot in unit.cellSlots where slot < size { cells[bp + slot] = nil }
         state.pointee.sp = bp
     }
 
@@ -106,7 +113,7 @@ extension Interpreter {
         case let d as Diagnostic:
             return d
         case let e as CMCLError:
-            let kind: Diagnostic.Kind = e.message == CMCLError.interruptedMessage ? .interrupted : .runtime
+            let kind: Diagnostic.Kind = e.isInterruption ? .interrupted : .runtime
             return Diagnostic(kind, e.message, file: file, span: span, hint: e.hint)
         default:
             return Diagnostic(.runtime, String(describing: error), file: file, span: span)

@@ -4,19 +4,9 @@ import CMCLTensor
 import Foundation
 import Synchronization
 
-/// Compiled code: evaluates with a frame base `bp` into the value stack and the current
-/// heap environment (for variables captured by inner functions).
-typealias Code = (Int, Env?) throws -> Value
-
-/// Heap-allocated variables of a function that contains inner functions.
-final class Env {
-    var slots: ContiguousArray<Value>
-    let parent: Env?
-    init(size: Int, parent: Env?) {
-        slots = ContiguousArray(repeating: .null, count: size)
-        self.parent = parent
-    }
-}
+/// Compiled code: evaluates with a frame base `bp` into the value stack and the running
+/// closure, whose `captures` hold the variables of enclosing functions it uses.
+typealias Code = (Int, Closure?) throws -> Value
 
 /// A function after compilation.
 final class CompiledFunction {
@@ -24,48 +14,76 @@ final class CompiledFunction {
     let parameters: [String]
     var defaults: [CodeBox?]
     let frameSize: Int
-    let usesHeapEnv: Bool
+    /// Frame slots of variables that closures capture (they live in cells); empty for most functions.
+    let cellSlots: [Int]
+    /// Whether each parameter is captured (and so moved into a cell on entry).
+    let capturedParameters: [Bool]
     var body: Code
     let file: SourceFile
     let span: Span
 
-    init(name: String, parameters: [String], defaults: [CodeBox?], frameSize: Int, usesHeapEnv: Bool, body: @escaping Code,
-         file: SourceFile, span: Span) {
+    init(name: String, parameters: [String], defaults: [CodeBox?], frameSize: Int, cellSlots: [Int],
+         capturedParameters: [Bool], body: @escaping Code, file: SourceFile, span: Span) {
         self.name = name
         self.parameters = parameters
         self.defaults = defaults
         self.frameSize = frameSize
-        self.usesHeapEnv = usesHeapEnv
+        self.cellSlots = cellSlots
+        self.capturedParameters = capturedParameters
         self.body = body
         self.file = file
         self.span = span
     }
 }
 
-/// A cmcl function value: compiled code plus the environment it closes over.
-public final class Closure {
+/// A cmcl function value: compiled code plus the cells of the variables it captures
+/// (flat closures: only the variables the function uses, never a whole environment).
+public final class Closure: Container {
     let function: CompiledFunction
-    let env: Env?
+    private(set) var captures: ContiguousArray<Cell>
     // Copied from `function` so that calls read them without another indirection.
     let body: Code
     let frameSize: Int
-    /// Parameter count when the locals live on the value stack, else -1.
+    /// Parameter count when a call only needs to write the arguments into the frame (no
+    /// captured parameters or variables), else -1.
     let stackArity: Int
-    init(function: CompiledFunction, env: Env?) {
+    init(function: CompiledFunction, captures: ContiguousArray<Cell>) {
         self.function = function
-        self.env = env
+        self.captures = captures
         body = function.body
         frameSize = function.frameSize
-        stackArity = function.usesHeapEnv ? -1 : function.parameters.count
+        stackArity = function.cellSlots.isEmpty ? function.parameters.count : -1
+        super.init()
     }
     public var name: String { function.name }
     public var parameterNames: [String] { function.parameters }
+
+    /// The value of captured variable `i`.
+    @inline(__always)
+    func capture(_ i: Int) -> Cell? { i < captures.count ? captures[i] : nil }
+
+    override func makeBuffersUnique() {
+        if !captures.isEmpty { captures.reserveCapacity(captures.count) }
+    }
+
+    override func forEachChild(_ body: (Container) -> Void) {
+        for c in captures { body(c) }
+    }
+    // Every cycle through a closure passes through one of its cells, and clearing cells
+    // breaks it: the closure itself stays intact.
 }
 
 /// Ctrl-C: set from a signal handler, checked by loops, calls and long builtins.
 public enum Interrupt {
     static let flag = Atomic<Bool>(false)
-    public static func request() { flag.store(true, ordering: .relaxed) }
+    static let count = Atomic<Int>(0)
+    public static func request() {
+        count.add(1, ordering: .relaxed)
+        flag.store(true, ordering: .relaxed)
+    }
+    /// How many times Ctrl-C was pressed so far: lets a caller notice an interruption that
+    /// an inner operation (a training run that stopped early) already handled and cleared.
+    public static var requests: Int { count.load(ordering: .relaxed) }
     public static func clear() { flag.store(false, ordering: .relaxed) }
     public static var isRequested: Bool { flag.load(ordering: .relaxed) }
     /// Throws an interruption diagnostic if Ctrl-C was pressed (for long builtins).
@@ -76,7 +94,11 @@ public enum Interrupt {
 
 extension CMCLError {
     static let interruptedMessage = "stopped by Ctrl-C"
-    public static var interrupted: CMCLError { CMCLError(interruptedMessage) }
+    public static var interrupted: CMCLError {
+        var e = CMCLError(interruptedMessage)
+        e.isInterruption = true
+        return e
+    }
 }
 
 /// Mutable interpreter state that compiled code reads on hot paths, kept behind a pointer
@@ -102,9 +124,16 @@ public final class Interpreter {
     public var outputIsTerminal = false
     /// Where `eprint`, warnings and progress lines go (standard error for scripts), so that a
     /// script's standard output holds only its results.
-    public var errorOutput: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    public var errorOutput: (String) -> Void = { text in
+        // write(2), not FileHandle: a full or closed standard error must not trap.
+        var text = text
+        text.withUTF8 { if let base = $0.baseAddress { _ = write(2, base, $0.count) } }
+    }
     /// Whether `errorOutput` is a terminal (progress lines then update in place).
     public var errorIsTerminal = false
+    /// When set (notebook export, the REPL's record for `:export`), `print` hands values with a
+    /// graphical form (plots) here instead of writing their text.
+    public var richOutput: ((any RichDisplay) -> Void)?
     /// Arguments after the script name (`args`).
     public var scriptArguments: [String] = [] {
         didSet { defineGlobal("args", .list(scriptArguments.map { .string($0) })) }
@@ -120,6 +149,10 @@ public final class Interpreter {
     public private(set) var random = Generator(seed: 0)
 
     let stack: UnsafeMutablePointer<Value>
+    /// Cells of captured variables, parallel to `stack` (nil for variables no closure captures).
+    let cells: UnsafeMutablePointer<Cell?>
+    /// Finds and breaks unreachable reference cycles among this session's values.
+    public let collector = CycleCollector()
     let globals: UnsafeMutablePointer<Value>
     let defined: UnsafeMutablePointer<Bool>
     let state: UnsafeMutablePointer<MachineState>
@@ -132,6 +165,8 @@ public final class Interpreter {
         self.output = output
         stack = .allocate(capacity: Interpreter.stackCapacity)
         stack.initialize(repeating: .null, count: Interpreter.stackCapacity)
+        cells = .allocate(capacity: Interpreter.stackCapacity)
+        cells.initialize(repeating: nil, count: Interpreter.stackCapacity)
         globals = .allocate(capacity: Interpreter.globalCapacity)
         globals.initialize(repeating: .null, count: Interpreter.globalCapacity)
         defined = .allocate(capacity: Interpreter.globalCapacity)
@@ -157,6 +192,8 @@ public final class Interpreter {
     deinit {
         stack.deinitialize(count: Interpreter.stackCapacity)
         stack.deallocate()
+        cells.deinitialize(count: Interpreter.stackCapacity)
+        cells.deallocate()
         globals.deinitialize(count: Interpreter.globalCapacity)
         globals.deallocate()
         defined.deallocate()
@@ -222,6 +259,8 @@ public final class Interpreter {
 
     /// Calls any callable value with evaluated arguments (from builtins such as `map`).
     public func call(_ callee: Value, _ positional: [Value], named: [(String, Value)] = []) throws -> Value {
+        // Callbacks of `map`, `filter`, `sorted`, `reduce`, … stop at Ctrl-C, builtins too.
+        try Interrupt.check()
         switch callee {
         case .closure(let c):
             return try callClosure(c, positional, named: named)
@@ -279,19 +318,8 @@ public final class Interpreter {
     func enter(_ c: Closure, _ values: [Value?]) throws -> Value {
         let fn = c.function
         let st = state
-        guard st.pointee.depth < maxDepth else {
-            throw CMCLError("maximum recursion depth (\(maxDepth)) exceeded in `\(fn.name)`",
-                            hint: "check the recursion's base case")
-        }
-        if fn.usesHeapEnv {
-            let env = Env(size: fn.frameSize, parent: c.env)
-            for (i, v) in values.enumerated() {
-                if let v { env.slots[i] = v } else if let d = fn.defaults[i] { env.slots[i] = try d.code(0, env) }
-            }
-            st.pointee.depth += 1
-            defer { st.pointee.depth -= 1 }
-            return try finish(try fn.body(0, env))
-        }
+        guard st.pointee.depth < maxDepth else { throw depthError(fn.name) }
+        if collector.isDue || Interrupt.isRequested { try safePoint() }
         let bp = st.pointee.sp
         guard bp + fn.frameSize < Interpreter.stackCapacity else {
             throw CMCLError("out of stack space in `\(fn.name)`", hint: "check the recursion's base case")
@@ -300,13 +328,29 @@ public final class Interpreter {
         st.pointee.depth += 1
         defer {
             for i in bp..<(bp + fn.frameSize) { stack[i] = .null }
+            for slot in fn.cellSlots { cells[bp + slot] = nil }
             st.pointee.sp = bp
             st.pointee.depth -= 1
         }
+        let captured = fn.capturedParameters
         for (i, v) in values.enumerated() {
-            if let v { stack[bp + i] = v } else if let d = fn.defaults[i] { stack[bp + i] = try d.code(bp, c.env) }
+            var value = Value.null
+            if let v { value = v } else if let d = fn.defaults[i] { value = try d.code(bp, c) }
+            if captured[i] { cells[bp + i] = Cell(value) } else { stack[bp + i] = value }
         }
-        return try finish(try fn.body(bp, c.env))
+        return try finish(try fn.body(bp, c))
+    }
+
+    /// The error for too many calls active at once (calls in another call's arguments do not
+    /// count: they finish before it starts).
+    func depthError(_ name: String) -> CMCLError {
+        CMCLError("maximum recursion depth (\(maxDepth)) exceeded in `\(name)`", hint: "check the recursion's base case")
+    }
+
+    /// Work that waits for a call or loop iteration: a due cycle collection, a Ctrl-C.
+    func safePoint() throws {
+        if collector.isDue { collector.collect() }
+        try Interrupt.check()
     }
 
     @inline(__always)

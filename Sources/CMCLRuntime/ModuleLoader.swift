@@ -10,6 +10,12 @@ final class ModuleLoader {
 
     func reset() { loaded = [] }
 
+    /// Records that `file` is running (a script, a `:load`ed file), so importing it does not run it again.
+    func noteRunning(_ file: SourceFile) {
+        guard !file.name.hasPrefix("<"), file.name != "-e", FileManager.default.fileExists(atPath: file.name) else { return }
+        loaded.insert(URL(fileURLWithPath: file.name).standardizedFileURL.path)
+    }
+
     /// The module's source, or nil when it was already imported.
     func resolve(_ name: String, from importer: SourceFile) throws -> SourceFile? {
         let fileName = name.hasSuffix(".cmcl") ? name : name + ".cmcl"
@@ -28,11 +34,14 @@ final class ModuleLoader {
         for path in candidates where FileManager.default.fileExists(atPath: path) {
             let key = URL(fileURLWithPath: path).standardizedFileURL.path
             if loaded.contains(key) { return nil }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CMCLError("cannot read \(path)")
+            let text: String
+            do {
+                text = try SourceReader.read(path: path)
+            } catch {
+                throw CMCLError("cannot read \(path): \(error)")
             }
             loaded.insert(key)
-            return SourceFile(name: ModuleLoader.displayPath(path), text: String(decoding: data, as: UTF8.self))
+            return SourceFile(name: ModuleLoader.displayPath(path), text: text)
         }
         let base = fileName.hasSuffix(".cmcl") ? String(fileName.dropLast(5)) : fileName
         if let text = StdlibSources.files[base] {

@@ -5,12 +5,15 @@ public final class RangeObject: NativeObject {
     public let step: Double
     public let count: Int
 
+    /// The most numbers a range holds: beyond 2^53, doubles no longer count exactly.
+    public static let maximumCount = 9_007_199_254_740_992.0
+
     public init(start: Double, stop: Double, step: Double) {
         self.start = start
         self.stop = stop
         self.step = step
         let n = ((stop - start) / step).rounded(.up)
-        count = n.isFinite && n > 0 ? Int(min(n, 9.0e15)) : 0
+        count = n.isFinite && n > 0 ? Int(min(n, RangeObject.maximumCount)) : 0
     }
 
     public var typeName: String { "range" }
@@ -31,10 +34,12 @@ public final class RangeObject: NativeObject {
 
     public func index(_ items: [IndexValue]) throws -> Value? {
         guard items.count == 1, case .single(let v) = items[0] else { return nil }
-        guard case .number(let n) = v, n.rounded() == n else { throw CMCLError("range index must be a whole number") }
+        guard case .number(let n) = v, n.rounded() == n, Swift.abs(n) <= RangeObject.maximumCount else {
+            throw CMCLError("range index must be a whole number, got \(Display.describe(v))")
+        }
         var i = Int(n)
         if i < 0 { i += count }
-        guard i >= 0, i < count else { throw CMCLError("index \(Int(n)) is out of range for a range of \(count)") }
+        guard i >= 0, i < count else { throw CMCLError("index \(Display.number(n)) is out of range for a range of \(count)") }
         return .number(element(i))
     }
 }

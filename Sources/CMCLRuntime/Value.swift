@@ -51,17 +51,41 @@ public enum Value {
     }
 
     public static func list(_ items: [Value]) -> Value { .list(ListObject(items)) }
+
+    /// Calls `body` with the container this value holds directly, if any (for the cycle collector).
+    @inline(__always)
+    func forEachContainer(_ body: (Container) -> Void) {
+        switch self {
+        case .list(let l): body(l)
+        case .record(let r): body(r)
+        case .closure(let c): body(c)
+        default: break
+        }
+    }
     public static func record(_ pairs: [(String, Value)]) -> Value { .record(RecordObject(pairs)) }
 }
 
 /// A mutable list, shared by reference.
-public final class ListObject {
+public final class ListObject: Container {
     public var items: [Value]
-    public init(_ items: [Value]) { self.items = items }
+    public init(_ items: [Value]) {
+        self.items = items
+        super.init()
+    }
+
+    override func makeBuffersUnique() {
+        if !items.isEmpty { items.reserveCapacity(items.count) }
+    }
+
+    override func forEachChild(_ body: (Container) -> Void) {
+        for v in items { v.forEachContainer(body) }
+    }
+
+    override func clearChildren() { items = [] }
 }
 
 /// A record: string keys in insertion order, shared by reference.
-public final class RecordObject {
+public final class RecordObject: Container {
     public private(set) var keys: [String]
     public private(set) var values: [Value]
     private var index: [String: Int]
@@ -70,7 +94,22 @@ public final class RecordObject {
         keys = []
         values = []
         index = [:]
+        super.init()
         for (k, v) in pairs { self[k] = v }
+    }
+
+    override func makeBuffersUnique() {
+        if !values.isEmpty { values.reserveCapacity(values.count) }
+    }
+
+    override func forEachChild(_ body: (Container) -> Void) {
+        for v in values { v.forEachContainer(body) }
+    }
+
+    override func clearChildren() {
+        keys = []
+        values = []
+        index = [:]
     }
 
     public subscript(key: String) -> Value? {
@@ -154,6 +193,8 @@ public struct CMCLError: Error, CustomStringConvertible {
     public var argument: ArgumentRef?
     /// A name error (unknown argument or field) rather than a runtime error.
     public var isNameError = false
+    /// Ctrl-C stopped the work (see `CMCLError.interrupted`).
+    public var isInterruption = false
 
     public enum ArgumentRef: Equatable, Sendable {
         case position(Int)

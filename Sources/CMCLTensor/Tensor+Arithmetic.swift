@@ -57,14 +57,18 @@ extension Tensor {
                 [a.requiresGradFlag ? try g.mul(b).sum(toShape: a.shape) : nil, b.requiresGradFlag ? try g.mul(a).sum(toShape: b.shape) : nil]
             }
         case .div:
+            // The backward rule reads the output through a detached alias: capturing `out`
+            // itself would make a cycle (out → node → rule → out) that leaks every graph that
+            // is never back-propagated.
+            let y = out.detach()
             return out.recorded(name, [a, b]) { g in
                 let ga = a.requiresGradFlag ? try g.div(b).sum(toShape: a.shape) : nil
-                let gb = b.requiresGradFlag ? try g.mul(out.detach()).div(b).neg().sum(toShape: b.shape) : nil
+                let gb = b.requiresGradFlag ? try g.mul(y).div(b).neg().sum(toShape: b.shape) : nil
                 return [ga, gb]
             }
         case .pow:
+            let y = out.detach()  // not `out`: see `.div`
             return out.recorded(name, [a, b]) { g in
-                let y = out.detach()
                 // d/da a^b = b a^(b-1); d/db a^b = a^b log a (0 where a == 0 and b > 0).
                 let ga = a.requiresGradFlag ? try g.mul(b).mul(a.pow(b.sub(1))).sum(toShape: a.shape) : nil
                 var gb: Tensor? = nil

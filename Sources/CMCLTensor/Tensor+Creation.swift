@@ -151,7 +151,11 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError.invalidArgument(op: "arange", reason: "start \(start), end \(end) and step \(step) must be finite with a non-zero step")
         }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let steps = ((end - start) / step).rounded(.up)
+        guard steps.isFinite, steps < 9e15 else {
+            throw TensorError.invalidArgument(op: "arange", reason: "from \(start) to \(end) by \(step) is \(steps) values, too many")
+        }
+        let n = Swift.max(0, Int(steps))
         let isInt = start.rounded() == start && step.rounded() == step
         let type = dtype ?? (isInt ? .int32 : .float32)
         let t = try allocate([n], dtype: type, op: "arange")
@@ -204,13 +208,25 @@ extension Tensor {
         func conv<S, D>(_ s: UnsafeMutablePointer<S>, _ d: UnsafeMutablePointer<D>, _ f: (S) -> D) {
             for i in 0..<n { d[i] = f(s[i]) }
         }
+        // To int32: toward zero, and an error (naming the value) for NaN, infinities and values
+        // beyond int32's range, never a silent 0 or a wrapped result.
+        func toInt32<S: BinaryFloatingPoint & CustomStringConvertible>(_ s: UnsafeMutablePointer<S>, _ d: UnsafeMutablePointer<Int32>) throws {
+            for i in 0..<n {
+                guard let v = Int32(exactly: s[i].rounded(.towardZero)) else {
+                    let value = s[i].isNaN ? "nan" : s[i].isInfinite ? (s[i] < 0 ? "-inf" : "inf") : String(describing: s[i])
+                    throw TensorError.invalidArgument(
+                        op: "to int32", reason: "\(value) (element \(i)) is not a whole number within int32's range (±2147483647)")
+                }
+                d[i] = v
+            }
+        }
         switch (dtype, type) {
         case (.float32, .float64): conv(src.pointer(Float.self), out.pointer(Double.self)) { Double($0) }
         case (.float64, .float32): conv(src.pointer(Double.self), out.pointer(Float.self)) { Float($0) }
         case (.int32, .float32): conv(src.pointer(Int32.self), out.pointer(Float.self)) { Float($0) }
         case (.int32, .float64): conv(src.pointer(Int32.self), out.pointer(Double.self)) { Double($0) }
-        case (.float32, .int32): conv(src.pointer(Float.self), out.pointer(Int32.self)) { $0.isFinite && Swift.abs($0) < 2.1e9 ? Int32($0) : 0 }
-        case (.float64, .int32): conv(src.pointer(Double.self), out.pointer(Int32.self)) { $0.isFinite && Swift.abs($0) < 2.1e9 ? Int32($0) : 0 }
+        case (.float32, .int32): try toInt32(src.pointer(Float.self), out.pointer(Int32.self))
+        case (.float64, .int32): try toInt32(src.pointer(Double.self), out.pointer(Int32.self))
         default: break
         }
         guard type.isFloatingPoint else { return out }

@@ -36,14 +36,17 @@ extension Tensor {
         case .int32: break
         }
         let input = self
+        // Detached aliases: capturing `out` (or `z`, which is `out` without an activation) would
+        // make a cycle out → node → rule → out.
+        let y = out.detach(), zd = z.detach()
         return out.recorded("biasActivation", [input, bias]) { g in
             var dz = g
             if let op = activation.unary {
                 let gc = g.contiguousData()
-                dz = Tensor(uninitializedShape: z.shape, dtype: type)
+                dz = Tensor(uninitializedShape: zd.shape, dtype: type)
                 switch type {
-                case .float32: unaryBackwardKernel(op, Float.self, n: n, x: z.pointer(Float.self), y: out.pointer(Float.self), g: gc.pointer(Float.self), dx: dz.pointer(Float.self))
-                case .float64: unaryBackwardKernel(op, Double.self, n: n, x: z.pointer(Double.self), y: out.pointer(Double.self), g: gc.pointer(Double.self), dx: dz.pointer(Double.self))
+                case .float32: unaryBackwardKernel(op, Float.self, n: n, x: zd.pointer(Float.self), y: y.pointer(Float.self), g: gc.pointer(Float.self), dx: dz.pointer(Float.self))
+                case .float64: unaryBackwardKernel(op, Double.self, n: n, x: zd.pointer(Double.self), y: y.pointer(Double.self), g: gc.pointer(Double.self), dx: dz.pointer(Double.self))
                 case .int32: break
                 }
             }
@@ -64,7 +67,7 @@ private func biasActKernel<T: FloatElement>(_: T.Type, x: Tensor, b: Tensor, z: 
             switch op {
             case nil: break
             case .relu?: for i in 0..<d { or[i] = zr[i] > 0 ? zr[i] : 0 }
-            case .gelu?: for i in 0..<d { or[i] = geluValue(zr[i]) }
+            case .gelu?: geluRow(zr, or, d)
             case .tanh?: for i in 0..<d { or[i] = T.tanh(zr[i]) }
             case .sigmoid?: for i in 0..<d { or[i] = 1 / (1 + T.exp(-zr[i])) }
             case .some: break

@@ -1,9 +1,8 @@
-import CBLAS
 import Foundation
 
 extension Tensor {
     /// Matrix product with numpy semantics: 1-D operands are promoted to a row/column and the added
-    /// axis removed; leading (batch) dimensions broadcast. Runs on OpenBLAS GEMM; transposed views
+    /// axis removed; leading (batch) dimensions broadcast. Runs on OpenBLAS GEMM (see ``GEMM``); transposed views
     /// are passed to BLAS without copying.
     ///
     /// ```swift
@@ -61,6 +60,7 @@ private func gemmInto(_ out: Tensor, _ a0: Tensor, _ b0: Tensor, batch: [Int], n
         memset(out.storage.base, 0, out.count * out.dtype.byteSize)
         return
     }
+    guard let blas = BLASLibrary.shared else { throw TensorError.invalidArgument(op: "matmul", reason: BLASLibrary.loadError) }
     func prepared(_ t: Tensor, rows: Int, cols: Int) -> (Tensor, Bool, Int) {
         let rs = t.strides[t.rank - 2], cs = t.strides[t.rank - 1]
         if let l = blasLayout(rows: rows, cols: cols, rowStride: rs, colStride: cs) { return (t, l.trans, l.ld) }
@@ -69,58 +69,32 @@ private func gemmInto(_ out: Tensor, _ a0: Tensor, _ b0: Tensor, batch: [Int], n
     }
     let (a, transA, lda) = prepared(a0, rows: n, cols: k)
     let (b, transB, ldb) = prepared(b0, rows: k, cols: m)
+    let size = out.dtype.byteSize
+    let aBase = UnsafeMutableRawPointer(a.storage.base) + a.offset * size
+    let bBase = UnsafeMutableRawPointer(b.storage.base) + b.offset * size
+    let cBase = UnsafeMutableRawPointer(out.storage.base) + out.offset * size
     let batchCount = batch.reduce(1, *)
     // Fold a's batch into rows when b is shared and a is a dense row-major stack.
     if batchCount > 1, b.rank == 2, !transA, a.isContiguous {
-        call(out.dtype, transA: false, transB: transB, M: batchCount * n, N: m, K: k,
-             a: a, aOffset: 0, lda: k, b: b, bOffset: 0, ldb: ldb, c: out, cOffset: 0, ldc: m)
+        withExtendedLifetime((a, b)) {
+            GEMM(type: out.dtype, transA: false, transB: transB, m: batchCount * n, n: m, k: k,
+                 a: aBase, lda: k, b: bBase, ldb: ldb, c: cBase, ldc: m).run(blas)
+        }
         return
     }
     let aStr = broadcastStrides(a.view(shape: Array(a.shape.dropLast(2)), strides: Array(a.strides.dropLast(2)), offset: 0), to: batch)
     let bStr = broadcastStrides(b.view(shape: Array(b.shape.dropLast(2)), strides: Array(b.strides.dropLast(2)), offset: 0), to: batch)
     var idx = [Int](repeating: 0, count: batch.count)
+    var products: [GEMM] = []
+    products.reserveCapacity(batchCount)
     for bi in 0..<batchCount {
         var ao = 0, bo = 0
         for d in 0..<batch.count { ao += idx[d] * aStr[d]; bo += idx[d] * bStr[d] }
-        call(out.dtype, transA: transA, transB: transB, M: n, N: m, K: k,
-             a: a, aOffset: ao, lda: lda, b: b, bOffset: bo, ldb: ldb, c: out, cOffset: bi * n * m, ldc: m)
+        products.append(GEMM(type: out.dtype, transA: transA, transB: transB, m: n, n: m, k: k,
+                             a: aBase + ao * size, lda: lda, b: bBase + bo * size, ldb: ldb,
+                             c: cBase + bi * n * m * size, ldc: m))
         var d = batch.count - 1
         while d >= 0 { idx[d] += 1; if idx[d] < batch[d] { break }; idx[d] = 0; d -= 1 }
     }
-}
-
-private func call(_ type: DType, transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
-                  a: Tensor, aOffset: Int, lda: Int, b: Tensor, bOffset: Int, ldb: Int,
-                  c: Tensor, cOffset: Int, ldc: Int) {
-    let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
-    BLASThreads.use(forWork: M * N * K)
-    switch type {
-    case .float32:
-        cblas_sgemm(CblasRowMajor, ta, tb, Int32(M), Int32(N), Int32(K), 1,
-                    a.pointer(Float.self) + aOffset, Int32(lda), b.pointer(Float.self) + bOffset, Int32(ldb),
-                    0, c.pointer(Float.self) + cOffset, Int32(ldc))
-    case .float64:
-        cblas_dgemm(CblasRowMajor, ta, tb, Int32(M), Int32(N), Int32(K), 1,
-                    a.pointer(Double.self) + aOffset, Int32(lda), b.pointer(Double.self) + bOffset, Int32(ldb),
-                    0, c.pointer(Double.self) + cOffset, Int32(ldc))
-    case .int32:
-        break
-    }
-}
-
-/// OpenBLAS's own threads help only on large products; on small ones (attention heads,
-/// narrow layers) they cost more than they save, and their busy-waiting competes with the
-/// engine's other kernels for the cores. Products below the threshold run single-threaded.
-enum BLASThreads {
-    static let threshold = 1 << 21
-    nonisolated(unsafe) static var current: Int32 = -1
-    static let available: Int32 = Int32(Swift.max(1, ProcessInfo.processInfo.activeProcessorCount))
-
-    static func use(forWork work: Int) {
-        let wanted: Int32 = work >= threshold ? available : 1
-        if wanted != current {
-            openblas_set_num_threads(wanted)
-            current = wanted
-        }
-    }
+    withExtendedLifetime((a, b)) { GEMM.runAll(products, blas) }
 }

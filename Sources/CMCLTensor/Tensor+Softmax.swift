@@ -25,12 +25,13 @@ extension Tensor {
         case .float64: softmaxKernel(Double.self, x: x.pointer(Double.self), out: out.pointer(Double.self), rows: rows, n: n, log: log)
         case .int32: break
         }
+        let y = out.detach()  // capturing `out` would make a cycle out → node → rule → out
         return out.recorded(name, [self]) { g in
             let gc = g.contiguousData()
-            let dx = Tensor(uninitializedShape: out.shape, dtype: out.dtype)
-            switch out.dtype {
-            case .float32: softmaxBackwardKernel(Float.self, y: out.pointer(Float.self), g: gc.pointer(Float.self), dx: dx.pointer(Float.self), rows: rows, n: n, log: log)
-            case .float64: softmaxBackwardKernel(Double.self, y: out.pointer(Double.self), g: gc.pointer(Double.self), dx: dx.pointer(Double.self), rows: rows, n: n, log: log)
+            let dx = Tensor(uninitializedShape: y.shape, dtype: y.dtype)
+            switch y.dtype {
+            case .float32: softmaxBackwardKernel(Float.self, y: y.pointer(Float.self), g: gc.pointer(Float.self), dx: dx.pointer(Float.self), rows: rows, n: n, log: log)
+            case .float64: softmaxBackwardKernel(Double.self, y: y.pointer(Double.self), g: gc.pointer(Double.self), dx: dx.pointer(Double.self), rows: rows, n: n, log: log)
             case .int32: break
             }
             return [dx]

@@ -15,12 +15,13 @@ extension Tensor {
         case .int32: break
         }
         let input = self
+        let y = out.detach()  // capturing `out` would make a cycle out → node → rule → out
         return out.recorded(op.rawValue, [input]) { g in
             let gc = g.contiguousData()
             let dx = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
             switch x.dtype {
-            case .float32: unaryBackwardKernel(op, Float.self, n: n, x: x.pointer(Float.self), y: out.pointer(Float.self), g: gc.pointer(Float.self), dx: dx.pointer(Float.self))
-            case .float64: unaryBackwardKernel(op, Double.self, n: n, x: x.pointer(Double.self), y: out.pointer(Double.self), g: gc.pointer(Double.self), dx: dx.pointer(Double.self))
+            case .float32: unaryBackwardKernel(op, Float.self, n: n, x: x.pointer(Float.self), y: y.pointer(Float.self), g: gc.pointer(Float.self), dx: dx.pointer(Float.self))
+            case .float64: unaryBackwardKernel(op, Double.self, n: n, x: x.pointer(Double.self), y: y.pointer(Double.self), g: gc.pointer(Double.self), dx: dx.pointer(Double.self))
             case .int32: break
             }
             return [dx]

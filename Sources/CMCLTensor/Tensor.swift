@@ -30,8 +30,11 @@ public final class Tensor: @unchecked Sendable {
     /// The accumulated gradient of a leaf after ``backward()``; nil until then or after ``zeroGrad()``.
     public var grad: Tensor?
 
-    /// The largest allocation a tensor may request, in bytes (an error is thrown above it).
-    nonisolated(unsafe) public static var maxAllocationBytes = (8 << 30) - 4096
+    /// The largest allocation a tensor may request, in bytes (an error is thrown above it):
+    /// `CMCL_MEMORY_LIMIT` (`4G`, `512M`, or bytes) when set, else half the physical memory
+    /// and at most a quarter of the address-space limit (`ulimit -v`), so that a huge tensor
+    /// is refused with its size instead of aborting the process.
+    nonisolated(unsafe) public static var maxAllocationBytes = MemoryLimit.defaultBytes()
 
     init(storage: TensorStorage, shape: [Int], strides: [Int], offset: Int, dtype: DType) {
         self.storage = storage

@@ -46,7 +46,9 @@ public enum TensorError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .indexOutOfRange(op, index, bound):
             return "\(op): index \(index) is out of range for size \(bound)"
         case let .allocationTooLarge(op, shape, bytes):
-            return "\(op): a tensor of shape \(shape) needs \(bytes) bytes, more than the allowed \(Tensor.maxAllocationBytes)"
+            let size = bytes == Int.max ? "more memory than exists" : MemoryLimit.describe(bytes)
+            return "\(op): a tensor of shape \(shape) needs \(size), more than the \(MemoryLimit.describe(Tensor.maxAllocationBytes)) "
+                + "one tensor may use (CMCL_MEMORY_LIMIT sets it)"
         case let .notDifferentiable(op, reason):
             return "\(op): not differentiable (\(reason))"
         case let .invalidArgument(op, reason):

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A reference-counted block of memory shared by a tensor and its views.
 ///
@@ -40,6 +41,7 @@ public final class BufferPool: @unchecked Sendable {
     }
 
     private let lock = NSLock()
+    private let live = Atomic<Int>(0)
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]
     private var stats = Statistics(freshAllocations: 0, reuses: 0, pooledBytes: 0)
     /// The most memory the pool keeps idle.
@@ -47,6 +49,9 @@ public final class BufferPool: @unchecked Sendable {
 
     /// A snapshot of the pool's counters.
     public var statistics: Statistics { lock.lock(); defer { lock.unlock() }; return stats }
+
+    /// Bytes of the blocks currently in use by tensors (read without locking).
+    public var liveBytes: Int { live.load(ordering: .relaxed) }
 
     /// Releases all idle blocks to the system.
     public func drain() {
@@ -64,6 +69,7 @@ public final class BufferPool: @unchecked Sendable {
 
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         let size = BufferPool.bucket(byteCount)
+        live.add(size, ordering: .relaxed)
         lock.lock()
         if var list = free[size], let p = list.popLast() {
             free[size] = list
@@ -84,6 +90,7 @@ public final class BufferPool: @unchecked Sendable {
 
     func release(_ p: UnsafeMutableRawPointer, byteCount: Int) {
         let size = BufferPool.bucket(byteCount)
+        live.subtract(size, ordering: .relaxed)
         lock.lock()
         if stats.pooledBytes + size <= maxPooledBytes {
             free[size, default: []].append(p)

@@ -11,62 +11,90 @@ enum Commands {
            cmcl FILE.cmcl [ARGS...]     run a script; `args` holds ARGS
            cmcl -e CODE [ARGS...]       run a snippet
            cmcl check FILE...           parse and resolve without running
-           cmcl test [--record] PATH... check golden notebooks (expected output written inline as `# > ` lines);
-                                        --record rewrites the expectations; PATH may be a folder
+           cmcl test [--record] [--slow] PATH...
+                                        check golden notebooks (expected output written inline as `# > ` lines);
+                                        --record rewrites the expectations; PATH may be a folder; notebooks
+                                        whose `# requires:` (data, model:NAME, slow) are not met are skipped
+           cmcl notebook FILE.cmcl -o OUT  run a notebook and write it as one document (OUT ending in .html or .md)
            cmcl help [NAME] [--markdown] builtin documentation
            cmcl --version
 
-    exit codes: 0 success, 65 syntax or name error, 70 runtime error, 130 interrupted
+    exit codes: 0 success, 1 golden notebooks differ, 64 usage error, 65 syntax or name error,
+                66 cannot read input, 70 runtime error, 74 cannot write output, 130 interrupted
     """
 
+    /// Exit codes beyond those of diagnostics (`Diagnostic.Kind.exitCode`), from sysexits.
+    static let usageFailure: Int32 = 64
+    static let inputFailure: Int32 = 66
+
     static func main(_ args: [String]) -> Int32 {
+        StandardStreams.prepare()
         installInterruptHandler()
         guard let first = args.first else {
             if isatty(0) != 0 { return Repl.start(interpreter: Interpreter.session(output: writeOut)) }
-            return runScript(name: "<stdin>", text: readStandardInput(), arguments: [])
+            return runStandardInput(arguments: [])
         }
         switch first {
         case "-h", "--help":
-            print(usage)
+            writeOut(usage + "\n")
             return 0
         case "--version":
-            print(Version.text)
+            writeOut(Version.text + "\n")
             return 0
         case "-e":
             guard args.count >= 2 else { return usageError("-e needs a snippet of code") }
             return runScript(name: "-e", text: args[1], arguments: Array(args.dropFirst(2)))
         case "-":
-            return runScript(name: "<stdin>", text: readStandardInput(), arguments: Array(args.dropFirst()))
+            return runStandardInput(arguments: Array(args.dropFirst()))
         case "check":
             return check(Array(args.dropFirst()))
         case "test":
             return GoldenCommand.run(Array(args.dropFirst()))
         case "help":
             return help(Array(args.dropFirst()))
+        case "notebook":
+            return notebook(Array(args.dropFirst()))
         default:
             if first.hasPrefix("-") { return usageError("unknown option \(first)") }
-            guard let data = FileManager.default.contents(atPath: first) else {
-                var hint = ""
-                if !first.hasSuffix(".cmcl"), FileManager.default.fileExists(atPath: first + ".cmcl") {
-                    hint = " (did you mean \(first).cmcl?)"
-                }
-                return usageError("cannot read \(first)\(hint)")
-            }
-            return runScript(name: first, text: String(decoding: data, as: UTF8.self), arguments: Array(args.dropFirst()))
+            guard let text = readSource(first) else { return inputFailure }
+            return runScript(name: first, text: text, arguments: Array(args.dropFirst()))
         }
     }
 
     static func writeOut(_ s: String) {
-        FileHandle.standardOutput.write(Data(s.utf8))
+        StandardStreams.output(s)
     }
 
-    static func readStandardInput() -> String {
-        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    static func writeError(_ s: String) {
+        StandardStreams.error(s)
+    }
+
+    /// The text of a script, or nil after reporting why it cannot be read.
+    static func readSource(_ path: String) -> String? {
+        do {
+            return try SourceReader.read(path: path)
+        } catch {
+            var hint = ""
+            if !path.hasSuffix(".cmcl"), FileManager.default.fileExists(atPath: path + ".cmcl") {
+                hint = " (did you mean \(path).cmcl?)"
+            }
+            writeError("cmcl: cannot read \(path): \(error)\(hint)\n")
+            return nil
+        }
+    }
+
+    static func runStandardInput(arguments: [String]) -> Int32 {
+        do {
+            return runScript(name: "<stdin>", text: try SourceReader.readStandardInput(), arguments: arguments)
+        } catch {
+            writeError("cmcl: cannot read standard input: \(error)\n")
+            return inputFailure
+        }
     }
 
     static func usageError(_ message: String) -> Int32 {
-        FileHandle.standardError.write(Data("cmcl: \(message)\n\n\(usage)\n".utf8))
-        return 64
+        writeError("cmcl: \(message)\n\n\(usage)\n")
+        return usageFailure
     }
 
     static var colorErrors: Bool { isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
@@ -74,12 +102,13 @@ enum Commands {
     static func report(_ diagnostics: [Diagnostic]) {
         let renderer = DiagnosticRenderer(color: colorErrors)
         for d in diagnostics {
-            FileHandle.standardError.write(Data((renderer.render(d) + "\n").utf8))
+            writeError(renderer.render(d) + "\n")
         }
     }
 
     static func runScript(name: String, text: String, arguments: [String]) -> Int32 {
         let vm = Interpreter.session(output: writeOut)
+        vm.errorOutput = writeError
         vm.outputIsTerminal = isatty(1) != 0
         vm.errorIsTerminal = isatty(2) != 0
         vm.scriptArguments = arguments
@@ -92,36 +121,67 @@ enum Commands {
         guard !paths.isEmpty else { return usageError("check needs at least one file") }
         var worst: Int32 = 0
         for path in paths {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                FileHandle.standardError.write(Data("cmcl: cannot read \(path)\n".utf8))
-                worst = max(worst, 66)
+            guard let text = readSource(path) else {
+                worst = max(worst, inputFailure)
                 continue
             }
             let vm = Interpreter.session()
-            let diagnostics = vm.check(SourceFile(name: path, text: String(decoding: data, as: UTF8.self)))
+            let diagnostics = vm.check(SourceFile(name: path, text: text))
             report(diagnostics)
             if let kind = diagnostics.first?.kind { worst = max(worst, kind.exitCode) }
-            else { print("\(path): ok") }
+            else { writeOut("\(path): ok\n") }
         }
         return worst
+    }
+
+    /// `cmcl notebook FILE.cmcl -o report.html|.md`: runs the notebook and writes its cells,
+    /// outputs, plots and errors as one self-contained document.
+    static func notebook(_ args: [String]) -> Int32 {
+        var input: String?, output: String?
+        var i = 0
+        while i < args.count {
+            if args[i] == "-o", i + 1 < args.count { output = args[i + 1]; i += 2; continue }
+            if args[i].hasPrefix("-") { return usageError("unknown option \(args[i]) for notebook") }
+            if input != nil { return usageError("notebook takes one file") }
+            input = args[i]
+            i += 1
+        }
+        guard let input, let output else { return usageError("notebook needs a file and -o OUT.html (or OUT.md)") }
+        guard output.hasSuffix(".html") || output.hasSuffix(".htm") || output.hasSuffix(".md") else {
+            return usageError("the output of notebook must end in .html or .md")
+        }
+        guard let data = FileManager.default.contents(atPath: input) else {
+            FileHandle.standardError.write(Data("cmcl: cannot read \(input)\n".utf8))
+            return 66
+        }
+        let vm = Interpreter.session()
+        let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm)
+        do {
+            try NotebookDocument.write(document, to: output)
+        } catch {
+            FileHandle.standardError.write(Data("cmcl: \(error)\n".utf8))
+            return 73
+        }
+        FileHandle.standardError.write(Data("wrote \(output) (\(document.cells.count) cells)\n".utf8))
+        return 0
     }
 
     static func help(_ args: [String]) -> Int32 {
         let registry = BuiltinRegistry.standard()
         if args.contains("--markdown") {
-            print(Help.markdown(registry), terminator: "")
+            writeOut(Help.markdown(registry))
             return 0
         }
         guard let name = args.first else {
-            print(Help.overview(registry), terminator: "")
+            writeOut(Help.overview(registry))
             return 0
         }
         guard let b = registry.lookup(name) else {
             let hint = Suggestion.hint(for: name, in: registry.all.map(\.name)).map { " (\($0))" } ?? ""
-            FileHandle.standardError.write(Data("cmcl: no builtin named `\(name)`\(hint)\n".utf8))
-            return 1
+            writeError("cmcl: no builtin named `\(name)`\(hint)\n")
+            return usageFailure
         }
-        print(Help.text(for: b))
+        writeOut(Help.text(for: b) + "\n")
         return 0
     }
 

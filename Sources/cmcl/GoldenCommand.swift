@@ -1,35 +1,36 @@
 import CMCLBase
+import CMCLLang
+import CMCLRepl
 import CMCLRuntime
 import Foundation
 
 /// `cmcl test`: checks (or, with --record, rewrites) golden notebooks.
 enum GoldenCommand {
     static func run(_ args: [String]) -> Int32 {
-        let record = args.contains("--record") || ProcessInfo.processInfo.environment["CMCL_RECORD"] == "1"
+        let environment = ProcessInfo.processInfo.environment
+        let record = args.contains("--record") || environment["CMCL_RECORD"] == "1"
+        let slow = args.contains("--slow")
         let paths = args.filter { !$0.hasPrefix("--") }
         guard !paths.isEmpty else {
-            FileHandle.standardError.write(Data("cmcl test: give notebooks or folders to check\n".utf8))
-            return 64
+            StandardStreams.error("cmcl test: give notebooks or folders to check\n")
+            return Commands.usageFailure
         }
         var files: [String] = []
         for p in paths { files += collect(p) }
         var passed = 0, failed = 0, skipped = 0
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                print("FAIL \(file): cannot read")
+            let original: String
+            do {
+                original = try SourceReader.read(path: file)
+            } catch {
+                out("FAIL \(file): cannot read: \(error)")
                 failed += 1
                 continue
             }
-            let original = String(decoding: data, as: UTF8.self)
-            switch Notebook.requirement(in: original) {
-            case .met: break
-            case .missing(let why):
-                print("skip \(file): \(why)")
+            let unmet = NotebookRequirements(text: original).unmet(environment: environment, slow: slow)
+            if !unmet.isEmpty {
+                out("skip \(file): needs \(unmet.joined(separator: ", "))")
                 skipped += 1
-                continue
-            case .invalid(let why):
-                print("FAIL \(file): \(why)")
-                failed += 1
                 continue
             }
             let start = Date()
@@ -37,38 +38,48 @@ enum GoldenCommand {
             var actual = ""
             // Recording may shift line numbers quoted in diagnostics; repeat until stable.
             for _ in 0..<(record ? 3 : 1) {
-                Interrupt.clear()
                 let vm = Interpreter.session()
                 vm.scriptArguments = []
                 actual = Notebook.annotate(name: file, text: text, interpreter: vm)
+                if Interrupt.isRequested { break }
                 if !record || actual == text { break }
                 text = actual
             }
             let seconds = Date().timeIntervalSince(start)
             if record { actual = Notebook.keepingApproximations(previous: original, recorded: actual) }
+            // Ctrl-C: stop, and never record an interrupted run as the expected output.
+            if Interrupt.isRequested || actual.contains("\(Notebook.errorPrefix) interrupted:") {
+                out("interrupted in \(file)\(record ? " (not recorded)" : "")")
+                out("golden: \(passed) passed, \(failed) failed, stopped by Ctrl-C")
+                return Diagnostic.Kind.interrupted.exitCode
+            }
             if record {
                 if actual != original {
                     do {
                         try AtomicFile.write(actual, to: file)
-                        print("recorded \(file)")
+                        out("recorded \(file)")
                     } catch {
-                        print("FAIL \(file): \(error)")
+                        out("FAIL \(file): \(error)")
                         failed += 1
                         continue
                     }
                 }
                 passed += 1
             } else if Notebook.matches(expected: original, actual: actual) {
-                print(String(format: "ok   %@ (%.2f s)", file, seconds))
+                out(String(format: "ok   %@ (%.2f s)", file, seconds))
                 passed += 1
             } else {
-                print("FAIL \(file)")
-                print(Notebook.difference(expected: original, actual: actual))
+                out("FAIL \(file)")
+                out(Notebook.difference(expected: original, actual: actual))
                 failed += 1
             }
         }
-        print("golden: \(passed) passed, \(failed) failed, \(skipped) skipped")
+        out("golden: \(passed) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
         return failed == 0 ? 0 : 1
+    }
+
+    static func out(_ line: String) {
+        StandardStreams.output(line + "\n")
     }
 
     static func collect(_ path: String) -> [String] {

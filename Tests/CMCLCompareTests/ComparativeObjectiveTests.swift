@@ -172,3 +172,29 @@ func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double
         #expect(throws: CompareError.self) { try objective(bagModel(seed: 1), unlabeled, ForwardContext(training: true)) }
     }
 }
+
+/// Batches that carry re-encoded crop levels (the reference's CmpCrop input) are used as they are.
+@Suite struct ReencodedCropTests {
+    @Test func objectiveUsesTheBatchCropLevels() throws {
+        let model = try bagModel(seed: 1)
+        var batch = try syntheticSentimentBatch(rows: 4, length: 10, vocabulary: 40, seed: 1)
+        let level1 = try syntheticSentimentBatch(rows: 4, length: 8, vocabulary: 40, seed: 2)
+        let level2 = try syntheticSentimentBatch(rows: 4, length: 6, vocabulary: 40, seed: 3)
+        batch.cropLevels = [level1, level2]
+        let objective = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 2))])
+        let step = try objective.step(model: model, input: .batch(batch), context: ForwardContext(training: true, generator: Generator(seed: 1)))
+        #expect(step.batches.map(\.length) == [10, 8, 6])
+        #expect(step.batches[1].ids.toInts() == level1.ids.toInts())
+        let tooMany = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 3))])
+        #expect(throws: CompareError.self) {
+            _ = try tooMany.step(model: model, input: .batch(batch), context: ForwardContext(training: true, generator: Generator(seed: 1)))
+        }
+    }
+
+    @Test func answerMaskSetsSpanLogitsOutsideToMinus1e30() throws {
+        var batch = try Batch(ids: Tensor(ints: [1, 2, 3], shape: [1, 3]))
+        batch = try batch.withAnswerMask(Tensor([0, 1, 1], shape: [1, 3]))
+        let masked = try batch.maskingSpanLogits(Tensor([0.5, -2, 3], shape: [1, 3])).toDoubles()
+        #expect(masked[0] < -0.99e30 && masked[1] == -2 && masked[2] == 3)
+    }
+}

@@ -18,7 +18,7 @@ struct LexerTests {
             ("let", .kwLet), ("fn", .kwFn), ("if", .kwIf), ("else", .kwElse), ("for", .kwFor), ("in", .kwIn),
             ("while", .kwWhile), ("break", .kwBreak), ("continue", .kwContinue), ("return", .kwReturn),
             ("true", .kwTrue), ("false", .kwFalse), ("nil", .kwNil), ("and", .kwAnd), ("or", .kwOr),
-            ("not", .kwNot), ("import", .kwImport),
+            ("not", .kwNot), ("import", .kwImport), ("try", .kwTry), ("catch", .kwCatch),
         ]
         for (text, kind) in table {
             #expect(kinds(text) == [kind], "\(text)")
@@ -174,10 +174,8 @@ struct LexerDiagnosticTests {
                  hint: "write e.g. `1e-3`"),
         LexError(source: "3abc", message: "malformed number `3abc`", spanText: "abc",
                  hint: "put an operator or a space between a number and a name"),
-        LexError(source: "\"abc", message: "unterminated string", spanText: "\"abc", hint: "close it with \"",
-                 incomplete: true),
-        LexError(source: "'abc", message: "unterminated string", spanText: "'abc", hint: "close it with '",
-                 incomplete: true),
+        LexError(source: "\"abc", message: "unterminated string", spanText: "\"abc", hint: "close it with \""),
+        LexError(source: "'abc", message: "unterminated string", spanText: "'abc", hint: "close it with '"),
         LexError(source: "\"abc\nx", message: "unterminated string", spanText: "\"abc",
                  hint: "strings end on the line they start; use `\\n` for a newline"),
         LexError(source: #""\q""#, message: "unknown escape `\\q` in string", spanText: #"\q"#,

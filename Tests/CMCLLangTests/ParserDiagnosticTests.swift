@@ -168,14 +168,15 @@ struct ParserDiagnosticTests {
     }
 
     @Test func incompleteInputIsOnlyForEndOfInput() {
-        let incomplete = ["f(", "[1,", "{a: 1", "fn f() {", "if x {", "\"abc", "'abc", "for x in xs {\n  print(x)\n",
+        let incomplete = ["f(", "[1,", "{a: 1", "fn f() {", "if x {", "for x in xs {\n  print(x)\n",
                           "let x = 1 +", "(", "x |>"]
         for source in incomplete {
             let (_, d) = Parser.parse(SourceFile(name: "t", text: source))
             #expect(!d.isEmpty, "\(source)")
             #expect(d.allSatisfy { $0.isIncompleteInput }, "\(source): \(d.map(\.message))")
         }
-        let complete = ["f(1 2)", "let = 1", "\"abc\nx", ")", "let x = ]", "1 = 2"]
+        // Strings end on the line they start: an unclosed one is an error at once.
+        let complete = ["f(1 2)", "let = 1", "\"abc\nx", ")", "let x = ]", "1 = 2", "\"abc", "'abc"]
         for source in complete {
             let (_, d) = Parser.parse(SourceFile(name: "t", text: source))
             #expect(!d.isEmpty, "\(source)")

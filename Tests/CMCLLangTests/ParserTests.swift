@@ -201,3 +201,17 @@ struct ParserTests {
         #expect(file.text(of: decl.parameters[0].span) == "x")
     }
 }
+
+@Suite("try … catch")
+struct TryCatchParserTests {
+    @Test func parsesAsAnExpression() {
+        let (program, diagnostics) = Parser.parse(SourceFile(name: "t", text: "let r = try { f() } catch e { e.message }\ntry {\n  1\n}\ncatch { 2 }"))
+        #expect(diagnostics.isEmpty)
+        #expect(program.statements.count == 2)
+        if case .letBinding(_, _, let value) = program.statements[0].kind {
+            #expect(SExpression.expr(value) == "(try {(call f)} e {(. e message)})")
+        } else {
+            Issue.record("not a let")
+        }
+    }
+}

@@ -37,6 +37,8 @@ enum SExpression {
         case .function(let decl): return function(decl)
         case .conditional(let c, let t, let o):
             return "(if \(expr(c)) \(block(t))" + (o.map { " " + block($0) } ?? "") + ")"
+        case .tryCatch(let body, let name, _, let handler):
+            return "(try \(block(body)) \(name ?? "_") \(block(handler)))"
         case .invalid: return "<invalid>"
         }
     }

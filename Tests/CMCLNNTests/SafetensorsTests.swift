@@ -85,6 +85,101 @@ import Testing
         #expect(throws: NNError.self, "\(name)") { try Safetensors.decode(Data(bytes)) }
     }
 
+    /// Hostile headers, each rejected with a message naming what is wrong (and never a trap).
+    nonisolated(unsafe) static let hostile: [(String, [UInt8], String)] = {
+        let good = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}  "#
+        let body = [UInt8](repeating: 0, count: 12)
+        var cases: [(String, [UInt8], String)] = []
+        // The header length one byte short: the JSON still parses (trailing padding) but the
+        // data would be read shifted by one byte.
+        var short = header(good) + body
+        short[0] -= 1
+        cases.append(("header one byte short", short, "cover 12 data bytes but the file holds 13"))
+        cases.append(("trailing bytes", header(good) + body + [0], "cover 12 data bytes but the file holds 13"))
+        cases.append(("truncated", Array((header(good) + body).dropLast(3)), "fall outside the 9 data bytes"))
+        cases.append(("fractional shape", header(#"{"x":{"dtype":"F32","shape":[50.5,4],"data_offsets":[0,808]}}"#) + [UInt8](repeating: 0, count: 808),
+                      "shape [50.5, 4]: dimensions must be non-negative integers"))
+        cases.append(("boolean shape", header(#"{"x":{"dtype":"F32","shape":[true],"data_offsets":[0,4]}}"#) + [0, 0, 0, 0],
+                      "shape [true]"))
+        cases.append(("fractional offset", header(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4.0]}}"#) + [0, 0, 0, 0],
+                      "data_offsets [0, 4.0]"))
+        cases.append(("2^62 elements", header(#"{"x":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,4]}}"#) + [0, 0, 0, 0],
+                      "byte size overflows"))
+        cases.append(("shape product overflow", header(#"{"x":{"dtype":"U8","shape":[4294967296,4294967296],"data_offsets":[0,1]}}"#) + [0],
+                      "element count overflows"))
+        cases.append(("huge integer", header(#"{"x":{"dtype":"F32","shape":[18446744073709551615],"data_offsets":[0,4]}}"#) + [0, 0, 0, 0],
+                      "must be non-negative integers"))
+        cases.append(("overlap", header(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#) + [UInt8](repeating: 0, count: 8),
+                      "overlap"))
+        cases.append(("gap", header(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#) + [UInt8](repeating: 0, count: 8),
+                      "belong to no tensor"))
+        cases.append(("dtype/shape mismatch", header(#"{"x":{"dtype":"F16","shape":[3],"data_offsets":[0,4]}}"#) + [0, 0, 0, 0],
+                      "holds 4 bytes but F16 [3] needs 6"))
+        cases.append(("begin after end", header(#"{"x":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}"#) + [UInt8](repeating: 0, count: 8),
+                      "begin after end"))
+        cases.append(("deep nesting", header(String(repeating: "[", count: 100_000)), "nests deeper"))
+        cases.append(("header past the end", [0x10, 0, 0, 0, 0, 0, 0, 0, 0x7B, 0x7D], "runs past the end"))
+        cases.append(("metadata not strings", header(#"{"__metadata__":{"k":1}}"#), "__metadata__ entry 'k' is not a string"))
+        return cases
+    }()
+
+    @Test(arguments: SafetensorsTests.hostile.indices)
+    func hostileHeadersAreNamedErrors(_ index: Int) {
+        let (name, bytes, message) = SafetensorsTests.hostile[index]
+        #expect("\(name)", performing: { try Safetensors.decode(Data(bytes)) }, throws: { e in
+            guard case NNError.checkpoint(_, let reason) = e else { return false }
+            return reason.contains(message)
+        })
+    }
+
+    /// The same through a file: reading, `net.load` and `load(path)`.
+    @Test func hostileFilesFailEveryLoader() throws {
+        let url = temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let net = try BagOfEmbeddingsClassifier(vocabularySize: 10, embeddingWidth: 4, hidden: [3])
+        for (name, bytes, _) in Self.hostile {
+            try Data(bytes).write(to: url)
+            #expect(throws: NNError.self, "\(name)") { try Safetensors.read(from: url) }
+            #expect(throws: NNError.self, "\(name)") { try net.load(from: url, strict: false) }
+            #expect(throws: NNError.self, "\(name)") { try TextModel.load(from: url) }
+        }
+    }
+
+    /// Metadata that describes a far larger model than the file holds is an error naming the
+    /// size, raised before anything is allocated.
+    @Test func absurdArchitectureMetadataIsRejectedBeforeAllocating() throws {
+        let url = temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let small = try Transformer(vocabularySize: 30, layers: 1, hidden: 8, heads: 2, intermediate: 12, maxPositions: 8)
+        for (key, value, message) in [("hidden", "200000000", "hidden 200000000 is above the limit 65536"),
+                                      ("layers", "100000", "layers 100000 is above the limit 1024"),
+                                      ("vocab", "9000000", "holds"), ("layers", "2", "holds"),
+                                      ("vocab", "-3", "vocab must be positive")] {
+            var meta = small.architecture
+            meta[key] = value
+            try Safetensors.write(small.stateDictionary(), to: url, metadata: meta)
+            #expect("\(key) = \(value)", performing: { try TextModel.load(from: url) }, throws: { "\($0)".contains(message) })
+        }
+    }
+
+    /// A BertForSequenceClassification file: the `bert.` prefix and legacy gamma/beta names are
+    /// recognised; an unrelated checkpoint loads little, and the report warns why.
+    @Test func prefixedAndLegacyNamesLoadAndMismatchesWarn() throws {
+        let net = try Transformer(vocabularySize: 30, layers: 1, hidden: 8, heads: 2, intermediate: 12, maxPositions: 8)
+        var state: [String: Tensor] = [:]
+        for (k, v) in net.stateDictionary() {
+            let legacy = k.hasSuffix("LayerNorm.weight") ? String(k.dropLast(6)) + "gamma" : k
+            state[k.hasPrefix("classifier") ? k : "bert." + legacy] = v
+        }
+        let report = try net.load(stateDictionary: state, strict: false)
+        #expect(report.loaded == net.parameters().count && report.prefix == "bert." && report.renamed > 0 && report.warning == nil)
+        let other = Dictionary(uniqueKeysWithValues: net.stateDictionary().map { ("model.decoder." + $0.key, $0.value) })
+        let bad = try net.load(stateDictionary: other, strict: false)
+        #expect(bad.loaded == 0 && bad.warning?.contains("prefix 'model.decoder.'") == true, "\(bad.warning ?? "")")
+        let unrelated = ["cls.predictions.bias": try Tensor.zeros([3]), "lm_head.weight": try Tensor.zeros([2, 2])]
+        #expect(try net.load(stateDictionary: unrelated, strict: false).warning?.contains("different architecture") == true)
+    }
+
     @Test func savedModelsRebuildFromTheirMetadata() throws {
         let url = temporaryURL()
         defer { try? FileManager.default.removeItem(at: url) }

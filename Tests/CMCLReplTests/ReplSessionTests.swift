@@ -101,7 +101,8 @@ extension ReplTests {
             let s = Captured(registry: testRegistry())
             let all = s.submit(":help").out
             #expect(all.contains(":load FILE"))
-            #expect(all.contains("range"))
+            #expect(all.contains("Builtins by topic"))
+            #expect(s.submit(":help core").out.contains("range"))
             #expect(s.submit(":help range").out == Help.text(for: s.vm.registry.lookup("range")!) + "\n")
             #expect(s.submit(":help Box.scale").out.hasPrefix("Box.scale(self, k)\n  A box k times as wide."))
             s.vm.defineGlobal("b", .object(Box(width: 1)))
@@ -140,5 +141,33 @@ extension ReplTests {
             #expect(s.submit("gone").err.contains("`gone` is not defined"))
             #expect(s.submit("square(3)").out == "Out[2]: 9\n")
         }
+    }
+}
+
+@Suite("Help of values, topics and :export")
+struct HelpTopicsAndExportTests {
+    @Test func valuesTopicsAndExport() throws {
+        var out = ""
+        let session = ReplSession(interpreter: Interpreter.session(), output: { out += $0 })
+        func run(_ text: String) -> String {
+            out = ""
+            session.submit(text)
+            return out
+        }
+        #expect(run(":help").contains("Builtins by topic"), "the standard registry is long: :help lists topics")
+        #expect(run(":help experiments").contains("compare"))
+        #expect(run(":help ce").hasPrefix("ce\n  Cross-entropy"))
+        #expect(run(":help History.parts").contains("l_0"))
+        #expect(run(":help plot").hasPrefix("plot(data"))
+        run("print(\"hello\")")
+        run("plot([1, 2, 3])")
+        run("1 / \"a\"")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cmcl-export-\(UUID().uuidString).html").path
+        #expect(run(":export \"\(path)\"") == "exported 2 cells to \(path)\n")
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(html.contains("<pre class=\"output\">hello</pre>"))
+        #expect(html.components(separatedBy: "<svg").count == 2)
+        #expect(!html.contains("cannot apply"), "failed cells are not exported")
+        #expect(run(":export /tmp/x.txt").contains(":export writes .html or .md files"))
     }
 }

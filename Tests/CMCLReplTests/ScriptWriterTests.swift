@@ -72,13 +72,24 @@ extension ReplTests {
             #expect(input.add("") == .complete("print(1,"))
         }
 
+        @Test func blankLinesInsideBracesKeepTheCellOpen() {
+            var input = CellInput()
+            #expect(input.add("fn f(x) {") == .needsMore)
+            #expect(input.add("  let y = x") == .needsMore)
+            #expect(input.add("") == .needsMore, "a pasted function may have blank lines")
+            #expect(input.add("  y + 1") == .needsMore)
+            #expect(input.add("}") == .complete("fn f(x) {\n  let y = x\n\n  y + 1\n}"))
+            #expect(input.add("fn g() {") == .needsMore)
+            #expect(input.add("") == .needsMore)
+            #expect(input.add("") == .complete("fn g() {\n"), "two blank lines end an unfinished cell")
+        }
+
         @Test func completeLinesAndCommandsRunAtOnce() {
             var input = CellInput()
             #expect(input.add("1 + 2") == .complete("1 + 2"))
             #expect(input.add(":help {") == .complete(":help {"))
             #expect(input.add("x)") == .complete("x)"), "a real syntax error is not incomplete input")
-            #expect(input.add("let s = \"abc") == .needsMore, "an unclosed string at the end asks for more")
-            input.clear()
+            #expect(input.add("let s = \"abc") == .complete("let s = \"abc"), "an unclosed string is an error at once")
             #expect(input.add("1 + \\") == .needsMore)
         }
     }

@@ -1,7 +1,7 @@
 import Testing
 @testable import CMCLRuntime
 
-@Suite("Golden notebooks: approximate lines and requirements")
+@Suite("Golden notebooks: approximate lines")
 struct NotebookApproximationTests {
     func matches(_ expected: String, _ actual: String) -> Bool {
         Notebook.matches(expected: "run()\n" + expected, actual: "run()\n" + actual)
@@ -57,18 +57,5 @@ struct NotebookApproximationTests {
         let annotated = Notebook.annotate(name: "t.cmcl", text: text, interpreter: Interpreter.session())
         #expect(annotated == "print(0.5)\n# > 0.5")
         #expect(Notebook.matches(expected: text, actual: annotated))
-    }
-
-    @Test func requirements() {
-        #expect(Notebook.requirement(in: "print(1)") == .met)
-        let missing = Notebook.requirement(in: "# a notebook\n# requires: data no/such/file-anywhere.tsv\nprint(1)")
-        if case .missing(let why) = missing {
-            #expect(why.hasPrefix("needs data: ") && why.contains("no/such/file-anywhere.tsv is missing"))
-        } else {
-            Issue.record("expected a missing requirement, got \(missing)")
-        }
-        #expect(Notebook.requirement(in: "# requires: network") == .invalid("unknown requirement `network` (known: data)"))
-        // Only the leading comment block declares requirements.
-        #expect(Notebook.requirement(in: "print(1)\n# requires: data no/such/file") == .met)
     }
 }

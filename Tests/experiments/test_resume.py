@@ -56,5 +56,27 @@ check(all(x["status"] == "ok" and x["cmcl"].startswith("cmcl ") and x["time"].en
 again = subprocess.run([cmcl, script, log], capture_output=True, text=True, timeout=60)
 check("8 of 8 runs already in" in again.stderr and not re.findall(r"^\[\d+/8\]", again.stderr, re.M),
       "a finished sweep runs nothing again")
+# The SST-2 example, killed after four runs and started again, trains only the other eleven.
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+glue = os.path.join(os.path.dirname(root), "shared", "data", "glue")
+if not os.path.exists(os.path.join(glue, "SST-2", "train.tsv")):
+    print("SKIP examples/experiment.cmcl: no GLUE data at ../shared/data/glue")
+else:
+    log = os.path.join(work, "sst2.jsonl")
+    example = [cmcl, os.path.join(root, "examples", "experiment.cmcl"), glue, log]
+    p = subprocess.Popen(example, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+    deadline = time.time() + 600
+    while len(log_lines()) < 4 and time.time() < deadline and p.poll() is None: time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    p.communicate(timeout=120)
+    killed = len(log_lines())
+    check(p.returncode == 130 and 4 <= killed < 15, f"the example stopped by Ctrl-C after {killed} runs (exit {p.returncode})")
+    r = subprocess.run(example, capture_output=True, text=True, timeout=900, cwd=root)
+    ran = re.findall(r"^\[\d+/15\]", r.stderr, re.M)
+    check(r.returncode == 0 and f"{killed} of 15 runs already in" in r.stderr and len(ran) == 15 - killed,
+          f"the second start trained only the {15 - killed} missing runs (ran {len(ran)})")
+    check("paired differences against plain" in r.stdout and "CmpDrop" in r.stdout, "the comparison table is printed")
+    runs = [json.loads(l) for l in log_lines()]
+    check(len(runs) == 15 and len({(x["name"], x["seed"]) for x in runs}) == 15, "the example's log holds 15 distinct runs")
 print("resume:", "FAILED" if failures else "passed")
 sys.exit(1 if failures else 0)

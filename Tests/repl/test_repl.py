@@ -283,6 +283,91 @@ def stdin_that_is_not_a_terminal_runs_as_a_script():
     assert result.stdout == "42\n", repr(result.stdout)
 
 
+TRAIN_SETUP = ("let d = synth.sentiment(n: 400, noise: 0.5, length: 20, seed: 1); "
+               "let tok = word_tokenizer(d); let tr = encode(d, tok, max_len: 22); "
+               "let net = bag_of_embeddings(vocab: len(tok), dim: 16, hidden: [16], classes: 2, seed: 1)")
+
+
+@test
+def ctrl_c_stops_a_long_map_quickly():
+    c = spawn()
+    c.sendline("print(\"mapping\"); let ys = map(range(10000000), fn(x) => x * 2)")
+    c.expect(r"mapping\r?\n")
+    time.sleep(0.5)
+    start = time.time()
+    c.sendintr()
+    c.expect("cancelled by Ctrl-C")
+    c.expect(prompt(2))
+    assert time.time() - start < 3, "interrupt took %.1f s" % (time.time() - start)
+    quit(c)
+
+
+@test
+def ctrl_c_stops_fit_in_an_endless_loop():
+    c = spawn()
+    run_cell(c, TRAIN_SETUP, 2)
+    c.sendline("let rounds = 0; while true { fit(net, tr, loss: ce, epochs: 1, progress: false); rounds += 1; if rounds == 2 { print(\"training\") } }")
+    c.expect(r"training\r?\n")
+    c.sendintr()
+    c.expect("cancelled by Ctrl-C")
+    c.expect(prompt(3))
+    c.sendline("1 + 1")
+    c.expect(r"Out\[3\]: 2")
+    c.expect(prompt(4))
+    quit(c)
+
+
+def run_script_interrupted(source, marker, extra_args=(), after=0.3):
+    """Runs a script, sends SIGINT once `marker` was printed; returns (exit code, stdout, stderr)."""
+    path = os.path.join(TMP, "interrupted-%d.cmcl" % len(os.listdir(TMP)))
+    with open(path, "w") as f:
+        f.write(source)
+    proc = subprocess.Popen([BIN] + list(extra_args) + [path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, stdin=subprocess.DEVNULL)
+    seen = ""
+    deadline = time.time() + TIMEOUT
+    while marker is not None and marker not in seen and time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen += line
+    assert marker is None or marker in seen, "no %r in output: %r" % (marker, seen)
+    time.sleep(after)
+    proc.send_signal(2)
+    out, err = proc.communicate(timeout=TIMEOUT)
+    return proc.returncode, seen + out, err, path
+
+
+@test
+def ctrl_c_stops_a_script_inside_a_map_callback():
+    code, out, err, _ = run_script_interrupted(
+        "print(\"mapping\")\nlet ys = map(range(10000000), fn(x) => x * 2)\nprint(\"finished\")\n", "mapping")
+    assert code == 130, (code, err)
+    assert "finished" not in out, out
+    assert "stopped by Ctrl-C" in err, err
+
+
+@test
+def ctrl_c_during_fit_ends_a_sweep_with_130():
+    source = TRAIN_SETUP.replace("; ", "\n") + (
+        "\nfor seed in [1, 2, 3] {\n  print(\"seed\", seed)\n"
+        "  fit(net, tr, loss: ce, epochs: 2000, seed: seed, progress: false)\n}\nprint(\"done\")\n")
+    code, out, err, _ = run_script_interrupted(source, "seed 1", after=1.0)
+    assert code == 130, (code, out, err)
+    assert "seed 2" not in out and "done" not in out, out
+    assert "training stopped after step" in err, err
+
+
+@test
+def an_interrupted_notebook_is_not_recorded():
+    source = "print(\"recording\")\n# > old\nlet n = 0\nwhile true { n += 1 }\n"
+    # `cmcl test` captures the notebook's output: interrupt after a while instead of on a marker.
+    code, out, err, path = run_script_interrupted(source, None, extra_args=["test", "--record"], after=1.5)
+    with open(path) as f:
+        assert f.read() == source, "the notebook was rewritten"
+    assert code == 130, (code, out, err)
+
+
 def main():
     passed = failed = 0
     start = time.time()

@@ -115,7 +115,8 @@ enum CompareBuiltins {
                                                      taskLoss: try exampleLoss(try a.value("task")))
             let described = "cmp(\(operators.map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
             // Batches of segmented data (multi-paragraph QA) carry their segments or re-encoded crops.
-            return .object(LossValue(name: described, cropSteps: objective.crop?.steps, drop: objective.drop, function: objective.lossFunction))
+            return .object(LossValue(name: described, recipe: .comparative(objective), cropSteps: objective.crop?.steps,
+                                     drop: objective.drop, function: objective.lossFunction))
         }
         r.add("cmp_loss(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
               "compare",
@@ -144,7 +145,8 @@ enum CompareBuiltins {
             }
             let objective = try RDropObjective(alpha: try a.number("alpha"), reduction: reduction,
                                                taskLoss: try exampleLoss(try a.value("task")))
-            return .object(LossValue(name: "rdrop(alpha: \(Display.number(try a.number("alpha"))), \(name))", function: objective.lossFunction))
+            return .object(LossValue(name: "rdrop(alpha: \(Display.number(try a.number("alpha"))), \(name))",
+                                     recipe: .rdrop(objective), function: objective.lossFunction))
         }
         r.add("plain(task)", "compare", "The plain baseline: the task loss with ordinary dropout.",
               example: "let loss = plain(ce)") { a in

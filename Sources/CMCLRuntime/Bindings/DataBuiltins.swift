@@ -33,7 +33,8 @@ enum DataBuiltins {
     }
 
     static func tokenizer(_ a: Arguments, _ name: String) throws -> any TextTokenizer {
-        try a.object(name, as: TokenizerValue.self, described: "a tokenizer (wordpiece(...) or word_tokenizer(...))").tokenizer
+        if case .object(let m as ModelValue) = try a.value(name), let t = m.tokenizer { return t }
+        return try a.object(name, as: TokenizerValue.self, described: "a tokenizer (wordpiece(...), word_tokenizer(...) or a pretrained model)").tokenizer
     }
 
     // MARK: Readers
@@ -118,7 +119,7 @@ enum DataBuiltins {
               "Token ids, tokens, type ids, attention mask and character offsets of a text (or pair).",
               example: "tok.encode(\"a movie\", \"a film\", max_len: 16)") { a in
             let t = try tokenizer(a, "self")
-            let e = t.encode(try a.string("text"), try a.optionalString("pair"), maxLength: try a.optionalInt("max_len"))
+            let e = t.encode(try a.string("text"), try a.optionalString("pair"), maxLength: try a.optionalTokenLength("max_len"))
             return .record([("ids", ExampleRecords.ints(e.ids)), ("tokens", .list(e.tokens.map { .string($0) })),
                             ("type_ids", ExampleRecords.ints(e.typeIDs)), ("attention_mask", ExampleRecords.ints(e.attentionMask)),
                             ("offsets", .list(e.offsets.map { .list([.number(Double($0.lowerBound)), .number(Double($0.upperBound))]) }))])
@@ -129,8 +130,11 @@ enum DataBuiltins {
         }
         r.add("Tokenizer.decode(self, ids)", "data", "Text from token ids.", example: "tok.decode([101, 2023, 102])") { a in
             let ids = try a.list("ids").map { v -> Int32 in
-                guard case .number(let n) = v else { throw CMCLError("ids must be numbers") }
-                return Int32(n)
+                guard case .number(let n) = v, n.rounded() == n, let id = Int32(exactly: n) else {
+                    throw CMCLError("ids must be whole numbers between \(Int32.min) and \(Int32.max), got \(Display.describe(v))",
+                                    argument: .label("ids"))
+                }
+                return id
             }
             return .string(try tokenizer(a, "self").decode(ids))
         }
@@ -186,23 +190,23 @@ enum DataBuiltins {
             let tok = try tokenizer(a, "tokenizer")
             let source = try dataset(a, "data").data
             if let s = source as? TypedDataset<SQuADExample> {
-                let items = try QAData.encodeSQuAD(s.data, tokenizer: tok, maxLength: try a.int("max_len"), stride: try a.int("stride"),
+                let items = try QAData.encodeSQuAD(s.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"), stride: try a.int("stride"),
                                                    maxQuestion: try a.int("max_question"))
                 return .object(DatasetValue(TypedDataset(data: items, kind: "SQuAD feature", toRecord: QAData.record), tokenizer: tok))
             }
             if let h = source as? TypedDataset<HotpotExample> {
                 let distractors = try a.optionalInt("distractors")
                 if let k = distractors, k < 0 { throw CMCLError("distractors must be >= 0", argument: .label("distractors")) }
-                let items = QAData.encodeHotpot(h.data, tokenizer: tok, maxLength: try a.int("max_len"),
+                let items = QAData.encodeHotpot(h.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"),
                                                 maxQuestion: try a.int("max_question"), maxParagraph: try a.int("max_paragraph"),
                                                 distractors: distractors)
                 return .object(DatasetValue(TypedDataset(data: items, kind: "HotpotQA input", toRecord: QAData.record), tokenizer: tok))
             }
             if let q = source as? TypedDataset<SyntheticQAExample> {
-                let features = QAFeatures.encode(q.data, tokenizer: tok, maxLength: try a.int("max_len"))
+                let features = QAFeatures.encode(q.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"))
                 return .object(DatasetValue(TypedDataset(data: features, kind: "QA feature", toRecord: QAFeatures.record), tokenizer: tok))
             }
-            let enc = try textData(a, "data").encoded(with: tok, maxLength: try a.int("max_len"))
+            let enc = try textData(a, "data").encoded(with: tok, maxLength: try a.tokenLength("max_len"))
             return .object(DatasetValue(TypedDataset(data: enc, kind: "encoded", toRecord: ExampleRecords.encoded), tokenizer: tok))
         }
         r.add("batches(data, size, tokenizer: nil, max_len: 128, shuffle: nil, bucket: false)", "data",
@@ -224,7 +228,7 @@ enum DataBuiltins {
             guard try a.optional("tokenizer") != nil else {
                 throw CMCLError("batching a text dataset needs a tokenizer", hint: "pass `tokenizer: tok`, or `encode(data, tok)` first")
             }
-            return try t.data.batches(size, tokenizer: try tokenizer(a, "tokenizer"), maxLength: try a.int("max_len"), options: options)
+            return try t.data.batches(size, tokenizer: try tokenizer(a, "tokenizer"), maxLength: try a.tokenLength("max_len"), options: options)
         }
         throw CMCLError("cannot batch \(d.data.kind) examples directly", argument: .label("data"))
     }

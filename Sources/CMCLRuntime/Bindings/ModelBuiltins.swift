@@ -25,11 +25,40 @@ enum ModelBuiltins {
 
     static func wrap(_ m: Module) -> Value { .object(ModelValue(m)) }
 
+    /// The `tokenizer:` argument, or the tokenizer that came with the model argument.
+    static func tokenizerArgument(_ a: Arguments, model name: String = "model") throws -> Value? {
+        if let t = try a.optional("tokenizer") {
+            if case .object(let m as ModelValue) = t, let tok = m.tokenizer {
+                return .object(TokenizerValue(tok, kind: TokenizerValue.kind(of: tok)))
+            }
+            return t
+        }
+        guard case .object(let m as ModelValue) = try a.value(name), let tok = m.tokenizer else { return nil }
+        return .object(TokenizerValue(tok, kind: TokenizerValue.kind(of: tok)))
+    }
+
     // MARK: Batches
 
-    /// A model input: a batch value, or a tensor of token ids [batch, seq].
-    static func nnBatch(_ v: Value) throws -> CMCLNN.Batch {
+    /// A model input: a batch value, or a tensor of token ids [batch, seq]; with a tokenizer,
+    /// also a string or a list of strings (padded into one batch).
+    static func nnBatch(_ v: Value, tokenizer: (any TextTokenizer)? = nil, maxLength: Int = 512) throws -> CMCLNN.Batch {
+        if let tokenizer {
+            var texts: [String]?
+            if case .string(let s) = v { texts = [s] }
+            if case .list(let l) = v, !l.items.isEmpty, l.items.allSatisfy({ if case .string = $0 { return true }; return false }) {
+                texts = l.items.compactMap { if case .string(let s) = $0 { return s }; return nil }
+            }
+            if let texts {
+                let examples = texts.map { TextExample(text: $0) }
+                let batches = try Dataset(examples).batches(max(1, texts.count), tokenizer: tokenizer, maxLength: maxLength)
+                guard let b = batches.first else { throw CMCLError("no text to encode") }
+                return try convert(b)
+            }
+        }
         switch v {
+        case .string:
+            throw CMCLError("a model without a tokenizer takes a batch or token ids, not text",
+                            hint: "encode the text first (tok.encode(text).ids), or use a pretrained(...) model")
         case .object(let b as BatchValue):
             return try convert(b.batch)
         case .object(let t as TensorValue):
@@ -61,14 +90,14 @@ enum ModelBuiltins {
 
     /// Batches from a dataset (encoded, or text with `tokenizer:`) or a list of batch values.
     static func batches(_ v: Value, size: Int, tokenizer: Value?, maxLength: Int, shuffleSeed: UInt64?, cropSteps: Int = 0) throws -> [CMCLNN.Batch] {
-        if case .list(let l) = v { return try l.items.map(nnBatch) }
+        if case .list(let l) = v { return try l.items.map { try nnBatch($0) } }
         return try batcher(v, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps).make(size, shuffleSeed)
     }
 
     /// Batches marked with the special ids of the tokenizer that made them.
     static func marking(_ batcher: Batcher, _ tokenizer: (any TextTokenizer)?) -> Batcher {
         guard let specials = tokenizer?.specialTokenIDs else { return batcher }
-        return Batcher(count: batcher.count) { size, seed in
+        var result = Batcher(count: batcher.count) { size, seed in
             try batcher.make(size, seed).map { b in
                 var marked = b
                 marked.specialTokenIDs = specials
@@ -76,6 +105,9 @@ enum ModelBuiltins {
                 return marked
             }
         }
+        result.encoded = batcher.encoded
+        result.specialTokenIDs = specials
+        return result
     }
 
     /// A dataset ready to batch: tokenized once (text needs `tokenizer`), then padded batches
@@ -83,6 +115,10 @@ enum ModelBuiltins {
     struct Batcher {
         let count: Int
         let make: (_ size: Int, _ shuffleSeed: UInt64?) throws -> [CMCLNN.Batch]
+        /// The tokenized examples and their padding id (nil for QA features).
+        var encoded: (examples: Dataset<EncodedExample>, padID: Int32)?
+        /// The tokenizer's special token ids, which crops never remove.
+        var specialTokenIDs: Set<Int32> = []
     }
 
     /// `cropSteps`: data that re-encodes its crops (HotpotQA) makes that many levels per batch.
@@ -127,9 +163,11 @@ enum ModelBuiltins {
         } else {
             throw CMCLError("cannot make batches of \(d.data.kind) examples directly")
         }
-        return Batcher(count: encoded.count) { size, seed in
+        var result = Batcher(count: encoded.count) { size, seed in
             try encoded.batches(size, padID: pad, options: BatchOptions(shuffleSeed: seed)).map(convert)
         }
+        result.encoded = (encoded, pad)
+        return result
     }
 
     // MARK: Models and layers
@@ -176,7 +214,7 @@ enum ModelBuiltins {
             let d = try a.number("dropout")
             let config = BertConfig(vocabularySize: try a.int("vocab"), hiddenSize: try a.int("hidden"), layers: try a.int("layers"),
                                     heads: try a.int("heads"), intermediateSize: try a.optionalInt("intermediate"),
-                                    maxPositions: try a.int("max_len"), hiddenDropout: d, attentionDropout: d)
+                                    maxPositions: try a.tokenLength("max_len"), hiddenDropout: d, attentionDropout: d)
             try config.validate()
             return wrap(try Transformer(config: config, head: try head(a), generator: g))
         }
@@ -209,17 +247,27 @@ enum ModelBuiltins {
             try model(a, "self").save(to: URL(fileURLWithPath: try a.string("path")))
             return .null
         }
-        r.add("Model.load(self, path, strict: true)", "model",
-              "Reads weights from a safetensors file into the model; reports missing and unexpected names.",
+        r.add("Model.load(self, path, strict: true, prefix: nil)", "model",
+              "Reads weights from a safetensors file into the model; reports missing and unexpected names. A known prefix (bert., electra., roberta.) and legacy gamma/beta names are handled; a warning says why when fewer than half the tensors were found.",
               example: "net.load(\"ckpt.safetensors\")") { a in
-            let report = try model(a, "self").load(from: URL(fileURLWithPath: try a.string("path")), strict: try a.bool("strict"))
+            let report = try model(a, "self").load(from: URL(fileURLWithPath: try a.string("path")), strict: try a.bool("strict"),
+                                                   stripPrefix: try a.optionalString("prefix"))
+            if let w = report.warning { a.interpreter.output("warning: \(w)\n") }
             return .record([("loaded", .number(Double(report.loaded))), ("missing", .list(report.missing.map { .string($0) })),
-                            ("unexpected", .list(report.unexpected.map { .string($0) }))])
+                            ("unexpected", .list(report.unexpected.map { .string($0) })),
+                            ("prefix", report.prefix.map { .string($0) } ?? .null), ("renamed", .number(Double(report.renamed)))])
         }
         r.add("load(path)", "model",
               "A model saved with `net.save(path)`: its architecture is read from the file's metadata, then its weights.",
               example: "let net2 = load(\"ckpt.safetensors\")") { a in
-            wrap(try TextModel.load(from: URL(fileURLWithPath: try a.string("path"))))
+            do {
+                return wrap(try TextModel.load(from: URL(fileURLWithPath: try a.string("path"))))
+            } catch let e as NNError {
+                if case .checkpoint(_, let reason) = e, reason.hasPrefix("no cmcl.model metadata") {
+                    throw CMCLError(e.description, hint: "a Hugging Face directory loads with pretrained(dir); other weights load into a model of the same shape with net.load(path, strict: false)")
+                }
+                throw e
+            }
         }
         r.add("read_safetensors(path)", "model", "The tensors of a safetensors file, by name.",
               example: "let w = read_safetensors(\"ckpt.safetensors\")") { a in
@@ -250,7 +298,8 @@ enum ModelBuiltins {
         r.add("adam(lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8)", "train", "Adam.", example: "adam(lr: 1e-3)") { a in
             let lr = try a.number("lr"), b1 = try a.number("beta1"), b2 = try a.number("beta2"), eps = try a.number("eps")
             _ = try Adam(learningRate: lr, beta1: b1, beta2: b2, eps: eps)
-            return .object(OptimizerValue(name: "adam", settings: [("lr", lr)]) {
+            return .object(OptimizerValue(name: "adam", settings: [("lr", lr)],
+                                          hyperparameters: ["beta1": b1, "beta2": b2, "eps": eps, "weight_decay": 0]) {
                 try Adam(learningRate: lr, beta1: b1, beta2: b2, eps: eps)
             })
         }
@@ -260,7 +309,8 @@ enum ModelBuiltins {
             let lr = try a.number("lr"), wd = try a.number("weight_decay")
             let b1 = try a.number("beta1"), b2 = try a.number("beta2"), eps = try a.number("eps")
             _ = try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
-            return .object(OptimizerValue(name: "adamw", settings: [("lr", lr), ("weight_decay", wd)]) {
+            return .object(OptimizerValue(name: "adamw", settings: [("lr", lr), ("weight_decay", wd)],
+                                          hyperparameters: ["beta1": b1, "beta2": b2, "eps": eps]) {
                 try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
             })
         }
@@ -295,20 +345,20 @@ enum ModelBuiltins {
             try Training.fit(a)
         }
         r.add("evaluate(model, data, metrics: [], batch: 64, tokenizer: nil, max_len: 128)", "train",
-              "Metrics of the model on a dataset (accuracy, f1, macro_f1, loss; mse, pearson; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
+              "Metrics of the model on a dataset (accuracy, f1, macro_f1, mcc, loss; pearson, spearman, mse, rmse, mae; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
               example: "evaluate(net, dev, metrics: [\"accuracy\"])") { a in
             let m = try model(a, "model")
             if QAData.isTextQA(try a.value("data")) {
                 let result = try QAData.evaluate(m, try a.value("data"), batchSize: try a.int("batch"))
                 return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
             }
-            let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
-                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+            let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
+                                 maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
             let names = try a.list("metrics").map { v -> String in
                 guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
                 return s
             }
-            let result = try Tensor.withNoGrad { try Evaluation.evaluate(m, batches: bs, metrics: names) }
+            let result = try Scoring.evaluate(m, batches: bs, metrics: names)
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
         }
         r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128)", "train",
@@ -319,8 +369,8 @@ enum ModelBuiltins {
                 return .list(try QAData.predictions(m, try a.value("data"), batchSize: try a.int("batch")).texts.map { .string($0) })
             }
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
-            let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
-                                 maxLength: try a.int("max_len"), shuffleSeed: nil)
+            let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
+                                 maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
             var out: [Value] = []
             try Tensor.withNoGrad {
                 for b in bs {

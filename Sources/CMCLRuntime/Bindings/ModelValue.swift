@@ -8,12 +8,30 @@ import Foundation
 /// layers take a tensor, text models take a batch (or a tensor of token ids).
 public final class ModelValue: NativeObject {
     let module: Module
-    init(_ module: Module) { self.module = module }
+    /// The tokenizer that came with a pretrained model: `fit`, `evaluate`, `predict`, `encode`
+    /// and `hidden` use it for text when no other tokenizer is given.
+    let tokenizer: (any TextTokenizer)?
+    /// What loading a pretrained model found (`net.pretrained`).
+    let origin: Value?
+    init(_ module: Module, tokenizer: (any TextTokenizer)? = nil, origin: Value? = nil) {
+        self.module = module
+        self.tokenizer = tokenizer
+        self.origin = origin
+    }
 
     public var typeName: String { "Model" }
     public var isCallable: Bool { true }
 
     public func display(_ style: DisplayStyle) -> String { module.summary() }
+
+    public var fieldNames: [String] { tokenizer == nil ? [] : ["tokenizer", "pretrained"] }
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "tokenizer": return tokenizer.map { .object(TokenizerValue($0, kind: TokenizerValue.kind(of: $0))) }
+        case "pretrained": return origin
+        default: return nil
+        }
+    }
 
     public func call(_ args: Arguments) throws -> Value? {
         guard args.rest.count == 1 else {
@@ -23,7 +41,7 @@ public final class ModelValue: NativeObject {
         let context = ForwardContext(training: training, generator: args.interpreter.random)
         let input = args.rest[0]
         if let model = module as? TextModel {
-            let batch = try ModelBuiltins.nnBatch(input)
+            let batch = try ModelBuiltins.nnBatch(input, tokenizer: tokenizer)
             let out = try model(batch, context: context)
             if let s = out.startLogits, let e = out.endLogits {
                 return .record([("start", TensorBuiltins.wrap(s)), ("end", TensorBuiltins.wrap(e))])
@@ -38,10 +56,15 @@ public final class ModelValue: NativeObject {
 public final class OptimizerValue: NativeObject {
     let name: String
     let make: () throws -> Optimizer
+    /// The settings shown when the value is displayed.
     let settings: [(String, Double)]
-    init(name: String, settings: [(String, Double)], make: @escaping () throws -> Optimizer) {
+    /// Every hyperparameter by name (for `export_torch`), defaults included.
+    let hyperparameters: [String: Double]
+    init(name: String, settings: [(String, Double)], hyperparameters: [String: Double] = [:],
+         make: @escaping () throws -> Optimizer) {
         self.name = name
         self.settings = settings
+        self.hyperparameters = hyperparameters.merging(settings) { a, _ in a }
         self.make = make
     }
     public var typeName: String { "Optimizer" }
@@ -69,13 +92,17 @@ public final class LossValue: NativeObject {
     /// For a plain task loss (`ce`, `mse_loss`, `span_ce`, `task_loss()`): its per-example kind,
     /// which the comparative loss and R-Drop build on. Nil for composite losses.
     let task: ExampleLoss?
+    /// What the loss computes, for `export_torch`; nil when it cannot be described.
+    let recipe: LossRecipe?
     /// For a comparative loss with CmpCrop: its crop steps (data that re-encodes crops makes that many).
     let cropSteps: Int?
     /// For a comparative loss with CmpDrop: the operator (fit warns when it has nothing to drop).
     let drop: CmpDrop?
-    init(name: String, task: ExampleLoss? = nil, cropSteps: Int? = nil, drop: CmpDrop? = nil, function: @escaping LossFunction) {
+    init(name: String, task: ExampleLoss? = nil, recipe: LossRecipe? = nil, cropSteps: Int? = nil, drop: CmpDrop? = nil,
+         function: @escaping LossFunction) {
         self.name = name
         self.task = task
+        self.recipe = recipe ?? task.map { .plain($0) }
         self.cropSteps = cropSteps
         self.drop = drop
         self.function = function
@@ -102,6 +129,16 @@ public final class LossValue: NativeObject {
     }
 }
 
+/// The objective a loss value computes, in terms another engine can reproduce.
+enum LossRecipe {
+    /// The task loss with ordinary dropout.
+    case plain(ExampleLoss)
+    /// R-Drop on a task loss.
+    case rdrop(RDropObjective)
+    /// The comparative loss.
+    case comparative(ComparativeObjective)
+}
+
 /// A training history: per-step losses and parts, per-evaluation metrics.
 public final class HistoryValue: NativeObject {
     let history: TrainingHistory
@@ -115,7 +152,8 @@ public final class HistoryValue: NativeObject {
         case "losses": return .list(history.losses.map { .number($0) })
         case "steps":
             return .list(history.steps.map { s in
-                .record([("step", .number(Double(s.step))), ("epoch", .number(Double(s.epoch))), ("loss", .number(s.loss)),
+                // Epochs count from 1, as in the progress line and the History table.
+                .record([("step", .number(Double(s.step))), ("epoch", .number(Double(s.epoch + 1))), ("loss", .number(s.loss)),
                          ("lr", .number(s.learningRate)), ("grad_norm", .number(s.gradientNorm))]
                         + s.parts.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
             })
@@ -132,7 +170,7 @@ public final class HistoryValue: NativeObject {
     }
 
     static func record(_ e: EvaluationRecord) -> Value {
-        .record([("step", .number(Double(e.step))), ("epoch", .number(Double(e.epoch)))]
+        .record([("step", .number(Double(e.step))), ("epoch", .number(Double(e.epoch + 1)))]
                 + e.metrics.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
     }
 

@@ -39,6 +39,15 @@ enum PlotBuiltins {
         return .object(plot)
     }
 
+    /// Trailing moving average (NaNs skipped).
+    static func smooth(_ ys: [Double], _ window: Int) -> [Double] {
+        guard window > 1 else { return ys }
+        return ys.indices.map { i in
+            let part = ys[max(0, i - window + 1)...i].filter(\.isFinite)
+            return part.isEmpty ? .nan : part.reduce(0, +) / Double(part.count)
+        }
+    }
+
     static func terminalSize(_ vm: Interpreter) -> (columns: Int, rows: Int)? {
         guard vm.outputIsTerminal else { return nil }
         var size = winsize()
@@ -131,14 +140,17 @@ enum PlotBuiltins {
         throw a.typeError("data", "a History, a comparison, a list or record of numbers, or a matrix", data)
     }
 
-    /// Loss and each l_k per step; metrics per evaluation.
+    /// Loss and each l_k per step (a moving average over 1/20 of the run when it is long);
+    /// metrics per evaluation.
     static func history(_ h: TrainingHistory) -> [Figure] {
-        var loss = Figure(kind: .lines, title: "training loss", xLabel: "step")
+        let window = h.steps.count >= 100 ? h.steps.count / 20 : 1
+        var loss = Figure(kind: .lines, title: window > 1 ? "training loss (moving average over \(window) steps)" : "training loss",
+                          xLabel: "step")
         let xs = h.steps.map { Double($0.step) }
-        loss.series = [Series(name: "loss", x: xs, y: h.losses)]
+        loss.series = [Series(name: "loss", x: xs, y: smooth(h.losses, window))]
         let parts = Set(h.steps.flatMap { $0.parts.keys }).filter { $0.hasPrefix("l_") }
             .sorted { (Int($0.dropFirst(2)) ?? 0) < (Int($1.dropFirst(2)) ?? 0) }
-        for p in parts { loss.series.append(Series(name: p, x: xs, y: h.steps.map { $0.parts[p] ?? .nan })) }
+        for p in parts { loss.series.append(Series(name: p, x: xs, y: smooth(h.steps.map { $0.parts[p] ?? .nan }, window))) }
         var figures = [loss]
         let metrics = Set(h.evaluations.flatMap { $0.metrics.keys }).sorted()
         if !metrics.isEmpty {

@@ -109,8 +109,9 @@ enum QAData {
                     let plan = item.encoder.trainingPlan(item.input, steps: cropSteps, using: &rng)
                     return item.encoder.levels(item.input, plan: plan, training: true)
                 }
-                if cropSteps == 0 { return [item.evaluationFeature] }
-                return item.encoder.levels(item.input, plan: item.encoder.evaluationPlan(item.input, steps: cropSteps), training: false)
+                let features = cropSteps == 0 ? [item.evaluationFeature]
+                    : item.encoder.levels(item.input, plan: item.encoder.evaluationPlan(item.input, steps: cropSteps), training: false)
+                return features.map(ignoringMaskedAnswer)
             }
             let length = max(1, levels.flatMap { $0.map(\.ids.count) }.max() ?? 1)
             func level(_ k: Int) throws -> CMCLNN.Batch {
@@ -123,6 +124,20 @@ enum QAData {
             if cropSteps > 0 { b.cropLevels = try (1...cropSteps).map(level) }
             return b
         }
+    }
+
+    /// In evaluation the reference does not widen the answer's paragraph, so an answer past the
+    /// paragraph's token limit points at a position no span may take (its loss would be ~1e30);
+    /// such answers are ignored (-100) by evaluation losses.
+    static func ignoringMaskedAnswer(_ f: HotpotFeature) -> HotpotFeature {
+        var g = f
+        for p in [f.startPosition, f.endPosition] where p >= 0 {
+            if Int(p) >= f.answerMask.count || f.answerMask[Int(p)] == 0 {
+                g.startPosition = -100
+                g.endPosition = -100
+            }
+        }
+        return g
     }
 
     /// Whether `v` is a QA dataset evaluated with answer text metrics.

@@ -76,7 +76,9 @@ public final class TensorValue: NativeObject {
             case .single(let v):
                 switch v {
                 case .number(let n):
-                    guard n.rounded() == n, abs(n) < 9e15 else { throw CMCLError("tensor index must be a whole number") }
+                    guard n.rounded() == n, abs(n) < 9e15 else {
+                        throw CMCLError("tensor index must be a whole number, got \(Display.number(n))")
+                    }
                     components.append(.at(Int(n)))
                 case .null:
                     components.append(.newAxis)
@@ -85,7 +87,7 @@ public final class TensorValue: NativeObject {
                 case .list(let l):
                     let ints = try l.items.map { item -> Int32 in
                         guard case .number(let n) = item, n.rounded() == n, abs(n) < 2e9 else {
-                            throw CMCLError("index lists must hold whole numbers")
+                            throw CMCLError("index lists must hold whole numbers, got \(Display.describe(item))")
                         }
                         return Int32(n)
                     }

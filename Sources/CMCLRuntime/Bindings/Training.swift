@@ -33,8 +33,8 @@ enum Training {
         let seed = UInt64(max(0, try a.int("seed")))
         let batchSize = try a.int("batch")
         guard batchSize > 0 else { throw CMCLError("batch size must be positive", argument: .label("batch")) }
-        let maxLength = try a.int("max_len")
-        let tokenizer = try a.optional("tokenizer")
+        let maxLength = try a.tokenLength("max_len")
+        let tokenizer = try ModelBuiltins.tokenizerArgument(a)
 
         // Tokenize once; batch (with a per-epoch shuffle) each epoch.
         let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed,
@@ -46,11 +46,15 @@ enum Training {
         } else if let dev = try a.optional("eval") {
             let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
                                                        shuffleSeed: nil)
-            let names = try a.list("metrics").map { v -> String in
+            var names = try a.list("metrics").map { v -> String in
                 guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
                 return s
             }
-            evaluate = { m in try Evaluation.evaluate(m, batches: devBatches, metrics: names) }
+            // keep_best may name any metric of the head (mcc, spearman …), evaluated alongside.
+            if let best = try a.optionalString("keep_best"), !names.contains(best), let text = model as? TextModel {
+                names = (names.isEmpty ? Evaluation.metrics(for: text.head) : names) + [best]
+            }
+            evaluate = { m in try Scoring.evaluate(m, batches: devBatches, metrics: names) }
         }
         let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
         if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
@@ -76,7 +80,7 @@ enum Training {
         let mode = try a.value("progress")
         let display = ProgressDisplay(output: vm.errorOutput, terminal: vm.errorIsTerminal,
                                       enabled: mode.isTruthy, plainEvery: 0)
-        Interrupt.clear()
+        try Interrupt.check()  // a Ctrl-C before training (e.g. between two `fit` calls in a loop) stops here
         let history: TrainingHistory
         do {
             history = try trainer.fit(data: source, loss: lossFunction, evaluate: evaluate,
@@ -95,19 +99,23 @@ enum Training {
             vm.errorOutput("warning: \(n) step\(n == 1 ? "" : "s") with a NaN or infinite loss \(n == 1 ? "was" : "were") skipped (on_nan: \"skip\")\n")
         }
         if history.stoppedEarly && Interrupt.isRequested {
-            Interrupt.clear()
+            // The flag stays set: the interruption stops the script (exit 130) or the REPL cell.
             vm.errorOutput("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
+            throw CMCLError.interrupted
         }
         return .object(HistoryValue(history))
     }
 
     static func batchSource(_ data: Value, size: Int, tokenizer: Value?, maxLength: Int, seed: UInt64, cropSteps: Int = 0) throws -> BatchSource {
-        if case .list(let l) = data { return BatchSource(try l.items.map(ModelBuiltins.nnBatch), shuffle: true) }
+        if case .list(let l) = data { return BatchSource(try l.items.map { try ModelBuiltins.nnBatch($0) }, shuffle: true) }
         let batcher = try ModelBuiltins.batcher(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps)
         return BatchSource(batchesPerEpoch: (batcher.count + size - 1) / size) { epoch, _ in
-            try batcher.make(size, seed &+ UInt64(epoch) &* 7919 &+ 1)
+            try batcher.make(size, epochSeed(seed, epoch))
         }
     }
+
+    /// The shuffle seed of an epoch's batches in a run seeded with `seed`.
+    static func epochSeed(_ seed: UInt64, _ epoch: Int) -> UInt64 { seed &+ UInt64(epoch) &* 7919 &+ 1 }
 }
 
 /// Training progress: one line updated in place on a terminal; otherwise a line per

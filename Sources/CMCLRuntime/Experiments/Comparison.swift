@@ -112,6 +112,7 @@ final class Comparison: NativeObject, PlainConvertible {
 
     static func pText(_ p: Double) -> String {
         if p.isNaN { return "nan" }
+        if p == 0 { return "0" }
         return p < 0.0001 ? String(format: "%.1e", p) : String(format: "%.4f", p)
     }
 

@@ -20,20 +20,20 @@ enum Experiment {
         }
         let function = try a.callable("run")
         let logPath = try a.optionalString("log")
-        let vm = a.interpreter
         let showProgress = try a.value("progress").isTruthy
+        let vm = a.interpreter
 
         var finished: [String: ResultsTable.Row] = [:]
         if let logPath {
             let (runs, skipped) = try RunLog.read(logPath)
             for (k, row) in runs where row.status == "ok" { finished[k] = row }
-            if skipped > 0 { vm.errorOutput("experiment: skipped \(skipped) unreadable line\(skipped == 1 ? "" : "s") of \(logPath)\n") }
+            if skipped > 0, showProgress { vm.errorOutput("experiment: skipped \(skipped) unreadable line\(skipped == 1 ? "" : "s") of \(logPath)\n") }
         }
         let total = configs.count * seeds.count
         let jsonConfigs = try configs.map { try ValueJSON.json($0, path: "configuration") }
         let keys = jsonConfigs.map { c in seeds.map { RunLog.key(config: c, seed: $0) } }
         let resumed = keys.joined().filter { finished[$0] != nil }.count
-        if resumed > 0, let logPath {
+        if resumed > 0, showProgress, let logPath {
             vm.errorOutput("experiment: \(resumed) of \(total) runs already in \(logPath); running the other \(total - resumed)\n")
         }
 
@@ -50,16 +50,20 @@ enum Experiment {
                 try Interrupt.check()
                 let start = DispatchTime.now().uptimeNanoseconds
                 var row = ResultsTable.Row(config: config, name: name, seed: seed, status: "ok", seconds: 0, metrics: [], error: nil)
+                let interruptions = Interrupt.requests
                 do {
                     row.metrics = try metrics(try a.call(function, [config, .number(seed)]))
                 } catch let d as Diagnostic where d.kind == .runtime {
                     row.status = "error"
                     row.error = d.message
-                } catch let e as CMCLError where e.message != CMCLError.interruptedMessage {
+                } catch let e as CMCLError where !e.isInterruption {
                     row.status = "error"
                     row.error = e.message
                 }
                 row.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                // Ctrl-C during the run (even one that `fit` handled by stopping early): the run
+                // is unfinished, so it is not logged, and the sweep stops.
+                if Interrupt.requests != interruptions { throw CMCLError.interrupted }
                 if let logPath { try FileOutput.append(try RunLog.line(row, config: jsonConfigs[c]), to: logPath) }
                 if showProgress { vm.errorOutput(progress(row, done: done, total: total)) }
                 rows.append(row)

@@ -29,7 +29,7 @@ func unaryKernel<T: FloatElement>(_ op: UnaryOp, _: T.Type, n: Int, x: UnsafePoi
         case .tanh: apply1(r, o, x) { T.tanh($0) }
         case .sigmoid: apply1(r, o, x) { 1 / (1 + T.exp(-$0)) }
         case .relu: apply1(r, o, x) { $0 > 0 ? $0 : 0 }
-        case .gelu: apply1(r, o, x) { geluValue($0) }
+        case .gelu: geluRow(x + r.lowerBound, o + r.lowerBound, r.count)
         case .square: apply1(r, o, x) { $0 * $0 }
         case .reciprocal: apply1(r, o, x) { 1 / $0 }
         case .sign: apply1(r, o, x) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
@@ -52,13 +52,7 @@ func unaryBackwardKernel<T: FloatElement>(_ op: UnaryOp, _: T.Type, n: Int, x: U
         case .tanh: for i in r { d[i] = g[i] * (1 - y[i] * y[i]) }
         case .sigmoid: for i in r { d[i] = g[i] * y[i] * (1 - y[i]) }
         case .relu: for i in r { d[i] = x[i] > 0 ? g[i] : 0 }
-        case .gelu:
-            let c = T(0.3989422804014327) // 1/sqrt(2π)
-            for i in r {
-                let v = x[i]
-                let cdf = (T.erf(v * T(0.7071067811865476)) + 1) * T(0.5)
-                d[i] = g[i] * (cdf + v * c * T.exp(-v * v * T(0.5)))
-            }
+        case .gelu: geluGradRow(x + r.lowerBound, g + r.lowerBound, d + r.lowerBound, r.count)
         case .square: for i in r { d[i] = g[i] * 2 * x[i] }
         case .reciprocal: for i in r { d[i] = -g[i] * y[i] * y[i] }
         case .sign: for i in r { d[i] = 0 }

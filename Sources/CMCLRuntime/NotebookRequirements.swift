@@ -1,0 +1,62 @@
+import CMCLData
+import CMCLNN
+import Foundation
+
+/// What a golden notebook needs besides cmcl, declared in its opening comment block:
+///
+///     # requires: data, model:minilm-l6, slow
+///
+/// - `data`: the shared data folder (`$CMCL_DATA`, else `../shared/data` from the working
+///   directory), with GLUE, SQuAD and HotpotQA;
+/// - `model:NAME`: a pretrained model installed in the model store (`scripts/fetch-model NAME`);
+/// - `slow`: minutes of training; checked only when `CMCL_SLOW=1` (or `cmcl test --slow`).
+///
+/// `cmcl test` skips a notebook whose requirements are not met, and says which.
+public struct NotebookRequirements: Sendable, Equatable {
+    /// The declared items, in order.
+    public var items: [String]
+
+    /// The requirements declared in the leading comment lines of `text`.
+    public init(text: String) {
+        var items: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("#") else { break }
+            let body = t.dropFirst().trimmingCharacters(in: .whitespaces)
+            guard body.hasPrefix("requires:") else { continue }
+            items += body.dropFirst("requires:".count).split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        self.items = items
+    }
+
+    /// The shared data folder named by `environment`.
+    public static func dataDirectory(_ environment: [String: String]) -> String {
+        DataRoot.path(in: environment)
+    }
+
+    /// What is missing to run the notebook here (empty when it can run).
+    public func unmet(environment: [String: String], slow: Bool = false) -> [String] {
+        var missing: [String] = []
+        for item in items {
+            switch item {
+            case "data":
+                var isDirectory: ObjCBool = false
+                let dir = Self.dataDirectory(environment)
+                if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                    missing.append("the data folder \(dir) (set CMCL_DATA)")
+                }
+            case "slow":
+                if !slow && environment["CMCL_SLOW"] != "1" { missing.append("CMCL_SLOW=1 (it trains for minutes)") }
+            case let m where m.hasPrefix("model:"):
+                let name = String(m.dropFirst("model:".count))
+                if !ModelStore(environment: environment).installed.contains(name) {
+                    missing.append("the model \(name) (scripts/fetch-model \(name))")
+                }
+            default:
+                missing.append("an unknown requirement '\(item)' (data, model:NAME, slow)")
+            }
+        }
+        return missing
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The per-step scalars of an Adam or AdamW update (``Tensor/adamUpdate(grad:first:second:_:)``),
+/// computed by the optimizer in double precision and rounded to float once.
+public struct AdamScalars: Sendable {
+    /// `−lr·λ` for decoupled weight decay (AdamW), applied to the weight before the update; nil for none.
+    public var decoupledDecay: Float?
+    /// `λ` for L2 weight decay added to the gradient (Adam); nil for none.
+    public var coupledDecay: Float?
+    /// `1 − β₁`, `β₂`, `1 − β₂`.
+    public var oneMinusBeta1: Float, beta2: Float, oneMinusBeta2: Float
+    /// `√(1 − β₂ᵗ)`.
+    public var secondCorrection: Float
+    /// `ε`.
+    public var eps: Float
+    /// `lr / (1 − β₁ᵗ)`.
+    public var stepSize: Float
+
+    public init(decoupledDecay: Float?, coupledDecay: Float?, oneMinusBeta1: Float, beta2: Float, oneMinusBeta2: Float,
+                secondCorrection: Float, eps: Float, stepSize: Float) {
+        self.decoupledDecay = decoupledDecay
+        self.coupledDecay = coupledDecay
+        self.oneMinusBeta1 = oneMinusBeta1
+        self.beta2 = beta2
+        self.oneMinusBeta2 = oneMinusBeta2
+        self.secondCorrection = secondCorrection
+        self.eps = eps
+        self.stepSize = stepSize
+    }
+}
+
+extension Tensor {
+    /// Whether this tensor is a dense float32 block (what the fused optimizer kernels accept).
+    public var isDenseFloat32: Bool { dtype == .float32 && isContiguous }
+
+    /// One Adam(W) update of this float32 weight in place, in a single pass over the weight, its
+    /// gradient and the two moment buffers (updated in place):
+    /// `w ← w + d·w` (decoupled decay d), `g ← g + λ·w` (L2 decay), `m ← m + (1−β₁)(g − m)`,
+    /// `v ← β₂·v + (1−β₂)·g·g`, `w ← w + (−s·m) / (√v / c₂ + ε)` — the same float operations, in the
+    /// same order, as an element-by-element loop.
+    /// - Throws: `TensorError` unless all four tensors are dense float32 of one shape.
+    public func adamUpdate(grad: Tensor, first: Tensor, second: Tensor, _ s: AdamScalars) throws {
+        for t in [self, grad, first, second] where !t.isDenseFloat32 || t.shape != shape {
+            throw TensorError.invalidArgument(op: "adamUpdate", reason: "weight, gradient and moments must be dense float32 of shape \(shape), got \(t.dtype) \(t.shape)")
+        }
+        let pw = SendablePointer(pointer(Float.self)), pg = SendablePointer(grad.pointer(Float.self))
+        let pm = SendablePointer(first.pointer(Float.self)), pv = SendablePointer(second.pointer(Float.self))
+        parallelFor(count, threshold: parallelThreshold) { r in
+            let w = pw.p, g = pg.p, m = pm.p, v = pv.p
+            let w1 = s.oneMinusBeta1, b2 = s.beta2, w2 = s.oneMinusBeta2, bc2 = s.secondCorrection
+            let eps = s.eps, stepSize = s.stepSize
+            for i in r {
+                if let d = s.decoupledDecay { w[i] += d * w[i] }
+                var gi = g[i]
+                if let l = s.coupledDecay { gi += l * w[i] }
+                let mi = m[i] + w1 * (gi - m[i])
+                let vi = v[i] * b2 + w2 * gi * gi
+                m[i] = mi
+                v[i] = vi
+                let denom = vi.squareRoot() / bc2 + eps
+                w[i] = w[i] + -stepSize * mi / denom
+            }
+        }
+    }
+
+    /// `initial + Σ x²` in double precision, accumulated one element at a time in row-major order
+    /// (the same sum as a loop over ``toDoubles()``, without the copy).
+    public func sumOfSquares(startingAt initial: Double = 0) -> Double {
+        let c = contiguousData()
+        var total = initial
+        switch dtype {
+        case .float32:
+            let p = c.pointer(Float.self)
+            for i in 0..<count { let v = Double(p[i]); total += v * v }
+        case .float64:
+            let p = c.pointer(Double.self)
+            for i in 0..<count { total += p[i] * p[i] }
+        case .int32:
+            let p = c.pointer(Int32.self)
+            for i in 0..<count { let v = Double(p[i]); total += v * v }
+        }
+        return total
+    }
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Resident-memory tests: programs that make many closures or reference cycles must run in
+about the memory of the same program without them. Each program runs in its own process;
+its peak resident set (ru_maxrss from wait4) is compared with a baseline program.
+
+Usage: test_memory.py path/to/cmcl
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+# Memory a shape may use beyond the baseline. Leaking, each shape needs hundreds of MB
+# (the closure shape over 1 GB).
+ALLOWANCE_MB = 80
+
+BASELINE = """
+fn step() {
+  let t = zeros(1000000)
+  t.sum()
+}
+for i in range(300) { step() }
+"""
+
+SHAPES = {
+    # Every call's locals (an 8 MB tensor) must be freed although a closure was made.
+    "closure in a function": """
+fn step() {
+  let t = zeros(1000000)
+  let f = fn(x) => x
+  f(1)
+}
+for i in range(300) { step() }
+""",
+    # The same with a closure that captures the tensor and refers to itself (a cycle).
+    "self-referencing closure holding a tensor": """
+fn step() {
+  let t = zeros(1000000)
+  fn again(n) => if n == 0 { t.sum() } else { again(n - 1) }
+  again(2)
+}
+for i in range(300) { step() }
+""",
+    "record that contains itself": """
+for i in range(1000000) { let r = {i: i}; r.self = r }
+""",
+    "list that contains itself": """
+for i in range(1000000) { let xs = [i]; xs.append(xs) }
+""",
+    "function that returns itself": """
+fn g() { let f = nil; f = fn() => f; f }
+for i in range(1000000) { g() }
+""",
+}
+
+
+# Repeated training with the comparative loss: resident memory must stay flat once warm
+# (each `fit` used to leave the graph of its logged loss parts behind, ~0.8 MB/s here).
+FIT_WARM = """
+let data = synth.sentiment(n: 1000, noise: 0.5, length: 40, label_noise: 0.1, seed: 1)
+let tok = word_tokenizer(data)
+let train = encode(data, tok, max_len: 42)
+let loss = cmp(ce, ablate: cmpdrop(2))
+fn once(seed) {
+  let net = bag_of_embeddings(vocab: len(tok), dim: 32, hidden: [32], classes: 2, dropout: 0.1, seed: seed)
+  fit(net, train, loss: loss, optimizer: adamw(lr: 3e-3), epochs: 1, seed: seed, progress: false)
+}
+for i in range(20) { once(i) }
+print("warm")
+for i in range(200) { once(i) }
+"""
+FIT_GROWTH_MB = 5
+
+
+def growth_after_warm_mb(binary, source):
+    """Peak resident memory minus the resident memory when the program printed `warm`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".cmcl", delete=False) as f:
+        f.write(source)
+        path = f.name
+    try:
+        proc = subprocess.Popen([binary, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = proc.stdout.readline()
+        if line.strip() != "warm":
+            raise RuntimeError(f"unexpected output {line!r}: {proc.stderr.read()}")
+        with open(f"/proc/{proc.pid}/status") as status:
+            warm = next(int(l.split()[1]) for l in status if l.startswith("VmRSS:")) / 1024
+        _, status, usage = os.wait4(proc.pid, 0)
+        err = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise RuntimeError(f"exit {code}: {err}")
+        return usage.ru_maxrss / 1024 - warm
+    finally:
+        os.unlink(path)
+
+
+def peak_mb(binary, source):
+    with tempfile.NamedTemporaryFile("w", suffix=".cmcl", delete=False) as f:
+        f.write(source)
+        path = f.name
+    try:
+        proc = subprocess.Popen([binary, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out, err = proc.stdout.read(), proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise RuntimeError(f"exit {code}: {err.decode(errors='replace')}{out.decode(errors='replace')}")
+        return usage.ru_maxrss / 1024
+    finally:
+        os.unlink(path)
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/cmcl"
+    base = peak_mb(binary, BASELINE)
+    print(f"baseline {base:.0f} MB")
+    failures = 0
+    for name, source in SHAPES.items():
+        try:
+            peak = peak_mb(binary, source)
+        except RuntimeError as e:
+            print(f"FAIL {name}: {e}")
+            failures += 1
+            continue
+        ok = peak <= base + ALLOWANCE_MB
+        failures += 0 if ok else 1
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: peak {peak:.0f} MB (limit {base + ALLOWANCE_MB:.0f} MB)")
+    try:
+        growth = growth_after_warm_mb(binary, FIT_WARM)
+        ok = growth <= FIT_GROWTH_MB
+        print(f"{'ok  ' if ok else 'FAIL'} repeated fit with the comparative loss: grew {growth:.1f} MB after warm-up "
+              f"(limit {FIT_GROWTH_MB} MB)")
+    except RuntimeError as e:
+        ok = False
+        print(f"FAIL repeated fit with the comparative loss: {e}")
+    failures += 0 if ok else 1
+    print(f"memory: {len(SHAPES) + 1 - failures} passed, {failures} failed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -124,13 +124,13 @@ public enum GradientClipping {
     }
 
     /// Scales all gradients so their global norm is at most `maxNorm`; returns the norm before
-    /// clipping.
+    /// clipping (`norm`, when the caller has just computed it).
     @discardableResult
-    public static func clip(_ parameters: [Parameter], maxNorm: Double) throws -> Double {
+    public static func clip(_ parameters: [Parameter], maxNorm: Double, norm known: Double? = nil) throws -> Double {
         guard maxNorm > 0, maxNorm.isFinite else {
             throw NNError.invalidHyperparameter(op: "clip_grad_norm", name: "max_norm", value: maxNorm, requirement: "must be positive and finite")
         }
-        let total = norm(parameters)
+        let total = known ?? norm(parameters)
         let coef = maxNorm / (total + 1e-6)
         if coef < 1 {
             try Tensor.withNoGrad {

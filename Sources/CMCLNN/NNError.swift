@@ -29,6 +29,9 @@ public enum NNError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidHyperparameter(op: String, name: String, value: Double, requirement: String)
     /// A metric name that evaluation does not know.
     case unknownMetric(name: String, available: [String])
+    /// Training met a NaN or infinite loss (or gradient norm) at a step (counted from 1) and stopped;
+    /// the weights are those before that step.
+    case nonFiniteLoss(step: Int, epoch: Int, loss: Double, gradientNorm: Double)
 
     public var description: String {
         switch self {
@@ -54,6 +57,9 @@ public enum NNError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(op): \(name) = \(value) is invalid (\(requirement))"
         case let .unknownMetric(name, available):
             return "evaluate: unknown metric '\(name)' (available: \(available.joined(separator: ", ")))"
+        case let .nonFiniteLoss(step, epoch, loss, norm):
+            let what = loss.isFinite ? "the gradient norm became \(norm)" : "the loss became \(loss)"
+            return "fit: \(what) at step \(step) (epoch \(epoch)); training stopped and the weights are those before that step"
         }
     }
 

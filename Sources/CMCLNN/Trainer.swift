@@ -18,6 +18,8 @@ public struct TrainingOptions: Sendable, Equatable {
     public var seed: UInt64
     /// Clip the global gradient norm to this value (nil: no clipping).
     public var maxGradientNorm: Double?
+    /// What a step whose loss or gradient norm is NaN or infinite does (default: stop).
+    public var onNonFinite: NonFinitePolicy = .stop
     /// Ordinary dropout during training (default true). `false` reproduces the reference QA
     /// script's runs without CmpDrop (the plain baseline and CmpCrop-only), whose forward pass
     /// switches the model to eval mode (`elif self.eval() and …`) and so trains with dropout off.
@@ -43,6 +45,17 @@ public struct TrainingOptions: Sendable, Equatable {
         let m = metric.lowercased()
         return !["loss", "mse", "rmse", "mae", "error"].contains { m.contains($0) }
     }
+}
+
+/// What training does at a step whose loss (or gradient norm) is NaN or infinite.
+public enum NonFinitePolicy: String, Sendable, Equatable, CaseIterable {
+    /// End training with ``NNError/nonFiniteLoss(step:epoch:loss:gradientNorm:)``; the weights are
+    /// those before that step (its update is not applied).
+    case stop
+    /// Leave the weights alone for that step and go on with the next batch.
+    case skip
+    /// Apply the update anyway and go on (the behaviour of most training loops).
+    case `continue`
 }
 
 /// Runs the training loop: batches from a ``BatchSource``, a loss closure, an optimizer with a
@@ -167,8 +180,22 @@ public final class Trainer {
                 let out = try loss(model, batch, context)
                 let value = try out.total.item()
                 try out.total.backward()
-                let norm = try options.maxGradientNorm.map { try GradientClipping.clip(parameters, maxNorm: $0) }
-                    ?? GradientClipping.norm(parameters)
+                let rawNorm = GradientClipping.norm(parameters)
+                if !(value.isFinite && rawNorm.isFinite) && options.onNonFinite != .continue {
+                    model.zeroGrad()
+                    if options.onNonFinite == .stop {
+                        throw NNError.nonFiniteLoss(step: step + 1, epoch: epoch + 1, loss: value, gradientNorm: rawNorm)
+                    }
+                    // Skip: no update; the step still counts, so that schedules keep their length.
+                    step += 1
+                    history.skippedSteps += 1
+                    history.steps.append(StepRecord(step: step, epoch: epoch, loss: value, parts: out.parts, learningRate: lr, gradientNorm: rawNorm))
+                    report(epoch: epoch, loss: value, lr: lr, isEvaluation: false)
+                    if let every = options.evaluateEvery, step % every == 0 { try runEvaluation(epoch: epoch) }
+                    if shouldStop() { stop = true; break outer }
+                    continue
+                }
+                let norm = try options.maxGradientNorm.map { try GradientClipping.clip(parameters, maxNorm: $0, norm: rawNorm) } ?? rawNorm
                 try optimizer.step(parameters)
                 model.zeroGrad()
                 step += 1

@@ -35,6 +35,9 @@ public struct TrainingHistory: Sendable, Equatable {
     public var plannedSteps: Int = 0
     /// Whether ``Trainer/fit(data:loss:evaluate:shouldStop:progress:)`` stopped early on request.
     public var stoppedEarly = false
+    /// Steps whose update was skipped because their loss or gradient norm was not finite
+    /// (``NonFinitePolicy/skip``).
+    public var skippedSteps = 0
     /// The evaluation whose weights were restored by keep-best, if any.
     public var best: EvaluationRecord?
     /// The metric keep-best followed.

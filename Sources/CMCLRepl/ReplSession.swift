@@ -36,6 +36,8 @@ public final class ReplSession {
     public private(set) var cellNumber = 1
     /// Successful cells, in order, since the start or the last `:reset`.
     public private(set) var savedCells: [SavedCell] = []
+    /// Files `:save` wrote in this session: what they looked like just after, and how many cells.
+    private var writtenFiles: [String: (stamp: FileStamp, cells: Int)] = [:]
     /// Colour diagnostics and prompts (ANSI).
     public var color: Bool
     /// Successful cells with what they printed and displayed (plots as SVG), for `:export`.
@@ -181,7 +183,10 @@ public final class ReplSession {
 
     // MARK: Meta-commands
 
-    private func command(_ name: String, _ argument: String) -> Outcome {
+    private func command(_ spelled: String, _ argument: String) -> Outcome {
+        // `:save! FILE` is `:save` that may replace a file this session did not write.
+        let forced = spelled == "save!"
+        let name = forced ? "save" : spelled
         guard let cmd = MetaCommand.named(name) else {
             let spellings = MetaCommand.all.flatMap { [$0.name] + $0.aliases }.map { ":" + $0 }
             let hint = Suggestion.hint(for: ":" + name, in: spellings) ?? "`:help` lists the commands"
@@ -199,7 +204,7 @@ public final class ReplSession {
         case "type": type(argument)
         case "time": time(argument)
         case "load": load(Self.unquoted(argument))
-        case "save": save(Self.unquoted(argument))
+        case "save": save(argument, force: forced)
         case "export": export(Self.unquoted(argument))
         case "reset":
             interpreter.resetSession()
@@ -247,13 +252,36 @@ public final class ReplSession {
         savedCells.append(SavedCell(number: nil, source: text, output: nil, loadedFrom: path))
     }
 
-    private func save(_ path: String) {
+    /// Writes the session's cells as a script. An existing file is replaced only when this
+    /// session wrote it (and it has not changed since) and the session has at least as many cells
+    /// as it held then; otherwise `:save! FILE` or `:save FILE --force` is needed, so that a fresh
+    /// session never silently replaces a notebook with a shorter one.
+    private func save(_ argument: String, force forced: Bool) {
+        var path = argument
+        var force = forced
+        if path.hasSuffix(" --force") {
+            force = true
+            path = Substring(path.dropLast(" --force".count)).trimmingWhitespace()
+        }
+        path = Self.unquoted(path)
+        guard !path.isEmpty, path != "--force" else { return fail("`:save` needs a file: :save FILE") }
         let expanded = NSString(string: path).expandingTildeInPath
+        let key = URL(fileURLWithPath: expanded).resolvingSymlinksInPath().standardized.path
+        let n = savedCells.count
+        if !force, let current = FileStamp(path: expanded) {
+            let replace = "`:save! \(path)` replaces it"
+            guard let mine = writtenFiles[key], mine.stamp == current else {
+                return fail(":save would replace \(path), which this session did not write; \(replace)")
+            }
+            if n < mine.cells {
+                return fail(":save would replace \(path) (\(mine.cells) cells) with \(n) cell\(n == 1 ? "" : "s"); \(replace)")
+            }
+        }
         let script = ScriptWriter.script(savedCells)
         do { try AtomicFile.write(script, to: expanded) } catch {
             return fail(":save \(error)")
         }
-        let n = savedCells.count
+        if let stamp = FileStamp(path: expanded) { writtenFiles[key] = (stamp, n) }
         write("saved \(n) cell\(n == 1 ? "" : "s") to \(path)\n")
     }
 

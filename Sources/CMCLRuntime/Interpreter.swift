@@ -1,5 +1,6 @@
 import CMCLBase
 import CMCLLang
+import CMCLTensor
 import Foundation
 import Synchronization
 
@@ -142,6 +143,10 @@ public final class Interpreter {
     static let globalCapacity = 1 << 16
     /// Maximum nesting of cmcl calls before "maximum recursion depth exceeded".
     public let maxDepth = 10_000
+    /// The session's random generator: `rand`, `randn`, `dropout`, `init` and models built without
+    /// `seed:` draw from it. `seed(n)` reseeds it; a new session and `:reset` start a fresh one
+    /// (seed 0), so a notebook's results do not depend on what ran before it in the process.
+    public private(set) var random = Generator(seed: 0)
 
     let stack: UnsafeMutablePointer<Value>
     /// Cells of captured variables, parallel to `stack` (nil for variables no closure captures).
@@ -242,6 +247,7 @@ public final class Interpreter {
         globalNames = [:]
         globalOrder = []
         loader.reset()
+        random = Generator(seed: 0)
         for builtin in registry.globals {
             defineGlobal(builtin.name, .builtin(BoundBuiltin(builtin)))
         }

@@ -9,14 +9,16 @@ import Foundation
 ///
 /// `annotate` runs a notebook and returns its text with fresh expectations; a notebook
 /// passes when that equals the file. In expected lines, `…` matches any text (for
-/// timings and other output that varies).
+/// timings and other output that varies). Results of long training may be written as
+/// approximate `# ~TOL ` lines (Notebook+Approximate.swift); a `# requires: data` header skips a
+/// notebook when its data is absent (Notebook+Requirements.swift).
 public enum Notebook {
     public static let outputPrefix = "# >"
     public static let errorPrefix = "# !"
 
     static func isExpectation(_ line: Substring) -> Bool {
         let t = line.drop(while: { $0 == " " || $0 == "\t" })
-        return t.hasPrefix(outputPrefix) || t.hasPrefix(errorPrefix)
+        return t.hasPrefix(outputPrefix) || t.hasPrefix(errorPrefix) || t.hasPrefix(approximatePrefix)
     }
 
     /// Runs `text` (named `name` in diagnostics) in a fresh interpreter and returns the text
@@ -91,6 +93,7 @@ public enum Notebook {
     }
 
     static func lineMatches(_ pattern: String, _ line: String) -> Bool {
+        if approximation(Substring(pattern)) != nil { return approximatelyMatches(Substring(pattern), Substring(line)) }
         guard pattern.contains("…"), isExpectation(Substring(pattern)) else { return pattern == line }
         let parts = pattern.components(separatedBy: "…")
         guard let first = parts.first, line.hasPrefix(first) else { return false }

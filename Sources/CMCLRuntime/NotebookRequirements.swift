@@ -1,3 +1,4 @@
+import CMCLData
 import CMCLNN
 import Foundation
 
@@ -31,7 +32,7 @@ public struct NotebookRequirements: Sendable, Equatable {
 
     /// The shared data folder named by `environment`.
     public static func dataDirectory(_ environment: [String: String]) -> String {
-        environment["CMCL_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "../shared/data"
+        DataRoot.path(in: environment)
     }
 
     /// What is missing to run the notebook here (empty when it can run).

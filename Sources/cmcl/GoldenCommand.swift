@@ -46,6 +46,7 @@ enum GoldenCommand {
                 text = actual
             }
             let seconds = Date().timeIntervalSince(start)
+            if record { actual = Notebook.keepingApproximations(previous: original, recorded: actual) }
             // Ctrl-C: stop, and never record an interrupted run as the expected output.
             if Interrupt.isRequested || actual.contains("\(Notebook.errorPrefix) interrupted:") {
                 out("interrupted in \(file)\(record ? " (not recorded)" : "")")

@@ -2,8 +2,100 @@ import Foundation
 import Testing
 @testable import CMCLData
 
+/// The GLUE reader on committed samples: the first rows of each task's files (the last rows of
+/// CoLA's dev file, which has no final newline), byte for byte.
 @Suite struct GLUETests {
-    // Expected counts are the ones published in shared/data/README.md (Python csv.reader).
+    func histogram(_ d: Dataset<TextExample>) -> [Int32: Int] {
+        d.labels.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    }
+
+    @Test func sst2Sample() throws {
+        let train = try GLUE.load("sst2", split: "train", dir: Paths.glueSample)
+        #expect(train.count == 6)
+        #expect(histogram(train) == [0: 5, 1: 1])
+        #expect(train[0].text == "hide new secretions from the parental units ")
+        let dev = try GLUE.load("SST-2", split: "dev", dir: Paths.glueSample)
+        #expect(dev.count == 5)
+        #expect(histogram(dev) == [0: 2, 1: 3])
+        #expect(dev[0].pair == nil)
+        #expect(dev[0].text.hasSuffix(" "))
+    }
+
+    @Test func colaSampleHasNoHeaderAndNoFinalNewline() throws {
+        let train = try GLUE.load("cola", split: "train", dir: Paths.glueSample)
+        #expect(train.count == 6)  // the first line is a row, not a header
+        #expect(histogram(train) == [1: 6])
+        let dev = try GLUE.load("cola", split: "dev", dir: Paths.glueSample)
+        #expect(dev.count == 4)  // three newlines, four rows
+        #expect(dev.labels == [1, 0, 1, 1])
+        #expect(dev[3].text == "John talked to Bill about himself.")
+    }
+
+    @Test func mrpcSampleHeaderWithByteOrderMark() throws {
+        let train = try GLUE.load("mrpc", split: "train", dir: Paths.glueSample)
+        #expect(train.count == 6)
+        #expect(histogram(train) == [1: 4, 0: 2])
+        let dev = try GLUE.load("mrpc", split: "dev", dir: Paths.glueSample)
+        #expect(dev.count == 5)
+        #expect(histogram(dev) == [1: 2, 0: 3])
+        #expect(dev[0].pair != nil)
+    }
+
+    @Test func rteAndStsbSamples() throws {
+        let rte = try GLUE.load("rte", split: "train", dir: Paths.glueSample)
+        #expect(rte.count == 6)
+        #expect(histogram(rte) == [0: 4, 1: 2])  // entailment = 0
+        #expect(rte[0].text.hasPrefix("No Weapons of Mass Destruction"))
+        #expect(try GLUE.load("rte", split: "dev", dir: Paths.glueSample).count == 5)
+        let sts = try GLUE.load("sts-b", split: "dev", dir: Paths.glueSample)
+        #expect(sts.count == 5)
+        #expect(sts.labelNames.isEmpty)
+        #expect(sts.scores == [5.0, 4.75, 5.0, 2.4, 2.75] as [Float])
+        #expect(try GLUE.load("stsb", split: "train", dir: Paths.glueSample).count == 6)
+    }
+
+    @Test func layoutsOfTasksNotShipped() throws {
+        let dir = Paths.temporary("", name: "placeholder")
+        let root = URL(fileURLWithPath: dir).deletingLastPathComponent()
+        func write(_ folder: String, _ file: String, _ text: String) throws {
+            let d = root.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+            try text.write(to: d.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        try write("QNLI", "dev.tsv", "index\tquestion\tsentence\tlabel\n0\tWho?\tHim.\tentailment\n1\tWhy?\tNo.\tnot_entailment\n")
+        try write("QQP", "train.tsv", "id\tqid1\tqid2\tquestion1\tquestion2\tis_duplicate\n1\t1\t2\tA?\tB?\t1\n")
+        let mnliHeader = "index\tpromptID\tpairID\tgenre\ts1b\ts2b\ts1p\ts2p\tsentence1\tsentence2\tlabel1\tgold_label\n"
+        try write("MNLI", "dev_matched.tsv", mnliHeader + "0\t1\t1\tfiction\t-\t-\t-\t-\tA man.\tA person.\tentailment\tentailment\n")
+        try write("MNLI", "dev_mismatched.tsv", mnliHeader + "0\t1\t1\tslate\t-\t-\t-\t-\tX.\tY.\tneutral\tneutral\n1\t1\t1\tslate\t-\t-\t-\t-\tX.\tY.\tneutral\tcontradiction\n")
+        let qnli = try GLUE.load("qnli", split: "dev", dir: root.path)
+        #expect(qnli.map(\.label).elements == [.index(0), .index(1)])
+        #expect(qnli[0].text == "Who?" && qnli[0].pair == "Him.")
+        #expect(try GLUE.load("qqp", split: "train", dir: root.path)[0].label == .index(1))
+        let matched = try GLUE.load("mnli", split: "dev", dir: root.path)
+        #expect(matched.count == 1 && matched[0].label == .index(1))
+        let mismatched = try GLUE.load("mnli-mm", split: "dev", dir: root.path)
+        #expect(mismatched.labels == [2, 0])
+        #expect(try GLUE.load("mnli", split: "dev_mismatched", dir: root.path).count == 2)
+    }
+
+    @Test func errors() {
+        #expect(throws: DataError.self) { _ = try GLUE.load("nope", dir: Paths.glue) }
+        #expect(throws: DataError.self) { _ = try GLUE.load("sst2", split: "validation", dir: Paths.glue) }
+        #expect(throws: DataError.unreadable(path: "/none/QNLI/train.tsv", reason: "no such file")) {
+            _ = try GLUE.load("qnli", dir: "/none")
+        }
+    }
+
+}
+
+import Foundation
+import Testing
+@testable import CMCLData
+
+/// The whole GLUE files (skipped when the data root does not hold them).
+@Suite(.enabled(if: DataFiles.glue, "GLUE: \(DataFiles.absent)"))
+struct GLUEDataTests {
+    // Expected counts are the official GLUE counts (shared/data/README.md, Python csv.reader).
     func histogram(_ d: Dataset<TextExample>) -> [Int32: Int] {
         d.labels.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     }
@@ -51,38 +143,6 @@ import Testing
         #expect(try GLUE.load("stsb", split: "train", dir: Paths.glue).count == 5749)
     }
 
-    @Test func layoutsOfTasksNotShipped() throws {
-        let dir = Paths.temporary("", name: "placeholder")
-        let root = URL(fileURLWithPath: dir).deletingLastPathComponent()
-        func write(_ folder: String, _ file: String, _ text: String) throws {
-            let d = root.appendingPathComponent(folder)
-            try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-            try text.write(to: d.appendingPathComponent(file), atomically: true, encoding: .utf8)
-        }
-        try write("QNLI", "dev.tsv", "index\tquestion\tsentence\tlabel\n0\tWho?\tHim.\tentailment\n1\tWhy?\tNo.\tnot_entailment\n")
-        try write("QQP", "train.tsv", "id\tqid1\tqid2\tquestion1\tquestion2\tis_duplicate\n1\t1\t2\tA?\tB?\t1\n")
-        let mnliHeader = "index\tpromptID\tpairID\tgenre\ts1b\ts2b\ts1p\ts2p\tsentence1\tsentence2\tlabel1\tgold_label\n"
-        try write("MNLI", "dev_matched.tsv", mnliHeader + "0\t1\t1\tfiction\t-\t-\t-\t-\tA man.\tA person.\tentailment\tentailment\n")
-        try write("MNLI", "dev_mismatched.tsv", mnliHeader + "0\t1\t1\tslate\t-\t-\t-\t-\tX.\tY.\tneutral\tneutral\n1\t1\t1\tslate\t-\t-\t-\t-\tX.\tY.\tneutral\tcontradiction\n")
-        let qnli = try GLUE.load("qnli", split: "dev", dir: root.path)
-        #expect(qnli.map(\.label).elements == [.index(0), .index(1)])
-        #expect(qnli[0].text == "Who?" && qnli[0].pair == "Him.")
-        #expect(try GLUE.load("qqp", split: "train", dir: root.path)[0].label == .index(1))
-        let matched = try GLUE.load("mnli", split: "dev", dir: root.path)
-        #expect(matched.count == 1 && matched[0].label == .index(1))
-        let mismatched = try GLUE.load("mnli-mm", split: "dev", dir: root.path)
-        #expect(mismatched.labels == [2, 0])
-        #expect(try GLUE.load("mnli", split: "dev_mismatched", dir: root.path).count == 2)
-    }
-
-    @Test func errors() {
-        #expect(throws: DataError.self) { _ = try GLUE.load("nope", dir: Paths.glue) }
-        #expect(throws: DataError.self) { _ = try GLUE.load("sst2", split: "validation", dir: Paths.glue) }
-        #expect(throws: DataError.unreadable(path: "/none/QNLI/train.tsv", reason: "no such file")) {
-            _ = try GLUE.load("qnli", dir: "/none")
-        }
-    }
-
     @Test func sst2LoadTime() throws {
         let clock = ContinuousClock()
         let elapsed = try clock.measure { _ = try GLUE.load("sst2", split: "train", dir: Paths.glue) }
@@ -90,4 +150,3 @@ import Testing
         #expect(elapsed < .seconds(5))
     }
 }
-

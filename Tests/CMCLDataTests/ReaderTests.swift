@@ -116,9 +116,21 @@ import Testing
         #expect(skipped == 1)
     }
 
-    @Test func agreesWithFoundationOnSQuAD() throws {
+    @Test func agreesWithFoundationOnSQuADSample() throws {
         // Foundation's JSONSerialization as an independent parser.
-        let path = Paths.sharedFile("squad/dev-v1.1.json")
+        let path = Paths.fixture("squad-dev-sample.json")
+        let ours = try JSONValue.read(path: path)
+        let data = try #require(FileManager.default.contents(atPath: path))
+        let theirs = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let a = try #require(theirs["data"] as? [[String: Any]])
+        #expect(ours["data"]?.array?.count == a.count)
+        let p = try #require((a[2]["paragraphs"] as? [[String: Any]])?[1])
+        #expect(ours["data"]?[2]?["paragraphs"]?[1]?["context"]?.string == p["context"] as? String)
+    }
+
+    @Test(.enabled(if: DataFiles.squad, "SQuAD: \(DataFiles.absent)"))
+    func agreesWithFoundationOnSQuAD() throws {
+        let path = Paths.dataFile("squad/dev-v1.1.json")
         let ours = try JSONValue.read(path: path)
         let data = try #require(FileManager.default.contents(atPath: path))
         let theirs = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -6,10 +6,18 @@ enum Paths {
     static let fixtures = testsDir.appendingPathComponent("Fixtures")
     /// Repository root = 3 levels up from Tests/CMCLDataTests/File.swift.
     static let root = testsDir.deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared/data")
+    /// The data root: `$CMCL_DATA`, or `../shared/data` beside the repository (as the runtime).
+    static let data: URL = {
+        if let env = ProcessInfo.processInfo.environment["CMCL_DATA"], !env.isEmpty {
+            return URL(fileURLWithPath: env, relativeTo: root)
+        }
+        return root.deletingLastPathComponent().appendingPathComponent("shared/data")
+    }()
     static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
-    static func sharedFile(_ name: String) -> String { shared.appendingPathComponent(name).path }
-    static var glue: String { shared.appendingPathComponent("glue").path }
+    static func dataFile(_ name: String) -> String { data.appendingPathComponent(name).path }
+    static var glue: String { data.appendingPathComponent("glue").path }
+    /// The small committed GLUE sample (a few rows of each task, same layout).
+    static var glueSample: String { fixture("glue") }
     static var vocab: String { fixture("bert-base-uncased-vocab.txt") }
 
     /// Writes `contents` to a fresh temporary file and returns its path.
@@ -25,6 +33,19 @@ enum Paths {
     static func temporary(_ text: String, name: String = "data.tsv") -> String {
         temporary(Array(text.utf8), name: name)
     }
+}
+
+/// Whether the data files a test reads are present; tests that need them are skipped otherwise.
+enum DataFiles {
+    static func present(_ names: String...) -> Bool {
+        names.allSatisfy { FileManager.default.fileExists(atPath: Paths.dataFile($0)) }
+    }
+    static let glue = present("glue/SST-2/train.tsv", "glue/SST-2/dev.tsv", "glue/CoLA/train.tsv", "glue/CoLA/dev.tsv",
+                              "glue/MRPC/train.tsv", "glue/MRPC/dev.tsv", "glue/RTE/train.tsv", "glue/RTE/dev.tsv",
+                              "glue/STS-B/train.tsv", "glue/STS-B/dev.tsv")
+    static let squad = present("squad/dev-v1.1.json", "squad/train-v1.1.json")
+    static let hotpot = present("hotpotqa/hotpot_dev_distractor_v1.json")
+    static let absent = "needs the data files (CMCL_DATA, default ../shared/data; scripts/fetch-data downloads them)"
 }
 
 enum Shared {

@@ -69,11 +69,13 @@ import Testing
 @Suite struct BatchEncodingTests {
     @Test func parallelEncodingEqualsSequential() throws {
         let tok = try #require(Shared.bert)
-        let dev = try GLUE.load("mrpc", split: "dev", dir: Paths.glue)
-        let inputs = dev.map { ($0.text, $0.pair) }.elements
+        let dev = try GLUE.load("mrpc", split: "dev", dir: Paths.glueSample)
+        let rows = dev.map { ($0.text, $0.pair) }.elements
+        // Over 64 inputs, so that the batch is encoded in parallel.
+        let inputs = (0..<20).flatMap { k in rows.map { ("\($0.0) \(k)", $0.1) } }
         let parallel = tok.encodeBatch(inputs, maxLength: 48)
         let sequential = inputs.map { tok.encode($0.0, $0.1, maxLength: 48) }
         #expect(parallel == sequential)
-        #expect(dev.encoded(with: tok, maxLength: 48).map(\.encoding).elements == sequential)
+        #expect(dev.encoded(with: tok, maxLength: 48).map(\.encoding).elements == rows.map { tok.encode($0.0, $0.1, maxLength: 48) })
     }
 }

@@ -125,3 +125,52 @@ extension ReplTests {
         }
     }
 }
+
+extension ReplTests {
+    /// `:save` never replaces a file this session did not write, nor one with more cells.
+    @Suite struct SaveGuardTests {
+        @Test func freshSessionDoesNotReplaceAnExistingNotebook() throws {
+            let dir = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let path = dir.appendingPathComponent("notes.cmcl").path
+            let notebook = (1...100).map { "let x\($0) = \($0)" }.joined(separator: "\n") + "\n"
+            try notebook.write(toFile: path, atomically: false, encoding: .utf8)
+
+            let s = Captured()
+            let refused = s.submit(":save \(path)")
+            #expect(refused.out.isEmpty)
+            #expect(refused.err.contains("which this session did not write") && refused.err.contains(":save! \(path)"))
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == notebook)
+
+            _ = s.submit("let a = 1")
+            #expect(s.submit(":save! \(path)").out == "saved 1 cell to \(path)\n")
+            _ = s.submit("let b = 2")
+            // Written by this session and unchanged since: replaced without asking.
+            #expect(s.submit(":save \(path)").out == "saved 2 cells to \(path)\n")
+            #expect(try String(contentsOfFile: path, encoding: .utf8).contains("let b = 2"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["notes.cmcl"])
+        }
+
+        @Test func fewerCellsOrAChangedFileNeedForce() throws {
+            let dir = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let path = dir.appendingPathComponent("s.cmcl").path
+            let s = Captured()
+            _ = s.submit("let a = 1")
+            _ = s.submit("let b = 2")
+            #expect(s.submit(":save \(path)").out == "saved 2 cells to \(path)\n")
+            _ = s.submit(":reset")
+            _ = s.submit("let c = 3")
+            let fewer = s.submit(":save \(path)")
+            #expect(fewer.err.contains("(2 cells) with 1 cell"))
+            #expect(try String(contentsOfFile: path, encoding: .utf8).contains("let b = 2"))
+            #expect(s.submit(":save \(path) --force").out == "saved 1 cell to \(path)\n")
+
+            // Someone else rewrites the file: it is no longer this session's.
+            try "let mine = 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+            _ = s.submit("let d = 4")
+            #expect(s.submit(":save \(path)").err.contains("which this session did not write"))
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "let mine = 1\n")
+        }
+    }
+}

@@ -40,12 +40,15 @@ enum DataBuiltins {
     // MARK: Readers
 
     static func registerReaders(_ r: BuiltinRegistry) {
+        r.add("data_dir(path: \"\")", "data",
+              "The data root ($CMCL_DATA, default ../shared/data; scripts/fetch-data fills it), or `path` inside it.",
+              example: "let dev = squad(data_dir(\"squad/dev-v1.1.json\"))") { a in
+            .string(DataRoot.path(try a.string("path")))
+        }
         r.add("glue(task, split: \"train\", dir: nil, skip_bad: false)", "data",
-              "A GLUE task (sst2, cola, mrpc, rte, stsb, qnli, qqp, mnli) from a GLUE folder (`dir`, or $GLUE_DIR).",
-              example: "let dev = glue(\"sst2\", split: \"dev\", dir: \"../shared/data/glue\")") { a in
-            guard let dir = try a.optionalString("dir") ?? ProcessInfo.processInfo.environment["GLUE_DIR"] else {
-                throw CMCLError("glue needs the GLUE folder", hint: "pass `dir: \"path/to/glue\"` or set GLUE_DIR")
-            }
+              "A GLUE task (sst2, cola, mrpc, rte, stsb, qnli, qqp, mnli) from a GLUE folder (`dir`, else $GLUE_DIR, else data_dir(\"glue\")).",
+              example: "let dev = glue(\"sst2\", split: \"dev\")") { a in
+            let dir = try a.optionalString("dir") ?? ProcessInfo.processInfo.environment["GLUE_DIR"] ?? DataRoot.path("glue")
             return text(try GLUE.load(try a.string("task"), split: try a.string("split"), dir: dir,
                                       skipBadRows: try a.bool("skip_bad")))
         }
@@ -65,13 +68,13 @@ enum DataBuiltins {
             }
         }
         r.add("squad(path, skip_bad: false)", "data", "SQuAD v1.1 questions (one example per question).",
-              example: "let dev = squad(\"../shared/data/squad/dev-v1.1.json\")") { a in
+              example: "let dev = squad(data_dir(\"squad/dev-v1.1.json\"))") { a in
             .object(DatasetValue(TypedDataset(data: try SQuAD.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")),
                                               kind: "SQuAD", toRecord: ExampleRecords.squad)))
         }
         r.add("hotpot(path, skip_bad: false)", "data",
               "HotpotQA distractor questions: ten paragraphs each, gold paragraphs marked.",
-              example: "let hp = hotpot(\"../shared/data/hotpotqa/hotpot_dev_distractor_v1.json\")") { a in
+              example: "let hp = hotpot(data_dir(\"hotpotqa/hotpot_dev_distractor_v1.json\"))") { a in
             .object(DatasetValue(TypedDataset(data: try HotpotQA.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")),
                                               kind: "HotpotQA", toRecord: ExampleRecords.hotpot)))
         }

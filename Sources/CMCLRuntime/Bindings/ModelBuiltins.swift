@@ -175,7 +175,7 @@ enum ModelBuiltins {
     static func registerModels(_ r: BuiltinRegistry) {
         r.add("linear(inputs, outputs, bias: true)", "model", "A fully connected layer y = x Wᵀ + b (PyTorch layout).",
               example: "let layer = linear(4, 2)\nlayer(randn(3, 4)).shape   # [3, 2]") { a in
-            wrap(try Linear(try a.int("inputs"), try a.int("outputs"), bias: try a.bool("bias")))
+            wrap(try Linear(try a.int("inputs"), try a.int("outputs"), bias: try a.bool("bias"), generator: a.interpreter.random))
         }
         r.add("mlp(widths, act: \"relu\", dropout: 0)", "model", "A multi-layer perceptron [in, hidden…, out].",
               example: "let net = mlp([4, 16, 2], act: \"gelu\")") { a in
@@ -184,7 +184,7 @@ enum ModelBuiltins {
                 throw CMCLError("unknown activation \"\(try a.string("act"))\"",
                                 hint: "use one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))", argument: .label("act"))
             }
-            return wrap(try MLP(widths, activation: act, dropout: try a.number("dropout")))
+            return wrap(try MLP(widths, activation: act, dropout: try a.number("dropout"), generator: a.interpreter.random))
         }
         r.add("sequential(layers...)", "model", "Layers applied in order.",
               example: "sequential(linear(4, 8), activation(\"relu\"), linear(8, 2))") { a in
@@ -200,7 +200,7 @@ enum ModelBuiltins {
         r.add("bag_of_embeddings(vocab, dim: 64, hidden: [64], classes: 2, head: \"classification\", dropout: 0.1, seed: nil)", "model",
               "A text classifier: mean-pooled word embeddings, then an MLP. Trains in seconds on a CPU.",
               example: "let net = bag_of_embeddings(vocab: 1000, dim: 32, classes: 2)") { a in
-            let g = try a.optionalInt("seed").map { Generator(seed: UInt64(max(0, $0))) } ?? .default
+            let g = try a.optionalInt("seed").map { Generator(seed: UInt64(max(0, $0))) } ?? a.interpreter.random
             let hidden = try TensorBuiltins.shape([try a.value("hidden")], what: "hidden width")
             return wrap(try BagOfEmbeddingsClassifier(vocabularySize: try a.int("vocab"), embeddingWidth: try a.int("dim"),
                                                       hidden: hidden, head: try head(a), dropout: try a.number("dropout"),
@@ -210,7 +210,7 @@ enum ModelBuiltins {
               "model",
               "A BERT-architecture encoder (post-norm, GELU, tanh pooler) with a task head: classification, regression, span or ranking.",
               example: "let net = transformer(vocab: 5000, layers: 2, hidden: 128, heads: 2, classes: 2)") { a in
-            let g = try a.optionalInt("seed").map { Generator(seed: UInt64(max(0, $0))) } ?? .default
+            let g = try a.optionalInt("seed").map { Generator(seed: UInt64(max(0, $0))) } ?? a.interpreter.random
             let d = try a.number("dropout")
             let config = BertConfig(vocabularySize: try a.int("vocab"), hiddenSize: try a.int("hidden"), layers: try a.int("layers"),
                                     heads: try a.int("heads"), intermediateSize: try a.optionalInt("intermediate"),
@@ -338,9 +338,9 @@ enum ModelBuiltins {
               example: "fit(net, data, loss: task_loss())") { _ in
             .object(LossValue(name: "task", task: .automatic, function: TaskLoss.standard()))
         }
-        r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, progress: \"auto\")",
+        r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, on_nan: \"stop\", progress: \"auto\")",
               "train",
-              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). `dropout: false` trains without ordinary dropout, as the reference QA script does whenever CmpDrop is off. Ctrl-C stops after the current step.",
+              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). `dropout: false` trains without ordinary dropout, as the reference QA script does whenever CmpDrop is off. A NaN or infinite loss stops training with an error naming the step, keeping the weights from before it (`on_nan: \"skip\"` skips such steps, `\"continue\"` trains on). Ctrl-C stops after the current step.",
               example: "let h = fit(net, train, optimizer: adamw(lr: 1e-3), epochs: 3, eval: dev, keep_best: \"accuracy\", seed: 1)") { a in
             try Training.fit(a)
         }

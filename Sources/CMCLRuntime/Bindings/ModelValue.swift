@@ -38,7 +38,7 @@ public final class ModelValue: NativeObject {
             throw CMCLError("a model is called with one input (a batch or a tensor), got \(args.rest.count)")
         }
         let training = args.options.first { $0.0 == "training" }.map { $0.1.isTruthy } ?? false
-        let context = ForwardContext(training: training)
+        let context = ForwardContext(training: training, generator: args.interpreter.random)
         let input = args.rest[0]
         if let model = module as? TextModel {
             let batch = try ModelBuiltins.nnBatch(input, tokenizer: tokenizer)

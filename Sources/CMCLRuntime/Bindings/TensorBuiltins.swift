@@ -124,32 +124,33 @@ enum TensorBuiltins {
         }
         r.add("rand(shape..., requires_grad: false)", "tensor", "Uniform random numbers in [0, 1) from the seeded generator.",
               example: "seed(0)\nrand(2, 2)") { a in
-            try finish(try Tensor.rand(try shape(a.rest)), a)
+            try finish(try Tensor.rand(try shape(a.rest), generator: a.interpreter.random), a)
         }
         r.add("randn(shape..., std: 1, requires_grad: false)", "tensor", "Normal random numbers (mean 0).",
               example: "randn(3, 4)") { a in
-            try finish(try Tensor.normal(try shape(a.rest), std: try a.number("std")), a)
+            try finish(try Tensor.normal(try shape(a.rest), std: try a.number("std"), generator: a.interpreter.random), a)
         }
         r.add("randint(low, high, shape...)", "tensor", "Random integers in [low, high) as an int32 tensor.",
               example: "randint(0, 10, 5)") { a in
-            wrap(try Tensor.randint(try shape(a.rest), low: try a.int("low"), high: try a.int("high")))
+            wrap(try Tensor.randint(try shape(a.rest), low: try a.int("low"), high: try a.int("high"), generator: a.interpreter.random))
         }
         r.add("bernoulli(shape, p)", "tensor", "0/1 draws that are 1 with probability `p`.",
               example: "bernoulli([4], 0.5)") { a in
-            wrap(try Tensor.bernoulli(try shape([try a.value("shape")]), p: try a.number("p")))
+            wrap(try Tensor.bernoulli(try shape([try a.value("shape")]), p: try a.number("p"), generator: a.interpreter.random))
         }
         r.add("uniform(shape, low: 0, high: 1)", "tensor",
               "Uniform draws; one draw can drive nested dropout masks at several rates.", example: "uniform([3], low: -1, high: 1)") { a in
-            wrap(try Tensor.uniform(try shape([try a.value("shape")]), low: try a.number("low"), high: try a.number("high")))
+            wrap(try Tensor.uniform(try shape([try a.value("shape")]), low: try a.number("low"), high: try a.number("high"),
+                                    generator: a.interpreter.random))
         }
         r.add("randperm(n)", "tensor", "A random permutation of 0…n-1 (int32).", example: "randperm(5)") { a in
-            wrap(try Tensor.randperm(try a.int("n")))
+            wrap(try Tensor.randperm(try a.int("n"), generator: a.interpreter.random))
         }
-        r.add("seed(n)", "tensor", "Reseeds the default random generator: the same seed gives the same numbers.",
+        r.add("seed(n)", "tensor", "Reseeds the session's random generator: the same seed gives the same numbers.",
               example: "seed(42)") { a in
             let n = try a.int("n")
             guard n >= 0 else { throw CMCLError("seed must be non-negative", argument: .label("n")) }
-            Generator.seed(UInt64(n))
+            a.interpreter.random.reseed(UInt64(n))
             return .null
         }
         r.add("init(shape, method: \"normal\", std: 0.02)", "tensor",
@@ -157,13 +158,14 @@ enum TensorBuiltins {
               example: "init([4, 3], method: \"xavier\")") { a in
             let s = try shape([try a.value("shape")])
             let std = try a.number("std")
+            let g = a.interpreter.random
             switch try a.string("method") {
-            case "normal": return wrap(try Init.normal(s, std: std))
-            case "truncated_normal": return wrap(try Init.truncatedNormal(s, std: std))
-            case "xavier": return wrap(try Init.xavierUniform(s))
-            case "xavier_normal": return wrap(try Init.xavierNormal(s))
-            case "kaiming": return wrap(try Init.kaimingUniform(s))
-            case "kaiming_normal": return wrap(try Init.kaimingNormal(s))
+            case "normal": return wrap(try Init.normal(s, std: std, generator: g))
+            case "truncated_normal": return wrap(try Init.truncatedNormal(s, std: std, generator: g))
+            case "xavier": return wrap(try Init.xavierUniform(s, generator: g))
+            case "xavier_normal": return wrap(try Init.xavierNormal(s, generator: g))
+            case "kaiming": return wrap(try Init.kaimingUniform(s, generator: g))
+            case "kaiming_normal": return wrap(try Init.kaimingNormal(s, generator: g))
             case let other:
                 throw CMCLError("unknown initialiser \"\(other)\"", hint: Suggestion.hint(for: other, in:
                     ["normal", "truncated_normal", "xavier", "xavier_normal", "kaiming", "kaiming_normal"]), argument: .label("method"))
@@ -334,7 +336,7 @@ enum TensorBuiltins {
               "Rows of `table` for integer `ids` (the gradient scatter-adds into the used rows); `embedding(count, dim)` makes an embedding layer.",
               example: "embedding(randn(10, 4), tensor([1, 3], dtype: \"int32\")).shape   # [2, 4]") { a in
             if case .number = try a.value("table") {
-                return .object(ModelValue(try Embedding(try a.int("table"), try a.int("ids"), std: 0.02)))
+                return .object(ModelValue(try Embedding(try a.int("table"), try a.int("ids"), std: 0.02, generator: a.interpreter.random)))
             }
             return wrap(try tensor(a, "table").embedding(try tensor(a, "ids").to(.int32)))
         }
@@ -367,7 +369,7 @@ enum TensorBuiltins {
                 guard p < 1 else { throw CMCLError("p must be below 1", argument: .label("p")) }
                 return wrap(try x.dropout(mask: try tensor(m, "mask"), scale: Float(1 / (1 - p))))
             }
-            return wrap(try x.dropout(p: p, training: try a.bool("training")))
+            return wrap(try x.dropout(p: p, generator: a.interpreter.random, training: try a.bool("training")))
         }
         r.add("cross_entropy(logits, labels, reduction: \"mean\", ignore_index: -100)", "tensor",
               "Softmax cross-entropy of logits [N, C] against integer labels [N].",

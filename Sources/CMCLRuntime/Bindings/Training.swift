@@ -63,6 +63,11 @@ enum Training {
         var options = TrainingOptions(epochs: epochs ?? (steps == nil ? 1 : nil), steps: steps, evaluateEvery: try a.optionalInt("every"),
                                       keepBest: try a.optionalString("keep_best"), seed: seed, maxGradientNorm: clip)
         options.dropout = try a.bool("dropout")
+        let onNaN = try a.string("on_nan")
+        guard let policy = NonFinitePolicy(rawValue: onNaN) else {
+            throw CMCLError("on_nan must be \"stop\", \"skip\" or \"continue\", not \"\(onNaN)\"", argument: .label("on_nan"))
+        }
+        options.onNonFinite = policy
         let trainer = try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
 
         let vm = a.interpreter
@@ -76,10 +81,23 @@ enum Training {
         let display = ProgressDisplay(output: vm.errorOutput, terminal: vm.errorIsTerminal,
                                       enabled: mode.isTruthy, plainEvery: 0)
         try Interrupt.check()  // a Ctrl-C before training (e.g. between two `fit` calls in a loop) stops here
-        let history = try trainer.fit(data: source, loss: lossFunction, evaluate: evaluate,
+        let history: TrainingHistory
+        do {
+            history = try trainer.fit(data: source, loss: lossFunction, evaluate: evaluate,
                                       shouldStop: { Interrupt.isRequested },
                                       progress: { display.update($0) })
+        } catch {
+            display.endLine()
+            if let e = error as? NNError, case .nonFiniteLoss = e {
+                throw CMCLError("\(e)", hint: "lower the learning rate or check the data; `on_nan: \"skip\"` skips such steps, `on_nan: \"continue\"` trains on")
+            }
+            throw error
+        }
         display.finish(history)
+        if history.skippedSteps > 0 {
+            let n = history.skippedSteps
+            vm.errorOutput("warning: \(n) step\(n == 1 ? "" : "s") with a NaN or infinite loss \(n == 1 ? "was" : "were") skipped (on_nan: \"skip\")\n")
+        }
         if history.stoppedEarly && Interrupt.isRequested {
             // The flag stays set: the interruption stops the script (exit 130) or the REPL cell.
             vm.errorOutput("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
@@ -135,6 +153,12 @@ final class ProgressDisplay {
         } else if p.isEvaluation {
             output(line(p) + "\n")
         }
+    }
+
+    /// Ends an in-place progress line (before an error is reported under it).
+    func endLine() {
+        if enabled && terminal && drewInPlace { output("\n") }
+        drewInPlace = false
     }
 
     func finish(_ h: TrainingHistory) {

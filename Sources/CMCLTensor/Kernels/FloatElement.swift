@@ -52,14 +52,20 @@ nonisolated(unsafe) var parallelThreshold = 1 << 16
 
 /// Runs `body` over `0..<count` split into contiguous ranges, in parallel when `count` is at least
 /// `threshold`.
+///
+/// Every range but the last starts and ends on a multiple of `alignment`. Kernels whose result for
+/// an element depends on where it falls in its range (a SIMD body with a scalar tail that rounds
+/// differently, as `exp`) pass their vector width, so that the result does not depend on how
+/// many cores share the work: with aligned ranges every element is computed as in one serial pass.
 @inline(__always)
-func parallelFor(_ count: Int, threshold: Int = parallelThreshold, _ body: (Range<Int>) -> Void) {
+func parallelFor(_ count: Int, threshold: Int = parallelThreshold, alignment: Int = 1, _ body: (Range<Int>) -> Void) {
     if count < threshold || workerCount == 1 {
         if count > 0 { body(0..<count) }
         return
     }
     let chunks = workerCount
-    let per = (count + chunks - 1) / chunks
+    let step = max(1, alignment)
+    let per = ((count + chunks - 1) / chunks + step - 1) / step * step
     withoutActuallyEscaping(body) { body in
         let box = UncheckedBox(body)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in

@@ -15,7 +15,10 @@ private func apply1<T>(_ r: Range<Int>, _ o: UnsafeMutablePointer<T>, _ x: Unsaf
 /// `out[i] = op(x[i])` over contiguous buffers of `n` elements.
 func unaryKernel<T: FloatElement>(_ op: UnaryOp, _: T.Type, n: Int, x: UnsafePointer<T>, out: UnsafeMutablePointer<T>) {
     let px = SendablePointer(x), po = SendablePointer(out)
-    parallelFor(n, threshold: op == .relu || op == .neg || op == .abs || op == .square ? parallelThreshold : parallelThreshold / 8) { r in
+    // Aligned to the SIMD width: `exp` runs eight lanes at a time with a scalar tail, and the two
+    // round differently, so ranges must not move with the core count.
+    parallelFor(n, threshold: op == .relu || op == .neg || op == .abs || op == .square ? parallelThreshold : parallelThreshold / 8,
+                alignment: 64) { r in
         let x = UnsafePointer(px.p), o = po.p
         switch op {
         case .neg: apply1(r, o, x) { -$0 }

@@ -48,7 +48,8 @@ extension Compiler {
             return call(callee, arguments, expr.span)
         case .member(let objectExpr, let name, let nameSpan):
             let objectCode = expression(objectExpr)
-            let vm = self.vm, file = self.file
+            unowned(unsafe) let vm = self.vm
+            let file = self.file
             return { bp, env in
                 let object = try objectCode(bp, env)
                 do {
@@ -61,7 +62,8 @@ extension Compiler {
         case .index(let objectExpr, let items):
             let objectCode = expression(objectExpr)
             let itemCodes = indexItems(items)
-            let vm = self.vm, file = self.file, span = expr.span
+            unowned(unsafe) let vm = self.vm
+            let file = self.file, span = expr.span
             return { bp, env in
                 let object = try objectCode(bp, env)
                 let index = try itemCodes.map { try $0(bp, env) }
@@ -127,7 +129,8 @@ extension Compiler {
 
     func unary(_ op: UnaryOperator, _ operand: Expr, _ span: Span) -> Code {
         let code = expression(operand)
-        let vm = self.vm, file = self.file
+        unowned(unsafe) let vm = self.vm
+        let file = self.file
         switch op {
         case .not:
             return { bp, env in .bool(!(try code(bp, env).isTruthy)) }
@@ -145,7 +148,8 @@ extension Compiler {
     }
 
     func binary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, _ span: Span) -> Code {
-        let vm = self.vm, file = self.file
+        unowned(unsafe) let vm = self.vm
+        let file = self.file
         let slow: (Value, Value) throws -> Value = { l, r in
             do {
                 return try vm.binary(op, l, r)
@@ -174,7 +178,7 @@ extension Compiler {
         let namedCodes = named.map { ($0.label ?? "", expression($0.value)) }
         let site = CallSite(file: file, span: span, positionalSpans: positional.map(\.value.span),
                             named: named.map { ($0.label ?? "", ($0.labelSpan ?? $0.value.span).merged(with: $0.value.span)) })
-        let vm = self.vm
+        unowned(unsafe) let vm = self.vm
 
         if case .member(let objectExpr, let name, let nameSpan) = calleeExpr.kind {
             let objectCode = expression(objectExpr)

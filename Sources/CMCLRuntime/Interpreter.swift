@@ -199,6 +199,9 @@ public final class Interpreter {
         defined.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
+        // Cycles the program left behind (a record holding itself, a closure in a list it
+        // captures) are unreachable now that the globals and stacks are gone: free them too.
+        collector.collect()
     }
 
     // MARK: Globals

@@ -156,7 +156,7 @@ enum CoreBuiltins {
             case .bool(let b): return .number(b ? 1 : 0)
             case .string(let s):
                 if let n = Double(s.trimmingWhitespace()) { return .number(n.rounded(.towardZero)) }
-                throw CMCLError("cannot read \(Display.quoted(s)) as a number", argument: .position(0))
+                throw CMCLError("cannot read \(StringEscape.quoted(s)) as a number", argument: .position(0))
             default: throw a.typeError("x", "a number or a string", v)
             }
         }
@@ -167,7 +167,7 @@ enum CoreBuiltins {
             case .bool(let b): return .number(b ? 1 : 0)
             case .string(let s):
                 if let n = Double(s.trimmingWhitespace()) { return .number(n) }
-                throw CMCLError("cannot read \(Display.quoted(s)) as a number", argument: .position(0))
+                throw CMCLError("cannot read \(StringEscape.quoted(s)) as a number", argument: .position(0))
             default: throw a.typeError("x", "a number or a string", v)
             }
         }

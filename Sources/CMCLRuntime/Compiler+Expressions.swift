@@ -55,7 +55,7 @@ extension Compiler {
                 do {
                     return try vm.member(object, name)
                 } catch let e as CMCLError {
-                    throw Diagnostic(e.isNameError ? .name : .runtime, e.message, file: file, span: nameSpan,
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: nameSpan,
                                      hint: e.hint)
                 }
             }
@@ -70,7 +70,7 @@ extension Compiler {
                 do {
                     return try vm.index(object, index)
                 } catch let e as CMCLError {
-                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
                 }
             }
         case .function(var decl):
@@ -141,7 +141,7 @@ extension Compiler {
                 do {
                     return try vm.unary(op, v)
                 } catch let e as CMCLError {
-                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
                 }
             }
         }
@@ -154,7 +154,7 @@ extension Compiler {
             do {
                 return try vm.binary(op, l, r)
             } catch let e as CMCLError {
-                throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
             }
         }
         switch op {

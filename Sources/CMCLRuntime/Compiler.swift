@@ -427,7 +427,7 @@ final class Compiler {
                 do {
                     try vm.setIndex(object, index, v)
                 } catch let e as CMCLError {
-                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
                 }
                 return .null
             }
@@ -485,7 +485,7 @@ final class Compiler {
                 do {
                     items = try vm.elements(of: sequence)
                 } catch let e as CMCLError {
-                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
                 }
                 count = items.count
                 element = { items[$0] }

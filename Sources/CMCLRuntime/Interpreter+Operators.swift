@@ -239,13 +239,7 @@ extension Value {
 func native<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let e as CMCLError {
-        throw e
-    } catch let d as Diagnostic {
-        throw d
-    } catch let exit as ScriptExit {
-        throw exit
     } catch {
-        throw CMCLError(String(describing: error))
+        throw CMCLError.passing(error)
     }
 }

@@ -90,6 +90,11 @@ public enum Interrupt {
     public static func check() throws {
         if flag.load(ordering: .relaxed) { throw CMCLError.interrupted }
     }
+    /// `check()` every 65,536 steps of a long loop (`step` counts them).
+    @inline(__always)
+    public static func poll(_ step: Int) throws {
+        if step & 0xFFFF == 0 { try check() }
+    }
 }
 
 extension CMCLError {

@@ -20,7 +20,8 @@ SYNTAX, INPUT, RUNTIME, OUTPUT = 65, 66, 70, 74
 
 class Case:
     def __init__(self, name, input=b"", args=("{input}",), exit=(0,), stderr=(), stdout=(), env=None,
-                 timeout=10, shell=None, stdin=None, repl=None, setup=None, suffix=".cmcl"):
+                 timeout=10, shell=None, stdin=None, repl=None, setup=None, suffix=".cmcl", interrupt=None,
+                 stop_within=1.0):
         self.name = name
         self.input = input
         self.args = list(args)
@@ -34,6 +35,11 @@ class Case:
         self.repl = repl
         self.setup = setup
         self.suffix = suffix
+        # Ctrl-C: once the program has written `ready` on standard error (it then starts the long
+        # builtin), SIGINT is sent `interrupt` seconds later; the process must end within
+        # `stop_within` seconds of it.
+        self.interrupt = interrupt
+        self.stop_within = stop_within
         self.input_path = ""
 
     def prepare(self, workdir):
@@ -136,6 +142,26 @@ CASES = [
          exit=0),
     Case("print-wide-record", "let r = {}\nfor i in range(200000) { r[str(i)] = i }\nprint(len(str(r)) < 100000)",
          stdout="true"),
+
+    # Ctrl-C inside long builtins: each polls the flag and stops within a second (exit 130).
+    # SIGINT comes 0.5 s after `ready`, while the builtin runs; uninterrupted, each runs for
+    # several seconds more.
+    Case("ctrl-c-regex-backtracking-tokenize", 'let tok = word_tokenizer(["x"], pattern: "(a+)+$")\n'
+         'eprint("ready")\ntok.tokenize("a" * 60 + "b")', interrupt=0.5, exit=130, stderr="stopped by Ctrl-C"),
+    Case("ctrl-c-regex-backtracking-build", 'eprint("ready")\nword_tokenizer(["a" * 60 + "b"], pattern: "(a+)+$")',
+         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C"),
+    Case("ctrl-c-sorted-huge-list", 'let xs = randperm(4e6).tolist()\neprint("ready")\nsorted(xs)',
+         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
+    Case("ctrl-c-join-huge-list", 'let xs = [[1.5, 2.5, 3.5]] * 3e6\neprint("ready")\njoin(xs, sep: ",")',
+         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
+    Case("ctrl-c-split-huge-string", 'let s = "a b " * 1.5e7\neprint("ready")\nsplit(s)',
+         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
+    Case("ctrl-c-zip-huge-lists", 'let xs = list(range(1e7))\neprint("ready")\nzip(xs, xs)',
+         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
+    Case("ctrl-c-list-repetition", 'eprint("ready")\n[1, 2] * 2.5e7',
+         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
+    Case("ctrl-c-tensor-from-huge-list", 'let xs = list(range(1e7))\neprint("ready")\ntensor(xs)',
+         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
 ]
 
 

@@ -142,27 +142,24 @@ CASES = [
          exit=0),
     Case("print-wide-record", "let r = {}\nfor i in range(200000) { r[str(i)] = i }\nprint(len(str(r)) < 100000)",
          stdout="true"),
-
-    # Ctrl-C inside long builtins: each polls the flag and stops within a second (exit 130).
-    # SIGINT comes 0.5 s after `ready`, while the builtin runs; uninterrupted, each runs for
-    # several seconds more.
-    Case("ctrl-c-regex-backtracking-tokenize", 'let tok = word_tokenizer(["x"], pattern: "(a+)+$")\n'
-         'eprint("ready")\ntok.tokenize("a" * 60 + "b")', interrupt=0.5, exit=130, stderr="stopped by Ctrl-C"),
-    Case("ctrl-c-regex-backtracking-build", 'eprint("ready")\nword_tokenizer(["a" * 60 + "b"], pattern: "(a+)+$")',
-         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C"),
-    Case("ctrl-c-sorted-huge-list", 'let xs = randperm(4e6).tolist()\neprint("ready")\nsorted(xs)',
-         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
-    Case("ctrl-c-join-huge-list", 'let xs = [[1.5, 2.5, 3.5]] * 3e6\neprint("ready")\njoin(xs, sep: ",")',
-         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
-    Case("ctrl-c-split-huge-string", 'let s = "a b " * 1.5e7\neprint("ready")\nsplit(s)',
-         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
-    Case("ctrl-c-zip-huge-lists", 'let xs = list(range(1e7))\neprint("ready")\nzip(xs, xs)',
-         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
-    Case("ctrl-c-list-repetition", 'eprint("ready")\n[1, 2] * 2.5e7',
-         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
-    Case("ctrl-c-tensor-from-huge-list", 'let xs = list(range(1e7))\neprint("ready")\ntensor(xs)',
-         interrupt=0.5, exit=130, stderr="stopped by Ctrl-C", timeout=30),
 ]
+
+
+# Ctrl-C inside long builtins: each polls the flag and stops within a second (exit 130). Each
+# program makes its data, writes `ready` and calls the builtin; SIGINT comes 0.5 s later, while
+# the builtin runs (uninterrupted, each runs for several seconds more).
+LONG_BUILTINS = {
+    "regex-backtracking-tokenize": ('let tok = word_tokenizer(["x"], pattern: "(a+)+$")', 'tok.tokenize("a" * 60 + "b")'),
+    "regex-backtracking-build": ("", 'word_tokenizer(["a" * 60 + "b"], pattern: "(a+)+$")'),
+    "sorted-huge-list": ("let xs = randperm(4e6).tolist()", "sorted(xs)"),
+    "join-huge-list": ("let xs = [[1.5, 2.5, 3.5]] * 3e6", 'join(xs, sep: ",")'),
+    "split-huge-string": ('let s = "a b " * 1.5e7', "split(s)"),
+    "zip-huge-lists": ("let xs = list(range(1e7))", "zip(xs, xs)"),
+    "list-repetition": ("", "[1, 2] * 2.5e7"),
+    "tensor-from-huge-list": ("let xs = list(range(1e7))", "tensor(xs)"),
+}
+CASES += [Case("ctrl-c-" + name, setup + '\neprint("ready")\n' + call, interrupt=0.5, exit=130,
+               stderr="stopped by Ctrl-C", timeout=30) for name, (setup, call) in LONG_BUILTINS.items()]
 
 
 # REPL cases: driven through a pseudo-terminal. `repl` is a list of steps:

@@ -1,5 +1,7 @@
 import CMCLData
 import CMCLLang
+import CMCLNN
+import Foundation
 import CMCLTensor
 import Testing
 @testable import CMCLRuntime
@@ -57,5 +59,19 @@ struct ErrorKindTests {
         #expect(r.errors.first?.hasPrefix("matmul: shapes [2, 3] and [4, 5]") == true)
         // `try`/`catch` catches engine errors like any runtime error.
         #expect(printed("try { zeros(2, 3).matmul(zeros(4, 5)) } catch e { print(e.kind, e.message) }").hasPrefix("runtime matmul: shapes"))
+    }
+
+    @Test func aWeightsOnlyFileIsRecognisedByItsErrorCase() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cmcl-weights-only-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("model.safetensors").path
+        let e = inSession("let net = transformer(vocab: 20, layers: 1, hidden: 8, heads: 2, max_len: 16)\n"
+                          + "net.save_pretrained(\(StringEscape.quoted(dir.path)))\nlet path = \(StringEscape.quoted(file))") { vm in
+            callError(vm, "load", ["path"])
+        }
+        #expect(e?.kind == .engine)
+        #expect(e?.engineError as? NNError == .weightsOnly(path: file))
+        #expect(e?.message.hasPrefix("checkpoint \(file): no cmcl.model metadata: the file holds weights only") == true)
+        #expect(e?.hint?.contains("pretrained(dir)") == true)
     }
 }

@@ -68,8 +68,9 @@ public struct ComparativeObjective: Sendable {
     public let config: ComparativeLossConfig
     /// The per-example task loss.
     public let taskLoss: ExampleLoss
-    /// How the variants' forward passes run (stacked into one pass where possible, by default).
-    public var variantExecution: VariantExecution = .batched
+    /// How the variants' forward passes run: one pass each (the default, as the reference code),
+    /// or stacked into one pass where possible.
+    public var variantExecution: VariantExecution = .sequential
 
     /// An objective from at most one crop and one drop operator.
     /// - Throws: `CompareError` for no operator, two operators of one kind, or a bad schedule.

@@ -20,9 +20,10 @@ struct TrainWorkload {
     ]
 }
 
-/// `train WORKLOAD MODE STEPS` (MODE `plain`, `cmpdrop2` or `cmpdrop2-batched`): runs STEPS + 1 training steps (AdamW, clipping at 1, one fixed
+/// `train WORKLOAD MODE STEPS`: runs STEPS + 1 training steps (AdamW, clipping at 1, one fixed
 /// random batch) and prints the median seconds per step after the first (wall clock and CPU time
-/// of all threads), and the peak resident memory of the process.
+/// of all threads), and the peak resident memory of the process. MODE `plain`, `cmpdrop2` (one
+/// pass per variant) or `cmpdrop2-batched` (the variants stacked along the batch in one pass).
 func runTrainBench(_ args: [String]) throws {
     guard args.count == 3, let workload = TrainWorkload.all.first(where: { $0.name == args[0] }),
           ["plain", "cmpdrop2", "cmpdrop2-batched"].contains(args[1]), let steps = Int(args[2]), steps > 0 else {

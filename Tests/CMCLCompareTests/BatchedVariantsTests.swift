@@ -128,16 +128,19 @@ import Testing
         }
     }
 
-    /// Inputs the stacked pass cannot take run one pass per variant, with the same result.
+    /// One pass per variant is the default; inputs the stacked pass cannot take run that way.
     @Test func cropsAndAblationHooksRunSequentially() throws {
         let model = try bagModel(seed: 2, dropout: 0.2)
         let batch = try syntheticSentimentBatch(rows: 8, length: 10, vocabulary: 40, seed: 4)
-        let objective = try ComparativeObjective(ablations: [.drop(CmpDrop(steps: 1))])
+        var objective = try ComparativeObjective(ablations: [.drop(CmpDrop(steps: 1))])
+        #expect(objective.variantExecution == .sequential)
+        objective.variantExecution = .batched
         let ctx = ForwardContext(training: true, generator: Generator(seed: 1))
         #expect(objective.canStackVariants(model: model, input: .batch(batch), context: ctx))
         ctx.skippedLayers = [0]
         #expect(!objective.canStackVariants(model: model, input: .batch(batch), context: ctx))
-        let crop = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 1)), .drop(CmpDrop(steps: 1))])
+        var crop = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 1)), .drop(CmpDrop(steps: 1))])
+        crop.variantExecution = .batched
         #expect(!crop.canStackVariants(model: model, input: .batch(batch), context: ForwardContext(training: true)))
         var sequential = objective
         sequential.variantExecution = .sequential

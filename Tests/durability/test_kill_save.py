@@ -5,11 +5,13 @@ whole and loadable, and nothing else in the directory. Usage: test_kill_save.py 
 A 110 MB model (28.8 M parameters) is saved in a loop, alternating between two different
 weight sets, while the process is killed at a random time; after each kill the file must be
 byte-identical to one of the two saves and load back into a model."""
-import hashlib, os, random, signal, subprocess, sys, tempfile, time
+import atexit, hashlib, os, random, shutil, signal, subprocess, sys, tempfile, time
 
 cmcl = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/cmcl")
 trials = int(os.environ.get("CMCL_KILL_TRIALS", "6"))
 work = tempfile.mkdtemp(prefix="cmcl-kill-save-")
+# The checkpoints are 110 MB each: the directory goes when the test ends, passed or not.
+atexit.register(shutil.rmtree, work, ignore_errors=True)
 target = os.path.join(work, "model.safetensors")
 shape = "vocab: 30522, layers: 4, hidden: 512, heads: 8, classes: 2"
 
@@ -55,6 +57,9 @@ rng = random.Random(int(os.environ.get("CMCL_KILL_SEED", "7")))
 phases = set()
 for trial in range(trials):
     p = subprocess.Popen([cmcl, "-e", loop, target], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # If the test stops early, the saving loop must not outlive it (registered after the
+    # directory's removal, so it runs first).
+    atexit.register(lambda p=p: p.poll() is None and (p.kill() or p.wait()))
     ready = p.stderr.readline().strip()
     start = time.time()
     finished = 0

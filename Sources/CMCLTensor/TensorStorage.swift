@@ -95,8 +95,10 @@ public final class BufferPool: @unchecked Sendable {
 
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         let size = BufferPool.bucket(byteCount)
-        let nowLive = live.add(size, ordering: .relaxed).newValue
         lock.lock()
+        // In-use bytes change only under the lock, with the idle bytes, so a budget never misses
+        // a block that another thread is between releasing and pooling.
+        let nowLive = live.add(size, ordering: .relaxed).newValue
         clock += 1
         stats.peakLiveBytes = max(stats.peakLiveBytes, nowLive)
         if let p = free[size]?.blocks.popLast() {
@@ -137,8 +139,8 @@ public final class BufferPool: @unchecked Sendable {
 
     func release(_ p: UnsafeMutableRawPointer, byteCount: Int) {
         let size = BufferPool.bucket(byteCount)
-        live.subtract(size, ordering: .relaxed)
         lock.lock()
+        live.subtract(size, ordering: .relaxed)
         if stats.pooledBytes + size <= maxPooledBytes {
             clock += 1
             free[size, default: Bucket()].blocks.append(p)

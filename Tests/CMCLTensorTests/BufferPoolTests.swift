@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 @testable import CMCLTensor
 
@@ -54,6 +56,40 @@ import Testing
         #expect(stats.pooledBytes <= stats.peakLiveBytes)
         #expect(stats.evictions > 0)
         #expect(stats.reuses > 0)
+        pool.drain()
+        #expect(pool.statistics.pooledBytes == 0)
+    }
+
+    /// Threads allocating and releasing mixed sizes at once (evicting each other's idle blocks):
+    /// no block is handed to two owners at a time, and the counters add up afterwards.
+    @Test func concurrentUseKeepsBlocksAndCountersConsistent() {
+        let pool = BufferPool()
+        pool.minimumBudget = 0
+        let threads = 4, rounds = 300
+        let sizes = [64, 5000, 40_000, 70_000, 300_000, 1 << 20]
+        let clashes = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            var held = [(UnsafeMutableRawPointer, Int, UInt8)]()
+            for r in 0..<rounds {
+                let n = sizes[(t * 7 + r * 3) % sizes.count]
+                let tag = UInt8(truncatingIfNeeded: t * 31 + r)
+                let p = pool.allocate(byteCount: n)
+                p.initializeMemory(as: UInt8.self, repeating: tag, count: n)
+                held.append((p, n, tag))
+                if held.count > 3 || r % 5 == 0 {
+                    let (q, m, mark) = held.removeFirst()
+                    let bytes = q.assumingMemoryBound(to: UInt8.self)
+                    if bytes[0] != mark || bytes[m - 1] != mark { clashes.withLock { $0 += 1 } }
+                    pool.release(q, byteCount: m)
+                }
+            }
+            for (q, m, _) in held { pool.release(q, byteCount: m) }
+        }
+        let stats = pool.statistics
+        #expect(clashes.withLock { $0 } == 0)
+        #expect(pool.liveBytes == 0)
+        #expect(stats.freshAllocations + stats.reuses == threads * rounds)
+        #expect(stats.pooledBytes >= 0 && stats.pooledBytes <= stats.peakLiveBytes)
         pool.drain()
         #expect(pool.statistics.pooledBytes == 0)
     }

@@ -13,6 +13,9 @@ work = tempfile.mkdtemp(prefix="cmcl-kill-save-")
 # The checkpoints are 110 MB each: the directory goes when the test ends, passed or not.
 atexit.register(shutil.rmtree, work, ignore_errors=True)
 target = os.path.join(work, "model.safetensors")
+# A cmcl that hangs (before "ready" or a "saved" line) must not hold the test run for long.
+signal.signal(signal.SIGALRM, lambda *_: sys.exit("kill -9 during save: FAILED, no progress within 20 minutes"))
+signal.alarm(1200)
 shape = "vocab: 30522, layers: 4, hidden: 512, heads: 8, classes: 2"
 
 def sha(path):

@@ -58,9 +58,11 @@ check("8 of 8 runs already in" in again.stderr and not re.findall(r"^\[\d+/8\]",
       "a finished sweep runs nothing again")
 # The SST-2 example, killed after four runs and started again, trains only the other eleven.
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-glue = os.path.join(os.path.dirname(root), "shared", "data", "glue")
+# The data root as cmcl finds it: $CMCL_DATA, else ../shared/data beside the repository.
+data = os.environ.get("CMCL_DATA") or os.path.join(os.path.dirname(root), "shared", "data")
+glue = os.path.join(os.path.join(root, data) if not os.path.isabs(data) else data, "glue")
 if not os.path.exists(os.path.join(glue, "SST-2", "train.tsv")):
-    print("SKIP examples/experiment.cmcl: no GLUE data at ../shared/data/glue")
+    print(f"SKIP examples/experiment.cmcl: no GLUE data at {glue} (CMCL_DATA; scripts/fetch-data)")
 else:
     log = os.path.join(work, "sst2.jsonl")
     example = [cmcl, os.path.join(root, "examples", "experiment.cmcl"), glue, log]

@@ -2,7 +2,9 @@ import Foundation
 
 /// A simple word-level tokenizer: optional lower-casing, words are runs of letters, digits,
 /// marks and `_`, every other non-space character is its own token; unknown words map to `[UNK]`.
-/// With a `pattern`, the tokens are instead the matches of that regular expression.
+/// With a `pattern`, the tokens are instead the matches of that regular expression; matching
+/// polls `shouldStop` (a pattern can backtrack for ages) and, once it is true, ends early with
+/// the tokens found so far, which the caller then discards.
 ///
 /// ```swift
 /// let tok = WordTokenizer.build(from: texts, minFrequency: 2, maxSize: 20_000)
@@ -27,8 +29,9 @@ public struct WordTokenizer: TextTokenizer {
 
     /// Creates a tokenizer over a vocabulary holding `[PAD]`, `[UNK]`, `[CLS]` and `[SEP]`.
     /// - Throws: `DataError.invalidArgument` for a malformed `pattern`.
-    public init(vocabulary: Vocabulary, lowercase: Bool = true, pattern: String? = nil) throws {
-        regex = try pattern.map(RegexBox.init)
+    public init(vocabulary: Vocabulary, lowercase: Bool = true, pattern: String? = nil,
+                shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
+        regex = try pattern.map { try RegexBox($0, shouldStop: shouldStop) }
         self.pattern = pattern
         func id(_ token: String) throws -> Int32 {
             guard let id = vocabulary[token] else {
@@ -56,13 +59,15 @@ public struct WordTokenizer: TextTokenizer {
     }
 
     /// Builds the vocabulary from the matches of `pattern` in `texts` (e.g. `\\w+|[^\\w\\s]`).
+    /// `shouldStop` is polled while matching (see the type's notes).
     /// - Throws: `DataError.invalidArgument` for a malformed pattern.
     public static func build(from texts: some Sequence<String>, pattern: String, minFrequency: Int = 1,
-                             maxSize: Int? = nil, lowercase: Bool = true) throws -> WordTokenizer {
-        let regex = try RegexBox(pattern)
+                             maxSize: Int? = nil, lowercase: Bool = true,
+                             shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> WordTokenizer {
+        let regex = try RegexBox(pattern, shouldStop: shouldStop)
         let vocab = Vocabulary.build(from: texts, tokenizer: { regex.words($0, lowercase: lowercase).map(\.text) },
                                      minFrequency: minFrequency, maxSize: maxSize)
-        return try WordTokenizer(vocabulary: vocab, lowercase: lowercase, pattern: pattern)
+        return try WordTokenizer(vocabulary: vocab, lowercase: lowercase, pattern: pattern, shouldStop: shouldStop)
     }
 
     private init(unchecked vocab: Vocabulary, lowercase: Bool) {
@@ -116,8 +121,11 @@ public struct WordTokenizer: TextTokenizer {
 /// A compiled regular expression shared by copies of a tokenizer.
 final class RegexBox: @unchecked Sendable, Equatable {
     let regex: NSRegularExpression
+    /// Polled on every match and periodically during a long one: true ends the search.
+    let shouldStop: @Sendable () -> Bool
 
-    init(_ pattern: String) throws {
+    init(_ pattern: String, shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
+        self.shouldStop = shouldStop
         do {
             regex = try NSRegularExpression(pattern: pattern)
         } catch {
@@ -127,13 +135,21 @@ final class RegexBox: @unchecked Sendable, Equatable {
 
     static func == (a: RegexBox, b: RegexBox) -> Bool { a.regex.pattern == b.regex.pattern }
 
-    /// The non-empty matches with their offsets in Unicode scalars.
+    /// The non-empty matches with their offsets in Unicode scalars (those found so far when
+    /// `shouldStop` ends the search).
     func words(_ text: String, lowercase: Bool) -> [(text: String, offset: Range<Int>)] {
         var out: [(text: String, offset: Range<Int>)] = []
         var scalarIndex = 0
         var position = text.startIndex
-        for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            guard let range = Range(match.range, in: text), !range.isEmpty else { continue }
+        let shouldStop = self.shouldStop
+        // `.reportProgress` calls the block (with no match) every so many steps of a long
+        // match, so that catastrophic backtracking can be stopped.
+        regex.enumerateMatches(in: text, options: .reportProgress, range: NSRange(text.startIndex..., in: text)) { match, _, stop in
+            if shouldStop() {
+                stop.pointee = true
+                return
+            }
+            guard let match, let range = Range(match.range, in: text), !range.isEmpty else { return }
             scalarIndex += text.unicodeScalars[position..<range.lowerBound].count
             let word = String(text[range])
             let length = word.unicodeScalars.count

@@ -19,6 +19,8 @@ public enum NNError: Error, CustomStringConvertible, Equatable, Sendable {
     case stateMismatch(op: String, missing: [String], unexpected: [String], shapeMismatches: [String])
     /// A checkpoint file that is not valid safetensors, or cannot be read or written.
     case checkpoint(path: String, reason: String)
+    /// A safetensors file without cmcl's model metadata (weights only), read as a whole model.
+    case weightsOnly(path: String)
     /// A parameter name that the model does not have.
     case unknownParameter(op: String, name: String, suggestions: [String])
     /// A dropout or maskable site that the model does not have.
@@ -47,6 +49,9 @@ public enum NNError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(op): " + (parts.isEmpty ? "state does not match" : parts.joined(separator: ", "))
         case let .checkpoint(path, reason):
             return "checkpoint \(path): \(reason)"
+        case let .weightsOnly(path):
+            return "checkpoint \(path): no cmcl.model metadata: the file holds weights only (a Hugging Face model directory"
+                + " is read with its config.json; other weights load into a model built with the same shape)"
         case let .unknownParameter(op, name, suggestions):
             return "\(op): no parameter named '\(name)'\(NNError.didYouMean(suggestions))"
         case let .unknownSite(op, site, suggestions):

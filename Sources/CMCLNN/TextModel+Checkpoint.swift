@@ -45,10 +45,7 @@ extension TextModel {
             guard let s = meta[k], let v = Double(s) else { throw fail("metadata lacks number '\(k)'") }
             return v
         }
-        guard let kind = meta["cmcl.model"] else {
-            throw fail("no cmcl.model metadata: the file holds weights only (a Hugging Face model directory is read with"
-                       + " its config.json; other weights load into a model built with the same shape)")
-        }
+        guard let kind = meta["cmcl.model"] else { throw NNError.weightsOnly(path: url.path) }
         // The file must hold every parameter the metadata describes: compare before allocating.
         let stored = file.header.entries.values.reduce(0) { $0 &+ $1.count }
         func checkSize(_ count: Int?, _ what: String) throws {

@@ -32,14 +32,14 @@ public struct SVGRenderer: Sendable {
 
         """
         if !f.title.isEmpty {
-            out += "<text x=\"\(n(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(SVGRenderer.escape(f.title))</text>\n"
+            out += "<text x=\"\(n(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(StringEscape.xml(f.title))</text>\n"
         }
         out += body
         if !f.xLabel.isEmpty {
-            out += "<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(SVGRenderer.escape(f.xLabel))</text>\n"
+            out += "<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(StringEscape.xml(f.xLabel))</text>\n"
         }
         if !f.yLabel.isEmpty {
-            out += "<text transform=\"translate(14 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGRenderer.escape(f.yLabel))</text>\n"
+            out += "<text transform=\"translate(14 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(StringEscape.xml(f.yLabel))</text>\n"
         }
         return out + "</svg>\n"
     }
@@ -52,8 +52,6 @@ public struct SVGRenderer: Sendable {
         let r = (v * 100).rounded() / 100
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
-
-    public static func escape(_ s: String) -> String { StringEscape.xml(s) }
 
     func axes(xlo: Double, xhi: Double, ylo: Double, yhi: Double, xTicks: Bool = true) -> String {
         var out = "<g class=\"axes\" stroke=\"#333\" fill=\"none\">"
@@ -83,7 +81,7 @@ public struct SVGRenderer: Sendable {
         func py(_ y: Double) -> Double { top + (yhi - y) / (yhi - ylo) * plotHeight }
         for (s, series) in f.series.enumerated() {
             let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
-            out += "<g class=\"series\" data-name=\"\(SVGRenderer.escape(series.name))\">"
+            out += "<g class=\"series\" data-name=\"\(StringEscape.xml(series.name))\">"
             var segment: [String] = []
             func flush() {
                 if segment.count > 1 {
@@ -109,7 +107,7 @@ public struct SVGRenderer: Sendable {
             for (s, series) in f.series.enumerated() {
                 let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
                 out += "<rect x=\"\(n(x))\" y=\"\(n(top + 4))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-                out += "<text x=\"\(n(x + 14))\" y=\"\(n(top + 13))\">\(SVGRenderer.escape(series.name))</text>"
+                out += "<text x=\"\(n(x + 14))\" y=\"\(n(top + 13))\">\(StringEscape.xml(series.name))</text>"
                 x += 24 + Double(series.name.count) * 7
             }
             out += "</g>\n"
@@ -126,7 +124,7 @@ public struct SVGRenderer: Sendable {
             let color = SVGRenderer.palette[i % SVGRenderer.palette.count]
             let x = left + slot * Double(i) + slot * 0.2, w = slot * 0.6
             let base = py(max(ylo, min(0, yhi))), y = py(b.value)
-            out += "<g class=\"bar\" data-name=\"\(SVGRenderer.escape(b.name))\">"
+            out += "<g class=\"bar\" data-name=\"\(StringEscape.xml(b.name))\">"
             out += "<rect x=\"\(n(x))\" y=\"\(n(min(y, base)))\" width=\"\(n(w))\" height=\"\(n(abs(base - y)))\" fill=\"\(color)\" opacity=\"0.8\"/>"
             if let e = b.error, e.isFinite {
                 let cx = x + w / 2, y0 = py(b.value - e), y1 = py(b.value + e)
@@ -135,7 +133,7 @@ public struct SVGRenderer: Sendable {
                 out += "<line x1=\"\(n(cx - 6))\" y1=\"\(n(y0))\" x2=\"\(n(cx + 6))\" y2=\"\(n(y0))\"/>"
                 out += "<line x1=\"\(n(cx - 6))\" y1=\"\(n(y1))\" x2=\"\(n(cx + 6))\" y2=\"\(n(y1))\"/></g>"
             }
-            out += "<text x=\"\(n(x + w / 2))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(SVGRenderer.escape(b.name))</text>"
+            out += "<text x=\"\(n(x + w / 2))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(StringEscape.xml(b.name))</text>"
             out += "</g>\n"
         }
         return out
@@ -174,7 +172,7 @@ public struct SVGRenderer: Sendable {
             }
             if rows <= 40 {
                 let name = f.rowNames.indices.contains(r) ? f.rowNames[r] : String(r)
-                out += "<text x=\"\(n(left - 6))\" y=\"\(n(top + (Double(r) + 0.5) * ch + 4))\" text-anchor=\"end\">\(SVGRenderer.escape(name))</text>"
+                out += "<text x=\"\(n(left - 6))\" y=\"\(n(top + (Double(r) + 0.5) * ch + 4))\" text-anchor=\"end\">\(StringEscape.xml(name))</text>"
             }
         }
         // Colour scale.

@@ -48,27 +48,29 @@ extension Compiler {
             return call(callee, arguments, expr.span)
         case .member(let objectExpr, let name, let nameSpan):
             let objectCode = expression(objectExpr)
-            let vm = self.vm, file = self.file
+            unowned(unsafe) let vm = self.vm
+            let file = self.file
             return { bp, env in
                 let object = try objectCode(bp, env)
                 do {
                     return try vm.member(object, name)
                 } catch let e as CMCLError {
-                    throw Diagnostic(e.isNameError ? .name : .runtime, e.message, file: file, span: nameSpan,
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: nameSpan,
                                      hint: e.hint)
                 }
             }
         case .index(let objectExpr, let items):
             let objectCode = expression(objectExpr)
             let itemCodes = indexItems(items)
-            let vm = self.vm, file = self.file, span = expr.span
+            unowned(unsafe) let vm = self.vm
+            let file = self.file, span = expr.span
             return { bp, env in
                 let object = try objectCode(bp, env)
                 let index = try itemCodes.map { try $0(bp, env) }
                 do {
                     return try vm.index(object, index)
                 } catch let e as CMCLError {
-                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
                 }
             }
         case .function(var decl):
@@ -127,7 +129,8 @@ extension Compiler {
 
     func unary(_ op: UnaryOperator, _ operand: Expr, _ span: Span) -> Code {
         let code = expression(operand)
-        let vm = self.vm, file = self.file
+        unowned(unsafe) let vm = self.vm
+        let file = self.file
         switch op {
         case .not:
             return { bp, env in .bool(!(try code(bp, env).isTruthy)) }
@@ -138,19 +141,20 @@ extension Compiler {
                 do {
                     return try vm.unary(op, v)
                 } catch let e as CMCLError {
-                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
                 }
             }
         }
     }
 
     func binary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, _ span: Span) -> Code {
-        let vm = self.vm, file = self.file
+        unowned(unsafe) let vm = self.vm
+        let file = self.file
         let slow: (Value, Value) throws -> Value = { l, r in
             do {
                 return try vm.binary(op, l, r)
             } catch let e as CMCLError {
-                throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
             }
         }
         switch op {
@@ -174,7 +178,7 @@ extension Compiler {
         let namedCodes = named.map { ($0.label ?? "", expression($0.value)) }
         let site = CallSite(file: file, span: span, positionalSpans: positional.map(\.value.span),
                             named: named.map { ($0.label ?? "", ($0.labelSpan ?? $0.value.span).merged(with: $0.value.span)) })
-        let vm = self.vm
+        unowned(unsafe) let vm = self.vm
 
         if case .member(let objectExpr, let name, let nameSpan) = calleeExpr.kind {
             let objectCode = expression(objectExpr)

@@ -85,8 +85,13 @@ enum Resolved {
 /// Compiles syntax trees into closures ("closure compilation"): names are resolved to
 /// slots once, so running code does no dictionary look-ups. Name errors are found here,
 /// before anything runs, which is what `cmcl check` reports.
+///
+/// Compiled code refers to its interpreter without owning it (`unowned(unsafe)`, here and in
+/// every local copy that code captures): the interpreter owns the code through its globals,
+/// modules and values, so an owning reference would make each session a cycle that is never
+/// freed. Code runs only inside its interpreter's `run` or `call`, while the host holds it.
 final class Compiler {
-    let vm: Interpreter
+    unowned(unsafe) let vm: Interpreter
     let file: SourceFile
     var scope: FunctionScope
     var diagnostics: [Diagnostic] = []
@@ -413,7 +418,8 @@ final class Compiler {
         case .index(let objectExpr, let items):
             let objectCode = expression(objectExpr), valueCode = expression(value)
             let itemCodes = indexItems(items)
-            let vm = self.vm, file = self.file, span = target.span
+            unowned(unsafe) let vm = self.vm
+            let file = self.file, span = target.span
             return { bp, env in
                 let object = try objectCode(bp, env)
                 let index = try itemCodes.map { try $0(bp, env) }
@@ -421,7 +427,7 @@ final class Compiler {
                 do {
                     try vm.setIndex(object, index, v)
                 } catch let e as CMCLError {
-                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
                 }
                 return .null
             }
@@ -463,7 +469,8 @@ final class Compiler {
         scope.loopDepth -= 1
         let slot = slots[0]
         let boxed = scope.isCell(slot)
-        let st = vm.state, stack = vm.stack, cells = vm.cells, file = self.file, span = iterable.span, vm = self.vm
+        let st = vm.state, stack = vm.stack, cells = vm.cells, file = self.file, span = iterable.span
+        unowned(unsafe) let vm = self.vm
         let collector = vm.collector
         return { bp, env in
             let sequence = try iterableCode(bp, env)
@@ -478,7 +485,7 @@ final class Compiler {
                 do {
                     items = try vm.elements(of: sequence)
                 } catch let e as CMCLError {
-                    throw Diagnostic(.runtime, e.message, file: file, span: span, hint: e.hint)
+                    throw Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
                 }
                 count = items.count
                 element = { items[$0] }
@@ -521,7 +528,7 @@ final class Compiler {
             }
             let (unit, diags) = Compiler.compileProgram(program, vm: vm)
             diagnostics += diags
-            let vm = self.vm
+            unowned(unsafe) let vm = self.vm
             return { _, _ in
                 _ = try vm.execute(unit)
                 return .null

@@ -156,7 +156,7 @@ enum CoreBuiltins {
             case .bool(let b): return .number(b ? 1 : 0)
             case .string(let s):
                 if let n = Double(s.trimmingWhitespace()) { return .number(n.rounded(.towardZero)) }
-                throw CMCLError("cannot read \(Display.quoted(s)) as a number", argument: .position(0))
+                throw CMCLError("cannot read \(StringEscape.quoted(s)) as a number", argument: .position(0))
             default: throw a.typeError("x", "a number or a string", v)
             }
         }
@@ -167,7 +167,7 @@ enum CoreBuiltins {
             case .bool(let b): return .number(b ? 1 : 0)
             case .string(let s):
                 if let n = Double(s.trimmingWhitespace()) { return .number(n) }
-                throw CMCLError("cannot read \(Display.quoted(s)) as a number", argument: .position(0))
+                throw CMCLError("cannot read \(StringEscape.quoted(s)) as a number", argument: .position(0))
             default: throw a.typeError("x", "a number or a string", v)
             }
         }
@@ -255,14 +255,13 @@ enum CoreBuiltins {
             let key = try a.optional("key")
             let keys = try items.map { item in try key.map { k in try a.call(k, [item]) } ?? item }
             var order = Array(items.indices)
-            var failure: Error?
-            order.sort { i, j in
-                do { return try a.interpreter.binary(.less, keys[i], keys[j]).isTruthy } catch {
-                    failure = error
-                    return false
-                }
+            var comparisons = 0
+            try order.sort { i, j in
+                // Sorting millions of elements takes seconds: stop at Ctrl-C.
+                comparisons += 1
+                try Interrupt.poll(comparisons)
+                return try a.interpreter.binary(.less, keys[i], keys[j]).isTruthy
             }
-            if let failure { throw failure }
             items = order.map { items[$0] }
             if try a.bool("reverse") { items.reverse() }
             return .list(items)
@@ -273,10 +272,19 @@ enum CoreBuiltins {
         r.add("zip(xs, ys)", "list", "Pairs of corresponding elements, as two-element lists.",
               example: "zip([1, 2], [\"a\", \"b\"])   # [[1, \"a\"], [2, \"b\"]]") { a in
             let xs = try a.interpreter.elements(of: try a.value("xs")), ys = try a.interpreter.elements(of: try a.value("ys"))
-            return .list(zip(xs, ys).map { .list([$0, $1]) })
+            var pairs: [Value] = []
+            pairs.reserveCapacity(min(xs.count, ys.count))
+            for (i, (x, y)) in zip(xs, ys).enumerated() {
+                try Interrupt.poll(i)
+                pairs.append(.list([x, y]))
+            }
+            return .list(pairs)
         }
         r.add("enumerate(xs)", "list", "Pairs `[index, element]`.", example: "for p in enumerate([\"a\"]) { print(p[0], p[1]) }") { a in
-            .list(try a.interpreter.elements(of: try a.value("xs")).enumerated().map { .list([.number(Double($0)), $1]) })
+            try .list(a.interpreter.elements(of: try a.value("xs")).enumerated().map { i, x in
+                try Interrupt.poll(i)
+                return .list([.number(Double(i)), x])
+            })
         }
         r.add("list(xs)", "list", "The elements of any iterable as a new list.", example: "list(range(3))   # [0, 1, 2]") { a in
             .list(try a.interpreter.elements(of: try a.value("xs")))
@@ -288,7 +296,10 @@ enum CoreBuiltins {
             case (.string(let s), .string(let t)): return .bool(s.contains(t))
             case (.record(let rec), .string(let k)): return .bool(rec[k] != nil)
             default:
-                for x in try a.interpreter.elements(of: xs) where try a.interpreter.equal(x, v) { return .bool(true) }
+                for (i, x) in try a.interpreter.elements(of: xs).enumerated() {
+                    try Interrupt.poll(i + 1)
+                    if try a.interpreter.equal(x, v) { return .bool(true) }
+                }
                 return .bool(false)
             }
         }
@@ -315,7 +326,10 @@ enum CoreBuiltins {
 
     static func registerStrings(_ r: BuiltinRegistry) {
         r.add("join(xs, sep: \"\")", "list", "The elements as text, joined by `sep`.", example: "join([\"a\", \"b\"], sep: \"-\")   # \"a-b\"") { a in
-            let parts = try a.interpreter.elements(of: try a.value("xs")).map { Display.render($0, .print) }
+            let parts = try a.interpreter.elements(of: try a.value("xs")).enumerated().map { i, x in
+                try Interrupt.poll(i)
+                return Display.render(x, .print)
+            }
             let sep = try a.string("sep")
             let total = parts.reduce(Double(max(0, parts.count - 1)) * Double(sep.utf8.count)) { $0 + Double($1.utf8.count) }
             try SizeLimit.checkString(total, "this join")
@@ -327,7 +341,21 @@ enum CoreBuiltins {
             if let sep = try a.optionalString("sep"), !sep.isEmpty {
                 return .list(s.components(separatedBy: sep).map { .string($0) })
             }
-            return .list(s.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
+            // Runs of whitespace separate; a loop rather than `split`, to poll Ctrl-C on huge strings.
+            var parts: [Value] = []
+            var start: String.Index?
+            var step = 0
+            for i in s.indices {
+                step += 1
+                try Interrupt.poll(step)
+                if s[i].isWhitespace {
+                    if let b = start { parts.append(.string(String(s[b..<i]))); start = nil }
+                } else if start == nil {
+                    start = i
+                }
+            }
+            if let b = start { parts.append(.string(String(s[b...]))) }
+            return .list(parts)
         }
         r.add("upper(s)", "list", "Upper-case copy.", example: "upper(\"abc\")   # \"ABC\"") { a in .string(try a.string("s").uppercased()) }
         r.add("lower(s)", "list", "Lower-case copy.", example: "lower(\"ABC\")   # \"abc\"") { a in .string(try a.string("s").lowercased()) }

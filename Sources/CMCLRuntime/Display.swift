@@ -38,7 +38,7 @@ public enum Display {
         case .null: return "nil"
         case .bool(let b): return "the boolean \(b)"
         case .number(let n): return "the number \(number(n))"
-        case .string(let s): return "the string \(quoted(s.count > 30 ? String(s.prefix(30)) + "…" : s))"
+        case .string(let s): return "the string \(StringEscape.quoted(s.count > 30 ? String(s.prefix(30)) + "…" : s))"
         case .list(let l): return "a list of \(l.items.count)"
         case .record: return "a record"
         case .closure(let c): return "the function `\(c.name)`"
@@ -46,9 +46,6 @@ public enum Display {
         case .object(let o): return "a \(o.typeName)"
         }
     }
-
-    /// `s` as a cmcl string literal.
-    public static func quoted(_ s: String) -> String { StringEscape.quoted(s) }
 
     public static func render(_ v: Value, _ style: DisplayStyle = .repl) -> String {
         var walk = Walk()
@@ -77,7 +74,7 @@ public enum Display {
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return number(n)
         case .string(let s):
-            let text = style.quoteStrings ? quoted(s) : s
+            let text = style.quoteStrings ? StringEscape.quoted(s) : s
             walk.budget -= text.utf8.count
             return text
         case .list(let l):
@@ -107,7 +104,7 @@ public enum Display {
             var parts: [String] = []
             for (k, value) in r.pairs.prefix(style.maxItems) {
                 if walk.budget <= 0 { break }
-                let part = "\(isIdentifier(k) ? k : quoted(k)): \(render(value, nested, &walk))"
+                let part = "\(isIdentifier(k) ? k : StringEscape.quoted(k)): \(render(value, nested, &walk))"
                 walk.budget -= part.utf8.count + 2
                 parts.append(part)
             }

@@ -12,7 +12,7 @@ extension Interpreter {
             do {
                 values = try bindClosureArguments(c.function, positional, named: named)
             } catch let e as CMCLError {
-                throw Diagnostic(e.isNameError ? .name : .runtime, e.message, file: site.file,
+                throw Diagnostic(e.diagnosticKind, e.message, file: site.file,
                                  span: site.span(for: e.argument, signature: nil, receiverOffset: receiverOffset),
                                  hint: e.hint)
             }
@@ -22,7 +22,7 @@ extension Interpreter {
                 d.trace.append(TraceFrame(function: c.function.name, file: site.file, span: site.span))
                 throw d
             } catch let e as CMCLError {
-                throw Diagnostic(.runtime, e.message, file: site.file, span: site.span, hint: e.hint,
+                throw Diagnostic(e.diagnosticKind, e.message, file: site.file, span: site.span, hint: e.hint,
                                  trace: [TraceFrame(function: c.function.name, file: site.file, span: site.span)])
             }
         case .builtin(let b):
@@ -47,7 +47,7 @@ extension Interpreter {
             } catch let exit as ScriptExit {
                 throw exit
             } catch {
-                throw diagnostic(CMCLError(String(describing: error)), site: site, signature: nil, receiverOffset: receiverOffset)
+                throw diagnostic(CMCLError(engine: error), site: site, signature: nil, receiverOffset: receiverOffset)
             }
         default:
             let what = name == "<expression>" ? "this value is \(Display.describe(callee))" : "`\(name)` is \(Display.describe(callee))"
@@ -67,18 +67,13 @@ extension Interpreter {
             throw d
         } catch let exit as ScriptExit {
             throw exit
-        } catch {
-            // Engine errors (shape mismatches, bad files, …) carry their own message.
-            throw diagnostic(CMCLError(String(describing: error)), site: site, signature: builtin.signature,
-                             receiverOffset: receiverOffset)
         }
     }
 
     func diagnostic(_ e: CMCLError, site: CallSite, signature: Signature?, receiverOffset: Int) -> Diagnostic {
-        let kind: Diagnostic.Kind = e.isInterruption ? .interrupted : e.isNameError ? .name : .runtime
-        return Diagnostic(kind, e.message, file: site.file,
-                          span: site.span(for: e.argument, signature: signature, receiverOffset: receiverOffset),
-                          hint: e.hint)
+        Diagnostic(e.diagnosticKind, e.message, file: site.file,
+                   span: site.span(for: e.argument, signature: signature, receiverOffset: receiverOffset),
+                   hint: e.hint)
     }
 
     /// `object.name(args)`: a record's function field, a method registered for the
@@ -111,10 +106,9 @@ extension Interpreter {
         if case .record(let r) = object {
             if let v = r[name] { return v }
             if registry.member(of: "record", name) == nil {
-                var e = CMCLError("record has no field `\(name)`",
-                                  hint: Suggestion.hint(for: name, in: r.keys) ?? "its fields: \(r.keys.joined(separator: ", "))")
-                e.isNameError = true
-                throw e
+                throw CMCLError("record has no field `\(name)`",
+                                hint: Suggestion.hint(for: name, in: r.keys) ?? "its fields: \(r.keys.joined(separator: ", "))",
+                                kind: .name)
             }
         }
         if let b = registry.member(of: object.typeName, name) {
@@ -122,10 +116,8 @@ extension Interpreter {
             return .builtin(BoundBuiltin(b, receiver: object))
         }
         if case .object(let o) = object, let v = o.field(name) { return v }
-        var e = CMCLError("\(Display.describe(object)) has no field `\(name)`",
-                          hint: Suggestion.hint(for: name, in: memberNames(of: object)))
-        e.isNameError = true
-        throw e
+        throw CMCLError("\(Display.describe(object)) has no field `\(name)`",
+                        hint: Suggestion.hint(for: name, in: memberNames(of: object)), kind: .name)
     }
 
     /// Names completion and suggestions offer after `value.`.

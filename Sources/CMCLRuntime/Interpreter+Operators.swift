@@ -46,7 +46,13 @@ extension Interpreter {
             }
             try SizeLimit.checkList(Double(a.items.count) * n, "this repetition")
             if a.items.isEmpty { return .list(ListObject([])) }
-            return .list(ListObject(Array(repeating: a.items, count: Int(n)).flatMap { $0 }))
+            var items: [Value] = []
+            items.reserveCapacity(a.items.count * Int(n))
+            for i in 0..<Int(n) {
+                if a.items.count > 0xFFFF { try Interrupt.check() } else { try Interrupt.poll(i * a.items.count) }
+                items.append(contentsOf: a.items)
+            }
+            return .list(ListObject(items))
         case (.multiply, .string(let s), .number(let n)):
             guard n >= 0, n.rounded() == n else {
                 throw CMCLError("a string can only be repeated a whole, non-negative number of times")
@@ -239,13 +245,7 @@ extension Value {
 func native<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let e as CMCLError {
-        throw e
-    } catch let d as Diagnostic {
-        throw d
-    } catch let exit as ScriptExit {
-        throw exit
     } catch {
-        throw CMCLError(String(describing: error))
+        throw CMCLError.passing(error)
     }
 }

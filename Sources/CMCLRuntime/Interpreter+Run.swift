@@ -113,10 +113,9 @@ extension Interpreter {
         case let d as Diagnostic:
             return d
         case let e as CMCLError:
-            let kind: Diagnostic.Kind = e.isInterruption ? .interrupted : .runtime
-            return Diagnostic(kind, e.message, file: file, span: span, hint: e.hint)
+            return Diagnostic(e.diagnosticKind, e.message, file: file, span: span, hint: e.hint)
         default:
-            return Diagnostic(.runtime, String(describing: error), file: file, span: span)
+            return diagnostic(from: CMCLError(engine: error), file: file, span: span)
         }
     }
 }

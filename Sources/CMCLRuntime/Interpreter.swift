@@ -90,14 +90,17 @@ public enum Interrupt {
     public static func check() throws {
         if flag.load(ordering: .relaxed) { throw CMCLError.interrupted }
     }
+    /// `check()` every 65,536 steps of a long loop (`step` counts them).
+    @inline(__always)
+    public static func poll(_ step: Int) throws {
+        if step & 0xFFFF == 0 { try check() }
+    }
 }
 
 extension CMCLError {
     static let interruptedMessage = "stopped by Ctrl-C"
     public static var interrupted: CMCLError {
-        var e = CMCLError(interruptedMessage)
-        e.isInterruption = true
-        return e
+        CMCLError(interruptedMessage, kind: .interrupted)
     }
 }
 
@@ -199,6 +202,9 @@ public final class Interpreter {
         defined.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
+        // Cycles the program left behind (a record holding itself, a closure in a list it
+        // captures) are unreachable now that the globals and stacks are gone: free them too.
+        collector.collect()
     }
 
     // MARK: Globals
@@ -298,10 +304,8 @@ public final class Interpreter {
         for (i, v) in positional.enumerated() { values[i] = v }
         for (label, v) in named {
             guard let i = fn.parameters.firstIndex(of: label) else {
-                var e = CMCLError("`\(fn.name)` has no parameter `\(label)`",
-                                  hint: Suggestion.hint(for: label, in: fn.parameters), argument: .label(label))
-                e.isNameError = true
-                throw e
+                throw CMCLError("`\(fn.name)` has no parameter `\(label)`",
+                                hint: Suggestion.hint(for: label, in: fn.parameters), argument: .label(label), kind: .name)
             }
             if values[i] != nil {
                 throw CMCLError("argument `\(label)` of `\(fn.name)` is given twice", argument: .label(label))
@@ -365,9 +369,19 @@ public final class Interpreter {
     }
 
     /// Calls a builtin with evaluated arguments.
+    ///
+    /// Engine work stopped early by Ctrl-C (a regular expression's search, a training run)
+    /// returns what it had; the flag, still set, turns that partial result into an interruption.
     func invoke(_ builtin: Builtin, _ positional: [Value], named: [(String, Value)]) throws -> Value {
         let args = try bind(builtin.signature, positional, named: named)
-        return try builtin.body(args)
+        let result: Value
+        do {
+            result = try builtin.body(args)
+        } catch {
+            throw CMCLError.passing(error)
+        }
+        try Interrupt.check()
+        return result
     }
 
     func bind(_ signature: Signature, _ positional: [Value], named: [(String, Value)]) throws -> Arguments {
@@ -404,11 +418,9 @@ public final class Interpreter {
                 options.append((label, v))
             } else {
                 let names = params.filter { !$0.isVariadic && !$0.collectsNamed && $0.name != "self" }.map(\.name)
-                var e = CMCLError("`\(signature.name)` has no parameter `\(label)`",
-                                  hint: Suggestion.hint(for: label, in: names) ?? "signature: \(signature.text)",
-                                  argument: .label(label))
-                e.isNameError = true
-                throw e
+                throw CMCLError("`\(signature.name)` has no parameter `\(label)`",
+                                hint: Suggestion.hint(for: label, in: names) ?? "signature: \(signature.text)",
+                                argument: .label(label), kind: .name)
             }
         }
         for (i, param) in params.enumerated() where values[i] == nil && !param.isVariadic && !param.collectsNamed {

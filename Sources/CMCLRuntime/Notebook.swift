@@ -24,6 +24,18 @@ public enum Notebook {
     /// Runs `text` (named `name` in diagnostics) in a fresh interpreter and returns the text
     /// with every expectation block replaced by what the run printed.
     public static func annotate(name: String, text: String, interpreter: Interpreter) -> String {
+        annotation(name: name, text: text, interpreter: interpreter).text
+    }
+
+    /// What running a notebook gave: its text with fresh expectations, and whether Ctrl-C
+    /// stopped a statement (such a run must never be recorded as the expected output).
+    public struct Annotation {
+        public var text: String
+        public var wasInterrupted: Bool
+    }
+
+    /// `annotate`, also saying whether the run was interrupted.
+    public static func annotation(name: String, text: String, interpreter: Interpreter) -> Annotation {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         // Run without the expectation lines at the very end, so that a problem at the end of
         // input points at the code, not at its own recorded expectation.
@@ -36,6 +48,7 @@ public enum Notebook {
         let statementEnds = program.statements.map { (span: $0.span, endLine: file.line(of: max($0.span.start, $0.span.end - 1))) }
 
         var pending = ""
+        var interrupted = false
         func flushOutput() {
             guard !pending.isEmpty else { return }
             var body = pending
@@ -60,6 +73,7 @@ public enum Notebook {
             anchor = file.line(of: max(span.start, span.end - 1))
         }, onError: { d in
             flushOutput()
+            if d.kind == .interrupted { interrupted = true }
             addDiagnostic(d)
         })
         flushOutput()
@@ -81,7 +95,7 @@ public enum Notebook {
             out.append(String(line))
             if let block = chunks[i + 1] { out += block }
         }
-        return out.joined(separator: "\n")
+        return Annotation(text: out.joined(separator: "\n"), wasInterrupted: interrupted)
     }
 
     /// Whether `actual` matches `expected`, with `…` in an expected line matching any text.

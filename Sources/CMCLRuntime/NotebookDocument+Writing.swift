@@ -7,8 +7,6 @@ extension NotebookDocument {
         try FileOutput.write(path.hasSuffix(".md") ? document.markdown() : document.html(), to: path)
     }
 
-    static func escape(_ s: String) -> String { StringEscape.xml(s) }
-
     static let style = """
     body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 920px; margin: 2em auto; padding: 0 1em; color: #222; }
     h1 { font-size: 1.5em; }
@@ -31,28 +29,28 @@ extension NotebookDocument {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="generator" content="\(Version.text)">
-        <title>\(NotebookDocument.escape(title))</title>
+        <title>\(StringEscape.xml(title))</title>
         <style>
         \(NotebookDocument.style)
         </style>
         </head>
         <body>
-        <h1>\(NotebookDocument.escape(title))</h1>
+        <h1>\(StringEscape.xml(title))</h1>
 
         """
         for (i, cell) in cells.enumerated() {
             out += "<section class=\"cell\" id=\"cell-\(i + 1)\">\n"
-            out += "<pre class=\"code\"><code>\(NotebookDocument.escape(cell.code))</code></pre>\n"
+            out += "<pre class=\"code\"><code>\(StringEscape.xml(cell.code))</code></pre>\n"
             for o in cell.outputs {
                 switch o {
-                case .text(let t): out += "<pre class=\"output\">\(NotebookDocument.escape(t.hasSuffix("\n") ? String(t.dropLast()) : t))</pre>\n"
+                case .text(let t): out += "<pre class=\"output\">\(StringEscape.xml(t.hasSuffix("\n") ? String(t.dropLast()) : t))</pre>\n"
                 case .svg(let s): out += "<div class=\"plot\">\n\(s)</div>\n"
-                case .error(let e): out += "<pre class=\"error\">\(NotebookDocument.escape(e.hasSuffix("\n") ? String(e.dropLast()) : e))</pre>\n"
+                case .error(let e): out += "<pre class=\"error\">\(StringEscape.xml(e.hasSuffix("\n") ? String(e.dropLast()) : e))</pre>\n"
                 }
             }
             out += "</section>\n"
         }
-        out += "<footer>\(NotebookDocument.escape(Version.text))</footer>\n</body>\n</html>\n"
+        out += "<footer>\(StringEscape.xml(Version.text))</footer>\n</body>\n</html>\n"
         return out
     }
 

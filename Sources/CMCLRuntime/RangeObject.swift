@@ -29,7 +29,10 @@ public final class RangeObject: NativeObject {
 
     public func elements() throws -> [Value]? {
         guard count <= 50_000_000 else { throw CMCLError("range of \(count) numbers is too large to make a list") }
-        return (0..<count).map { .number(element($0)) }
+        return try (0..<count).map { i in
+            try Interrupt.poll(i + 1)
+            return .number(element(i))
+        }
     }
 
     public func index(_ items: [IndexValue]) throws -> Value? {

@@ -186,25 +186,71 @@ public enum IndexValue {
 
 /// An error raised by a builtin or a native object. The interpreter attaches the
 /// source span of the call (or of the offending argument) and the cmcl stack trace.
+///
+/// What went wrong is a typed `kind`, never read from the message: engine errors keep their own
+/// value (`TensorError`, `NNError`, `DataError`, `CompareError`, …) in `engineError`, and their
+/// description is the message, unchanged.
 public struct CMCLError: Error, CustomStringConvertible {
+    /// What kind of problem this is; it decides the diagnostic's kind and whether `try`/`catch`
+    /// may catch it.
+    public enum Kind: Equatable, Sendable {
+        /// A runtime error of the interpreter or a builtin.
+        case runtime
+        /// An unknown argument or field name.
+        case name
+        /// Ctrl-C stopped the work (see `CMCLError.interrupted`).
+        case interrupted
+        /// An engine operation failed; `engineError` holds the engine's error.
+        case engine
+    }
+
+    public var kind: Kind
     public var message: String
     public var hint: String?
     /// Which argument is at fault (a positional index or a parameter name), for the caret.
     public var argument: ArgumentRef?
-    /// A name error (unknown argument or field) rather than a runtime error.
-    public var isNameError = false
-    /// Ctrl-C stopped the work (see `CMCLError.interrupted`).
-    public var isInterruption = false
+    /// The engine's own error when `kind` is `.engine`.
+    public var engineError: (any Error)?
 
     public enum ArgumentRef: Equatable, Sendable {
         case position(Int)
         case label(String)
     }
 
-    public init(_ message: String, hint: String? = nil, argument: ArgumentRef? = nil) {
+    public init(_ message: String, hint: String? = nil, argument: ArgumentRef? = nil, kind: Kind = .runtime) {
+        self.kind = kind
         self.message = message
         self.hint = hint
         self.argument = argument
+    }
+
+    /// Wraps an error an engine target threw; its description is the message.
+    public init(engine error: any Error) {
+        self.init(String(describing: error), kind: .engine)
+        engineError = error
+    }
+
+    /// Passes cmcl's own errors, diagnostics and `exit` on unchanged and wraps anything else
+    /// (an engine error) as a typed `CMCLError`.
+    static func passing(_ error: any Error) -> any Error {
+        switch error {
+        case is CMCLError, is Diagnostic, is ScriptExit: return error
+        default: return CMCLError(engine: error)
+        }
+    }
+
+    /// A name error (unknown argument or field) rather than a runtime error.
+    public var isNameError: Bool { kind == .name }
+    /// Ctrl-C stopped the work.
+    public var isInterruption: Bool { kind == .interrupted }
+
+    /// The kind of the diagnostic this error becomes.
+    public var diagnosticKind: Diagnostic.Kind {
+        switch kind {
+        case .name: return .name
+        case .interrupted: return .interrupted
+        case .runtime, .engine: return .runtime
+        }
     }
 
     public var description: String { message }

@@ -36,19 +36,22 @@ enum GoldenCommand {
             let start = Date()
             var text = original
             var actual = ""
+            var interrupted = false
             // Recording may shift line numbers quoted in diagnostics; repeat until stable.
             for _ in 0..<(record ? 3 : 1) {
                 let vm = Interpreter.session()
                 vm.scriptArguments = []
-                actual = Notebook.annotate(name: file, text: text, interpreter: vm)
-                if Interrupt.isRequested { break }
+                let run = Notebook.annotation(name: file, text: text, interpreter: vm)
+                actual = run.text
+                interrupted = run.wasInterrupted
+                if Interrupt.isRequested || interrupted { break }
                 if !record || actual == text { break }
                 text = actual
             }
             let seconds = Date().timeIntervalSince(start)
             if record { actual = Notebook.keepingApproximations(previous: original, recorded: actual) }
             // Ctrl-C: stop, and never record an interrupted run as the expected output.
-            if Interrupt.isRequested || actual.contains("\(Notebook.errorPrefix) interrupted:") {
+            if Interrupt.isRequested || interrupted {
                 out("interrupted in \(file)\(record ? " (not recorded)" : "")")
                 out("golden: \(passed) passed, \(failed) failed, stopped by Ctrl-C")
                 return Diagnostic.Kind.interrupted.exitCode

@@ -26,6 +26,11 @@ import Testing
         #expect(!StringEscape.escaped(s).contains("\n"))
     }
 
+    @Test func xmlEscapesMarkupAndControlCharacters() {
+        #expect(StringEscape.xml("a<b & \"c\"\u{1}") == "a&lt;b &amp; &quot;c&quot; ")
+        #expect(StringEscape.xml("it's > x\tand\n") == "it&#39;s &gt; x\tand\n")
+    }
+
     @Test func unescapesLeniently() {
         #expect(StringEscape.unescaped("a\\") == "a\\")         // a lone trailing backslash stays
         #expect(StringEscape.unescaped("\\q") == "q")           // unknown escapes keep the character

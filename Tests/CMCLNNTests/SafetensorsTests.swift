@@ -200,7 +200,7 @@ import Testing
         }
         // A weights-only file cannot rebuild a model.
         try Safetensors.write(["w": Tensor.zeros([2])], to: url)
-        #expect(throws: NNError.self) { try TextModel.load(from: url) }
+        #expect(throws: NNError.weightsOnly(path: url.path)) { try TextModel.load(from: url) }
     }
 
     @Test func missingFileIsATypedError() {

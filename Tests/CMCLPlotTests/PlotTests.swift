@@ -41,7 +41,6 @@ struct PlotTests {
             case .heatmap: #expect(counter.elements["rect", default: 0] >= 7)
             }
         }
-        #expect(SVGRenderer.escape("a<b & \"c\"\u{1}") == "a&lt;b &amp; &quot;c&quot; ")
     }
 
     @Test func terminalRenderingFitsTheWidth() {

@@ -20,7 +20,8 @@ SYNTAX, INPUT, RUNTIME, OUTPUT = 65, 66, 70, 74
 
 class Case:
     def __init__(self, name, input=b"", args=("{input}",), exit=(0,), stderr=(), stdout=(), env=None,
-                 timeout=10, shell=None, stdin=None, repl=None, setup=None, suffix=".cmcl"):
+                 timeout=10, shell=None, stdin=None, repl=None, setup=None, suffix=".cmcl", interrupt=None,
+                 stop_within=1.0):
         self.name = name
         self.input = input
         self.args = list(args)
@@ -34,6 +35,11 @@ class Case:
         self.repl = repl
         self.setup = setup
         self.suffix = suffix
+        # Ctrl-C: once the program has written `ready` on standard error (it then starts the long
+        # builtin), SIGINT is sent `interrupt` seconds later; the process must end within
+        # `stop_within` seconds of it.
+        self.interrupt = interrupt
+        self.stop_within = stop_within
         self.input_path = ""
 
     def prepare(self, workdir):
@@ -137,6 +143,23 @@ CASES = [
     Case("print-wide-record", "let r = {}\nfor i in range(200000) { r[str(i)] = i }\nprint(len(str(r)) < 100000)",
          stdout="true"),
 ]
+
+
+# Ctrl-C inside long builtins: each polls the flag and stops within a second (exit 130). Each
+# program makes its data, writes `ready` and calls the builtin; SIGINT comes 0.5 s later, while
+# the builtin runs (uninterrupted, each runs for several seconds more).
+LONG_BUILTINS = {
+    "regex-backtracking-tokenize": ('let tok = word_tokenizer(["x"], pattern: "(a+)+$")', 'tok.tokenize("a" * 60 + "b")'),
+    "regex-backtracking-build": ("", 'word_tokenizer(["a" * 60 + "b"], pattern: "(a+)+$")'),
+    "sorted-huge-list": ("let xs = randperm(4e6).tolist()", "sorted(xs)"),
+    "join-huge-list": ("let xs = [[1.5, 2.5, 3.5]] * 3e6", 'join(xs, sep: ",")'),
+    "split-huge-string": ('let s = "a b " * 1.5e7', "split(s)"),
+    "zip-huge-lists": ("let xs = list(range(1e7))", "zip(xs, xs)"),
+    "list-repetition": ("", "[1, 2] * 2.5e7"),
+    "tensor-from-huge-list": ("let xs = list(range(1e7))", "tensor(xs)"),
+}
+CASES += [Case("ctrl-c-" + name, setup + '\neprint("ready")\n' + call, interrupt=0.5, exit=130,
+               stderr="stopped by Ctrl-C", timeout=30) for name, (setup, call) in LONG_BUILTINS.items()]
 
 
 # REPL cases: driven through a pseudo-terminal. `repl` is a list of steps:

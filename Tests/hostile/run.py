@@ -11,6 +11,7 @@ that would start after it are counted as failed.
 """
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -56,13 +57,38 @@ def run_process(case, workdir):
                    .replace("{dir}", workdir)]
     proc = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             cwd=workdir, env=env, preexec_fn=limit_resources)
+    signalled = None
+    early = b""
+    if case.interrupt is not None:
+        # Wait for `ready` on standard error, then give the builtin `interrupt` seconds to start.
+        while b"ready" not in early:
+            if time.time() - start > case.timeout:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+                return "never wrote ready", time.time() - start
+            r, _, _ = select.select([proc.stderr], [], [], 0.1)
+            chunk = os.read(proc.stderr.fileno(), 1 << 16) if r else b""
+            if r and not chunk:
+                out, err = proc.communicate()
+                return "ended before Ctrl-C was sent (%s); stderr: %s" % (
+                    describe(proc.returncode), (early + err).decode("utf-8", "replace")[:300].strip()), \
+                    time.time() - start
+            early += chunk
+        time.sleep(case.interrupt)
+        if proc.poll() is not None:
+            return "ended before Ctrl-C was sent (%s)" % describe(proc.returncode), time.time() - start
+        signalled = time.time()
+        proc.send_signal(signal.SIGINT)
     try:
         out, err = proc.communicate(timeout=case.timeout)
+        err = early + err
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         return "hung (no exit within %g s)" % case.timeout, time.time() - start
     seconds = time.time() - start
+    if signalled is not None and time.time() - signalled > case.stop_within:
+        return "took %.2f s to stop after Ctrl-C (at most %g s)" % (time.time() - signalled, case.stop_within), seconds
     err_text = err.decode("utf-8", "replace")
     if proc.returncode not in case.exit:
         return "%s, expected exit %s; stderr: %s" % (describe(proc.returncode), "/".join(map(str, case.exit)),

@@ -107,8 +107,10 @@ enum DataBuiltins {
                 throw a.typeError("texts", "a text dataset or a list of strings", v)
             }
             if let pattern = try a.optionalString("pattern") {
+                // Matching stops at Ctrl-C (a pattern can backtrack for ages), here and in every later use.
                 let tok = try WordTokenizer.build(from: texts, pattern: pattern, minFrequency: try a.int("min_freq"),
-                                                  maxSize: try a.optionalInt("max_size"), lowercase: try a.bool("lower"))
+                                                  maxSize: try a.optionalInt("max_size"), lowercase: try a.bool("lower"),
+                                                  shouldStop: { Interrupt.isRequested })
                 return .object(TokenizerValue(tok, kind: "regex"))
             }
             let tok = WordTokenizer.build(from: texts, minFrequency: try a.int("min_freq"),

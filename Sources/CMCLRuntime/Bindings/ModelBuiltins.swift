@@ -263,10 +263,10 @@ enum ModelBuiltins {
             do {
                 return wrap(try TextModel.load(from: URL(fileURLWithPath: try a.string("path"))))
             } catch let e as NNError {
-                if case .checkpoint(_, let reason) = e, reason.hasPrefix("no cmcl.model metadata") {
-                    throw CMCLError(e.description, hint: "a Hugging Face directory loads with pretrained(dir); other weights load into a model of the same shape with net.load(path, strict: false)")
-                }
-                throw e
+                guard case .weightsOnly = e else { throw e }
+                var error = CMCLError(engine: e)
+                error.hint = "a Hugging Face directory loads with pretrained(dir); other weights load into a model of the same shape with net.load(path, strict: false)"
+                throw error
             }
         }
         r.add("read_safetensors(path)", "model", "The tensors of a safetensors file, by name.",

@@ -32,7 +32,11 @@ enum TensorBuiltins {
         switch v {
         case .number(let n): return .number(n)
         case .bool(let b): return .number(b ? 1 : 0)
-        case .list(let l): return .list(try l.items.map(nested))
+        case .list(let l):
+            return .list(try l.items.enumerated().map { i, x in
+                try Interrupt.poll(i + 1)
+                return try nested(x)
+            })
         case .object(let o as TensorValue): return try nested(toList(o.tensor))
         default: throw CMCLError("tensor data must be numbers or nested lists of numbers, got \(Display.describe(v))")
         }

@@ -22,11 +22,12 @@ struct TrainWorkload {
 
 /// `train WORKLOAD MODE STEPS`: runs STEPS + 1 training steps (AdamW, clipping at 1, one fixed
 /// random batch) and prints the median seconds per step after the first (wall clock and CPU time
-/// of all threads), and the peak resident memory of the process.
+/// of all threads), and the peak resident memory of the process. MODE `plain`, `cmpdrop2` (one
+/// pass per variant) or `cmpdrop2-batched` (the variants stacked along the batch in one pass).
 func runTrainBench(_ args: [String]) throws {
     guard args.count == 3, let workload = TrainWorkload.all.first(where: { $0.name == args[0] }),
-          ["plain", "cmpdrop2"].contains(args[1]), let steps = Int(args[2]), steps > 0 else {
-        throw BenchError.usage("CMCLBench train (bert-tiny|minilm-l6) (plain|cmpdrop2) STEPS")
+          ["plain", "cmpdrop2", "cmpdrop2-batched"].contains(args[1]), let steps = Int(args[2]), steps > 0 else {
+        throw BenchError.usage("CMCLBench train (bert-tiny|minilm-l6) (plain|cmpdrop2|cmpdrop2-batched) STEPS")
     }
     let g = Generator(seed: 1)
     let net = try Transformer(config: workload.config, head: .classification(classes: 2), generator: g)
@@ -34,9 +35,10 @@ func runTrainBench(_ args: [String]) throws {
     let ids = try Tensor.randint([b, t], low: 1, high: workload.config.vocabularySize, generator: g)
     let labels = try Tensor.randint([b], low: 0, high: 2, generator: g)
     let batch = try Batch(ids: ids, attentionMask: Tensor.ones([b, t], dtype: .int32), labels: labels)
-    let loss: LossFunction = args[1] == "plain"
-        ? TaskLoss.standard()
-        : try ComparativeObjective(ablations: [.drop(CmpDrop(steps: 2))]).lossFunction
+    var objective = try ComparativeObjective(ablations: [.drop(CmpDrop(steps: 2))])
+    // cmpdrop2: one pass per variant (the default); cmpdrop2-batched: the variants stacked in one pass.
+    objective.variantExecution = args[1] == "cmpdrop2-batched" ? .batched : .sequential
+    let loss: LossFunction = args[1] == "plain" ? TaskLoss.standard() : objective.lossFunction
     var stamps = [UInt64](), cpu = [Double](), faults = [Int](), fresh = [Int]()
     func record() {
         var u = rusage()

@@ -68,6 +68,9 @@ public struct ComparativeObjective: Sendable {
     public let config: ComparativeLossConfig
     /// The per-example task loss.
     public let taskLoss: ExampleLoss
+    /// How the variants' forward passes run: one pass each (the default, as the reference code),
+    /// or stacked into one pass where possible.
+    public var variantExecution: VariantExecution = .sequential
 
     /// An objective from at most one crop and one drop operator.
     /// - Throws: `CompareError` for no operator, two operators of one kind, or a bad schedule.
@@ -109,7 +112,8 @@ public struct ComparativeObjective: Sendable {
             throw CompareError.invalidInput(operation: "comparative objective", reason: "\(model.typeName) is not a text model; use step(model:input:context:forward:)")
         }
         let kind = try taskLoss.resolved(for: model)
-        return try step(model: model, input: input, context: context) { batch, ctx in
+        return try step(model: model, input: input, context: context,
+                        stackable: canStackVariants(model: text, input: input, context: context)) { batch, ctx in
             try kind.compute(text.forward(batch, context: ctx), batch: batch)
         }
     }
@@ -118,6 +122,13 @@ public struct ComparativeObjective: Sendable {
     /// (any module, any loss).
     public func step(model: Module, input: CropInput, context: ForwardContext,
                      forward: (Batch, ForwardContext) throws -> PerExampleLoss) throws -> ComparativeStep {
+        try step(model: model, input: input, context: context, stackable: false, forward: forward)
+    }
+
+    /// One comparative step; `stackable` says that `forward` computes every row of a batch
+    /// independently, so the variants may run stacked in one pass.
+    func step(model: Module, input: CropInput, context: ForwardContext, stackable: Bool,
+              forward: (Batch, ForwardContext) throws -> PerExampleLoss) throws -> ComparativeStep {
         let batches: [Batch]
         switch (crop, input) {
         case (nil, _): batches = [input.batch]
@@ -138,13 +149,17 @@ public struct ComparativeObjective: Sendable {
         }
         let dropout = (drop ?? CmpDrop.shared).makeStep(model: model, generator: context.generator)
         var values = [Tensor](), ends = [Tensor]()
-        for variant in schedule.variants {
-            let level = drop == nil ? 1 : variant.dropLevel
-            let ctx = dropout.context(level: level, base: context)
-            if drop == nil && !context.dropoutEnabled { ctx.dropoutEnabled = false }
-            let losses = try forward(batches[variant.cropLevel], ctx)
-            values.append(losses.values)
-            if let end = losses.end { ends.append(end) }
+        if stackable {
+            (values, ends) = try stackedVariantLosses(batch: input.batch, dropout: dropout, context: context, forward: forward)
+        } else {
+            for variant in schedule.variants {
+                let level = drop == nil ? 1 : variant.dropLevel
+                let ctx = dropout.context(level: level, base: context)
+                if drop == nil && !context.dropoutEnabled { ctx.dropoutEnabled = false }
+                let losses = try forward(batches[variant.cropLevel], ctx)
+                values.append(losses.values)
+                if let end = losses.end { ends.append(end) }
+            }
         }
         let matrix = try Tensor.stack(values, axis: 1)
         var parts = [String: Double]()

@@ -43,6 +43,9 @@ public final class BagOfEmbeddingsClassifier: TextModel, @unchecked Sendable {
         addChild("mlp", mlp)
     }
 
+    /// Each row is pooled and classified on its own; dropout sees `[batch, width]`.
+    public override var rowsAreIndependent: Bool { true }
+
     public override var architecture: [String: String] {
         ["cmcl.model": "bag_of_embeddings", "head": head.code, "vocab": "\(embedding.count)", "width": "\(embedding.dimension)",
          "hidden_widths": mlp.widths.dropFirst().dropLast().map(String.init).joined(separator: ","),

@@ -82,6 +82,11 @@ open class TextModel: Module, @unchecked Sendable {
         super.init()
     }
 
+    /// Whether the model computes every row of a batch from that row alone and every dropout
+    /// site sees an input that leads with the batch axis: then the variants of a comparative step
+    /// may run stacked along the batch in one pass. False unless a model declares it.
+    open var rowsAreIndependent: Bool { false }
+
     /// Metadata describing the architecture (`cmcl.model` plus sizes) written into checkpoints so
     /// ``TextModel/load(from:)`` can rebuild the model; empty for models that cannot be rebuilt.
     open var architecture: [String: String] { [:] }

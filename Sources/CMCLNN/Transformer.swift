@@ -103,6 +103,9 @@ public final class Transformer: TextModel, @unchecked Sendable {
 
     public override var typeName: String { "Transformer" }
 
+    /// Attention mixes tokens within a row only; every dropout site leads with the batch axis.
+    public override var rowsAreIndependent: Bool { true }
+
     public override var architecture: [String: String] {
         var a = ["cmcl.model": "transformer", "head": head.code, "vocab": "\(config.vocabularySize)", "hidden": "\(config.hiddenSize)",
                  "layers": "\(config.layers)", "heads": "\(config.heads)", "intermediate": "\(config.intermediateSize)",

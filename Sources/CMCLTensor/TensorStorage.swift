@@ -23,9 +23,16 @@ final class TensorStorage: @unchecked Sendable {
 
 /// A size-bucketed pool of 64-byte aligned buffers.
 ///
-/// Freed blocks are kept per exact (rounded) size, up to a total cap, and handed out again to the
-/// next request of that size, so a training loop of identical steps allocates nothing after its
-/// first step.
+/// Freed blocks are kept per size class and handed out again to the next request of that class,
+/// so a training loop of identical steps allocates nothing after its first step. Size classes
+/// round a request up by less than 1/8 (see ``bucket(_:)``), so batches padded to slightly
+/// different lengths share blocks.
+///
+/// The pool never holds more than the program has needed: the blocks in use plus the idle ones
+/// stay within the largest amount ever in use at once (at least ``minimumBudget``). A request
+/// that finds no idle block of its class first gives idle blocks of other classes back to the
+/// system, those unused the longest first. So memory stays at the working set of the largest
+/// step, whatever mix of sizes the steps use, instead of growing by a pool of every size seen.
 public final class BufferPool: @unchecked Sendable {
     /// The process-wide pool.
     public static let shared = BufferPool()
@@ -38,14 +45,28 @@ public final class BufferPool: @unchecked Sendable {
         public var reuses: Int
         /// Bytes currently held idle in the pool.
         public var pooledBytes: Int
+        /// Idle blocks given back to the system to stay within the budget.
+        public var evictions: Int = 0
+        /// The most bytes in use by tensors at once so far.
+        public var peakLiveBytes: Int = 0
+    }
+
+    private struct Bucket {
+        var blocks: [UnsafeMutableRawPointer] = []
+        var lastUse = 0
     }
 
     private let lock = NSLock()
     private let live = Atomic<Int>(0)
-    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    private var free: [Int: Bucket] = [:]
+    private var clock = 0
     private var stats = Statistics(freshAllocations: 0, reuses: 0, pooledBytes: 0)
-    /// The most memory the pool keeps idle.
+    /// The most memory the pool keeps idle, whatever the budget.
     public var maxPooledBytes = 2 << 30
+    /// In use plus idle may always reach this much, however small the working set.
+    public var minimumBudget = 64 << 20
+
+    public init() {}
 
     /// A snapshot of the pool's counters.
     public var statistics: Statistics { lock.lock(); defer { lock.unlock() }; return stats }
@@ -56,30 +77,39 @@ public final class BufferPool: @unchecked Sendable {
     /// Releases all idle blocks to the system.
     public func drain() {
         lock.lock(); defer { lock.unlock() }
-        for (_, list) in free { for p in list { Foundation.free(p) } }
+        for (_, bucket) in free { for p in bucket.blocks { Foundation.free(p) } }
         free.removeAll()
         stats.pooledBytes = 0
     }
 
+    /// The size class of a request: multiples of 64 bytes up to 4 KiB, then whole pages, and
+    /// above 32 KiB eight classes per power of two, so a class is less than 1/8 larger than any
+    /// request it serves.
     static func bucket(_ bytes: Int) -> Int {
         let n = max(bytes, 64)
         if n <= 4096 { return (n + 63) & ~63 }
-        return (n + 4095) & ~4095
+        let top = Int.bitWidth - 1 - (n - 1).leadingZeroBitCount  // 2^top < n <= 2^(top+1)
+        let step = max(4096, 1 << (top - 3))
+        return (n + step - 1) / step * step
     }
 
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         let size = BufferPool.bucket(byteCount)
-        live.add(size, ordering: .relaxed)
+        let nowLive = live.add(size, ordering: .relaxed).newValue
         lock.lock()
-        if var list = free[size], let p = list.popLast() {
-            free[size] = list
+        clock += 1
+        stats.peakLiveBytes = max(stats.peakLiveBytes, nowLive)
+        if let p = free[size]?.blocks.popLast() {
+            if free[size]?.blocks.isEmpty == true { free[size] = nil } else { free[size]?.lastUse = clock }
             stats.pooledBytes -= size
             stats.reuses += 1
             lock.unlock()
             return p
         }
         stats.freshAllocations += 1
+        let victims = evict(toFit: max(stats.peakLiveBytes, minimumBudget) - nowLive)
         lock.unlock()
+        for p in victims { Foundation.free(p) }
         var p: UnsafeMutableRawPointer?
         if posix_memalign(&p, 64, size) != 0 || p == nil {
             // Sizes are capped before reaching here; failure means the system is out of memory.
@@ -88,12 +118,31 @@ public final class BufferPool: @unchecked Sendable {
         return p.unsafelyUnwrapped
     }
 
+    /// Takes idle blocks out of the pool, least recently used classes first, until at most
+    /// `idleBudget` bytes stay idle; returns them to be freed outside the lock.
+    private func evict(toFit idleBudget: Int) -> [UnsafeMutableRawPointer] {
+        var victims: [UnsafeMutableRawPointer] = []
+        while stats.pooledBytes > max(0, idleBudget) {
+            guard let (size, bucket) = free.min(by: { $0.value.lastUse < $1.value.lastUse }) else { break }
+            var blocks = bucket.blocks
+            while stats.pooledBytes > max(0, idleBudget), let p = blocks.popLast() {
+                stats.pooledBytes -= size
+                stats.evictions += 1
+                victims.append(p)
+            }
+            free[size] = blocks.isEmpty ? nil : Bucket(blocks: blocks, lastUse: bucket.lastUse)
+        }
+        return victims
+    }
+
     func release(_ p: UnsafeMutableRawPointer, byteCount: Int) {
         let size = BufferPool.bucket(byteCount)
         live.subtract(size, ordering: .relaxed)
         lock.lock()
         if stats.pooledBytes + size <= maxPooledBytes {
-            free[size, default: []].append(p)
+            clock += 1
+            free[size, default: Bucket()].blocks.append(p)
+            free[size]?.lastUse = clock
             stats.pooledBytes += size
             lock.unlock()
             return

@@ -105,14 +105,15 @@ enum CompareBuiltins {
     }
 
     static func registerLosses(_ r: BuiltinRegistry) {
-        r.add("cmp(task, ablate, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
+        r.add("cmp(task, ablate, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false, batched: false)",
               "compare",
-              "The cross-model comparative loss: a ranking loss over the task losses of the full model and its nested ablated variants (mode \"comparative\" or \"regularize\").",
+              "The cross-model comparative loss: a ranking loss over the task losses of the full model and its nested ablated variants (mode \"comparative\" or \"regularize\"); batched: true runs CmpDrop variants stacked along the batch in one pass (same losses, gradients equal up to float rounding).",
               example: "let loss = cmp(ce, ablate: cmpdrop(2, p: 0.1), target: \"ultra\")") { a in
             let config = try config(a)
             let operators = try ablations(try a.value("ablate"))
-            let objective = try ComparativeObjective(ablations: operators, config: config,
+            var objective = try ComparativeObjective(ablations: operators, config: config,
                                                      taskLoss: try exampleLoss(try a.value("task")))
+            objective.variantExecution = try a.bool("batched") ? .batched : .sequential
             let described = "cmp(\(operators.map(\.description).joined(separator: ", ")), \(try a.string("mode")))"
             // Batches of segmented data (multi-paragraph QA) carry their segments or re-encoded crops.
             return .object(LossValue(name: described, recipe: .comparative(objective), cropSteps: objective.crop?.steps,

@@ -16,10 +16,15 @@ import CMCLTensor
 /// reserves, e.g. a middle `[SEP]`), the answer span of span batches,
 /// and, in segment mode, tokens outside segments and every must-keep or answer-bearing segment.
 ///
+/// Segment mode applies to a batch that carries ``CMCLNN/Batch/segments`` (multi-paragraph
+/// input); any other batch gets token crops.
+///
 /// ```swift
 /// let crop = try CmpCrop(steps: 2, ratio: 0.1, style: .tokens, protectedTokenIDs: [102])
 /// let levels = try crop.crops(batch, generator: Generator(seed: 3))   // [level 0, level 1, level 2]
-/// let segLevels = try crop.crops(segmentedBatch, generator: g)       // distractors removed
+/// paragraphs.segments = [[SegmentSpan(title: "q", tokens: 1..<6, mustKeep: true),
+///                         SegmentSpan(title: "p1", tokens: 7..<30)], ...]
+/// let segLevels = try crop.crops(paragraphs, generator: g)           // distractors removed
 /// ```
 public struct CmpCrop: Sendable, Hashable, CustomStringConvertible {
     /// Number of crop levels `c >= 1`.
@@ -64,8 +69,13 @@ public struct CmpCrop: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "cmpcrop(\(steps), ratio: \(ratio), style: \(style.rawValue))" }
 
     /// The kept token positions of every row at levels `0...steps` (`[row][level]`), one plan per
-    /// row drawn from `generator`.
+    /// row drawn from `generator`: segment crops when the batch carries segments, else token crops.
+    /// - Throws: `CompareError` when the batch's segments are not one list per row, or a segment
+    ///   lies outside its row or overlaps another.
     public func keptPositions(_ batch: Batch, generator: Generator) throws -> [[[Int]]] {
+        if let segments = try batch.checkedSegments() {
+            return try segmentKeptPositions(batch, segments: segments, generator: generator)
+        }
         let real = batch.realPositions()
         let ids = batch.ids.toInts()
         let starts = batch.startPositions?.toInts(), ends = batch.endPositions?.toInts()
@@ -93,24 +103,24 @@ public struct CmpCrop: Sendable, Hashable, CustomStringConvertible {
         return result
     }
 
-    /// The batches of levels `0...steps` (level 0 is `batch` itself).
+    /// The batches of levels `0...steps` (level 0 is `batch` itself); segment crops when the batch
+    /// carries segments.
     public func crops(_ batch: Batch, generator: Generator) throws -> [Batch] {
         let kept = try keptPositions(batch, generator: generator)
         return try assemble(batch, kept: kept)
     }
 
-    /// The kept token positions of every row of a segmented batch at levels `0...steps`.
+    /// The kept token positions of every row of a batch with (checked) segments at levels `0...steps`.
     ///
     /// Per row a ``SegmentCropPlan`` removes distractor segments (not must-keep, not holding the
     /// answer start or end) in a random nested order; tokens outside segments always stay.
-    public func keptPositions(_ segmented: SegmentedBatch, generator: Generator) throws -> [[[Int]]] {
-        let batch = segmented.batch
+    private func segmentKeptPositions(_ batch: Batch, segments: [[SegmentSpan]], generator: Generator) throws -> [[[Int]]] {
         let real = batch.realPositions()
         let starts = batch.startPositions?.toInts(), ends = batch.endPositions?.toInts()
         var result = [[[Int]]]()
         for row in 0..<batch.size {
             var rng = AblationRandom(seed: generator.next())
-            let spans = segmented.segments[row].sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
+            let spans = segments[row].sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
             guard !spans.isEmpty else {
                 result.append(Array(repeating: real[row], count: steps + 1))
                 continue
@@ -131,12 +141,6 @@ public struct CmpCrop: Sendable, Hashable, CustomStringConvertible {
             })
         }
         return result
-    }
-
-    /// The batches of levels `0...steps` of a segmented batch (level 0 is the batch itself).
-    public func crops(_ segmented: SegmentedBatch, generator: Generator) throws -> [Batch] {
-        let kept = try keptPositions(segmented, generator: generator)
-        return try assemble(segmented.batch, kept: kept)
     }
 
     private func assemble(_ batch: Batch, kept: [[[Int]]]) throws -> [Batch] {

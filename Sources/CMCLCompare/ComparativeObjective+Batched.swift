@@ -19,10 +19,10 @@ public enum VariantExecution: String, Sendable, Hashable, CaseIterable {
 }
 
 extension ComparativeObjective {
-    /// Whether one comparative step of `model` on `input` can stack its variants along the batch.
-    func canStackVariants(model: TextModel, input: CropInput, context: ForwardContext) -> Bool {
+    /// Whether one comparative step of `model` on `batch` can stack its variants along the batch.
+    func canStackVariants(model: TextModel, batch: Batch, context: ForwardContext) -> Bool {
         variantExecution == .batched && crop == nil && drop != nil && model.rowsAreIndependent
-            && input.batch.cropLevels.isEmpty && !context.hasAblation
+            && batch.cropLevels.isEmpty && !context.hasAblation
     }
 
     /// The per-example losses of every variant from one stacked forward pass (see

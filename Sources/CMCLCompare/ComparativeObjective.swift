@@ -16,22 +16,6 @@ public enum Ablation: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Input a comparative step can crop: a plain batch (token crops) or a segmented one.
-public enum CropInput: @unchecked Sendable {
-    /// Token batch.
-    case batch(Batch)
-    /// Batch with segment annotations (segment crops).
-    case segmented(SegmentedBatch)
-
-    /// The underlying batch.
-    public var batch: Batch {
-        switch self {
-        case let .batch(b): return b
-        case let .segmented(s): return s.batch
-        }
-    }
-}
-
 /// The cross-model comparative loss as a training objective: runs the full model and its `c`
 /// nested ablated variants on a batch, stacks the per-example task losses into `[B, c+1]`, and
 /// returns the comparative loss with its parts — a drop-in ``LossFunction`` for `fit`.
@@ -103,54 +87,50 @@ public struct ComparativeObjective: Sendable {
 
     /// The loss of one batch for a ``TextModel``.
     public func callAsFunction(_ model: Module, _ batch: Batch, _ context: ForwardContext) throws -> LossOutput {
-        try step(model: model, input: .batch(batch), context: context).output
+        try step(model: model, batch: batch, context: context).output
     }
 
     /// One comparative step on a text model: every variant's forward pass and the loss.
-    public func step(model: Module, input: CropInput, context: ForwardContext) throws -> ComparativeStep {
+    public func step(model: Module, batch: Batch, context: ForwardContext) throws -> ComparativeStep {
         guard let text = model as? TextModel else {
-            throw CompareError.invalidInput(operation: "comparative objective", reason: "\(model.typeName) is not a text model; use step(model:input:context:forward:)")
+            throw CompareError.invalidInput(operation: "comparative objective", reason: "\(model.typeName) is not a text model; use step(model:batch:context:forward:)")
         }
         let kind = try taskLoss.resolved(for: model)
-        return try step(model: model, input: input, context: context,
-                        stackable: canStackVariants(model: text, input: input, context: context)) { batch, ctx in
-            try kind.compute(text.forward(batch, context: ctx), batch: batch)
+        return try step(model: model, batch: batch, context: context,
+                        stackable: canStackVariants(model: text, batch: batch, context: context)) { variant, ctx in
+            try kind.compute(text.forward(variant, context: ctx), batch: variant)
         }
     }
 
     /// One comparative step with a caller-supplied forward pass returning per-example losses
     /// (any module, any loss).
-    public func step(model: Module, input: CropInput, context: ForwardContext,
+    public func step(model: Module, batch: Batch, context: ForwardContext,
                      forward: (Batch, ForwardContext) throws -> PerExampleLoss) throws -> ComparativeStep {
-        try step(model: model, input: input, context: context, stackable: false, forward: forward)
+        try step(model: model, batch: batch, context: context, stackable: false, forward: forward)
     }
 
     /// One comparative step; `stackable` says that `forward` computes every row of a batch
     /// independently, so the variants may run stacked in one pass.
-    func step(model: Module, input: CropInput, context: ForwardContext, stackable: Bool,
+    func step(model: Module, batch: Batch, context: ForwardContext, stackable: Bool,
               forward: (Batch, ForwardContext) throws -> PerExampleLoss) throws -> ComparativeStep {
         let batches: [Batch]
-        switch (crop, input) {
-        case (nil, _): batches = [input.batch]
-        case let (crop?, _) where !input.batch.cropLevels.isEmpty:
+        if let crop, !batch.cropLevels.isEmpty {
             // Crops re-encoded by the data pipeline (multi-paragraph QA), as the reference does.
-            let levels = input.batch.cropLevels
+            let levels = batch.cropLevels
             guard levels.count >= crop.steps else {
                 throw CompareError.invalidInput(operation: "cmpcrop", reason: "the batch carries \(levels.count) re-encoded crop levels but cmpcrop(\(crop.steps)) needs \(crop.steps)")
             }
-            batches = [input.batch] + levels.prefix(crop.steps)
-        case let (crop?, .batch(b)):
-            if let segments = b.segments {
-                batches = try crop.crops(try SegmentedBatch(b, segments: segments), generator: context.generator)
-            } else {
-                batches = try crop.crops(b, generator: context.generator)
-            }
-        case let (crop?, .segmented(s)): batches = try crop.crops(s, generator: context.generator)
+            batches = [batch] + levels.prefix(crop.steps)
+        } else if let crop {
+            // Segment crops when the batch carries segments, token crops otherwise.
+            batches = try crop.crops(batch, generator: context.generator)
+        } else {
+            batches = [batch]
         }
         let dropout = (drop ?? CmpDrop.shared).makeStep(model: model, generator: context.generator)
         var values = [Tensor](), ends = [Tensor]()
         if stackable {
-            (values, ends) = try stackedVariantLosses(batch: input.batch, dropout: dropout, context: context, forward: forward)
+            (values, ends) = try stackedVariantLosses(batch: batch, dropout: dropout, context: context, forward: forward)
         } else {
             for variant in schedule.variants {
                 let level = drop == nil ? 1 : variant.dropLevel

@@ -1,5 +1,8 @@
 /// A padded mini-batch in row-major `[batchSize, length]` layout, ready to become tensors.
 ///
+/// This is the host-side form (plain arrays; the data target has no tensors) that the runtime turns
+/// into the engine's `CMCLNN.Batch`, which models and the ablation operators consume.
+///
 /// ```swift
 /// for batch in try data.batches(32, tokenizer: tok, maxLength: 128) {
 ///     batch.inputIDs      // batchSize * length Int32

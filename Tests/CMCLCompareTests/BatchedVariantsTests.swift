@@ -36,7 +36,7 @@ import Testing
             for (p, v) in zip(parameters, leaves) { overrides[p.name] = v }
         }
         let generator = Generator(seed: 21)
-        let step = try objective.step(model: model, input: .batch(batch),
+        let step = try objective.step(model: model, batch: batch,
                                       context: ForwardContext(training: true, generator: generator, parameterOverrides: overrides))
         try step.output.total.backward()
         let gradients = float64 ? leaves.map { $0.grad?.toDoubles() ?? [] } : parameters.map { $0.value.grad?.toDoubles() ?? [] }
@@ -136,15 +136,15 @@ import Testing
         #expect(objective.variantExecution == .sequential)
         objective.variantExecution = .batched
         let ctx = ForwardContext(training: true, generator: Generator(seed: 1))
-        #expect(objective.canStackVariants(model: model, input: .batch(batch), context: ctx))
+        #expect(objective.canStackVariants(model: model, batch: batch, context: ctx))
         ctx.skippedLayers = [0]
-        #expect(!objective.canStackVariants(model: model, input: .batch(batch), context: ctx))
+        #expect(!objective.canStackVariants(model: model, batch: batch, context: ctx))
         var crop = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 1)), .drop(CmpDrop(steps: 1))])
         crop.variantExecution = .batched
-        #expect(!crop.canStackVariants(model: model, input: .batch(batch), context: ForwardContext(training: true)))
+        #expect(!crop.canStackVariants(model: model, batch: batch, context: ForwardContext(training: true)))
         var sequential = objective
         sequential.variantExecution = .sequential
-        #expect(!sequential.canStackVariants(model: model, input: .batch(batch), context: ForwardContext(training: true)))
+        #expect(!sequential.canStackVariants(model: model, batch: batch, context: ForwardContext(training: true)))
     }
 
     /// A dropout site whose input does not lead with the stacked rows is reported, not mis-masked.

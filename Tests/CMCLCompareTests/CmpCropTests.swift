@@ -108,7 +108,8 @@ import Testing
              SegmentSpan(title: "p2", tokens: 9..<14), SegmentSpan(title: "p3", tokens: 16..<20),
              SegmentSpan(title: "p4", tokens: 20..<25, mustKeep: true), SegmentSpan(title: "p5", tokens: 25..<29)],
         ]
-        let segmented = try SegmentedBatch(batch, segments: segments)
+        var segmented = batch
+        segmented.segments = segments
         let crop = try CmpCrop(steps: 3)
         let kept = try crop.keptPositions(segmented, generator: Generator(seed: 12))
         let starts = batch.startPositions?.toInts() ?? [], ends = batch.endPositions?.toInts() ?? []
@@ -151,13 +152,16 @@ import Testing
         #expect(throws: CompareError.self) { try CmpCrop(steps: 0) }
         #expect(throws: CompareError.self) { try CmpCrop(steps: 1, ratio: 1) }
         #expect(throws: CompareError.self) { try CmpCrop(steps: 1, style: "spam") }
-        let batch = try Self.batch()
-        #expect(throws: CompareError.self) { try SegmentedBatch(batch, segments: [[]]) }
-        #expect(throws: CompareError.self) {
-            try SegmentedBatch(batch, segments: [[SegmentSpan(tokens: 0..<40)], [], [], []])
-        }
-        #expect(throws: CompareError.self) {
-            try SegmentedBatch(batch, segments: [[SegmentSpan(tokens: 0..<5), SegmentSpan(tokens: 4..<8)], [], [], []])
+        let crop = try CmpCrop(steps: 1)
+        for segments: [[SegmentSpan]] in [
+            [[]],                                                                            // not one list per row
+            [[SegmentSpan(tokens: 0..<40)], [], [], []],                                     // outside the row
+            [[SegmentSpan(tokens: 0..<5), SegmentSpan(tokens: 4..<8)], [], [], []],          // overlapping
+        ] {
+            var batch = try Self.batch()
+            batch.segments = segments
+            #expect(throws: CompareError.self) { try crop.crops(batch, generator: Generator(seed: 1)) }
+            #expect(throws: CompareError.self) { try crop.keptPositions(batch, generator: Generator(seed: 1)) }
         }
     }
 }

@@ -49,14 +49,14 @@ func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double
             var overrides = [String: Tensor]()
             for (p, v) in zip(parameters, xs.dropFirst()) { overrides[p.name] = v }
             let ctx = ForwardContext(training: true, generator: Generator(seed: 77), parameterOverrides: overrides)
-            return try objective.step(model: mlp, input: .batch(dummy), context: ctx) { _, variant in
+            return try objective.step(model: mlp, batch: dummy, context: ctx) { _, variant in
                 PerExampleLoss(values: try mlp(xs[0], context: variant).crossEntropy(labels: labels, reduction: .none))
             }.output.total
         }
         #expect(report.passed, "\(setting): \(report)")
         // The variants really differ (dropout acts), so the check covered the nested masks.
         let ctx = ForwardContext(training: true, generator: Generator(seed: 77))
-        let step = try objective.step(model: mlp, input: .batch(dummy), context: ctx) { _, variant in
+        let step = try objective.step(model: mlp, batch: dummy, context: ctx) { _, variant in
             PerExampleLoss(values: try mlp(x.to(.float64), context: variant).crossEntropy(labels: labels, reduction: .none))
         }
         let columns = try step.losses.transpose().toDoubles()
@@ -104,13 +104,13 @@ func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double
         model.train()
         let objective = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 2))], taskLoss: .classification)
         let batch = try syntheticSentimentBatch(rows: 8, length: 12, vocabulary: 40, seed: 1)
-        let step = try objective.step(model: model, input: .batch(batch), context: ForwardContext(training: true, generator: Generator(seed: 1)))
+        let step = try objective.step(model: model, batch: batch, context: ForwardContext(training: true, generator: Generator(seed: 1)))
         // One draw per site, all at level 1 (ordinary dropout at the site rate).
         #expect(step.dropout.uniforms(site: "dropout") != nil)
         #expect(step.batches.count == 3)
         #expect(step.losses.shape == [8, 3])
         // In evaluation no dropout acts and the full-model column equals the plain task loss.
-        let evalStep = try objective.step(model: model, input: .batch(batch), context: ForwardContext(training: false))
+        let evalStep = try objective.step(model: model, batch: batch, context: ForwardContext(training: false))
         let plain = try ExampleLoss.classification.compute(model(batch, context: ForwardContext()), batch: batch).values.toArray()
         #expect(try evalStep.losses.transpose().toArray().prefix(8).elementsEqual(plain))
     }
@@ -182,12 +182,12 @@ func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double
         let level2 = try syntheticSentimentBatch(rows: 4, length: 6, vocabulary: 40, seed: 3)
         batch.cropLevels = [level1, level2]
         let objective = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 2))])
-        let step = try objective.step(model: model, input: .batch(batch), context: ForwardContext(training: true, generator: Generator(seed: 1)))
+        let step = try objective.step(model: model, batch: batch, context: ForwardContext(training: true, generator: Generator(seed: 1)))
         #expect(step.batches.map(\.length) == [10, 8, 6])
         #expect(step.batches[1].ids.toInts() == level1.ids.toInts())
         let tooMany = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 3))])
         #expect(throws: CompareError.self) {
-            _ = try tooMany.step(model: model, input: .batch(batch), context: ForwardContext(training: true, generator: Generator(seed: 1)))
+            _ = try tooMany.step(model: model, batch: batch, context: ForwardContext(training: true, generator: Generator(seed: 1)))
         }
     }
 

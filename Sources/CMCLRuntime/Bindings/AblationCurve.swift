@@ -40,8 +40,6 @@ enum AblationCurve {
                     let levels: [CMCLNN.Batch]
                     if !b.cropLevels.isEmpty {
                         levels = [b] + b.cropLevels.prefix(c.steps)
-                    } else if let segments = b.segments {
-                        levels = try c.crops(try SegmentedBatch(b, segments: segments), generator: g)
                     } else {
                         levels = try c.crops(b, generator: g)
                     }

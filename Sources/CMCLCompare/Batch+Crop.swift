@@ -1,35 +1,25 @@
 import CMCLNN
 import CMCLTensor
 
-/// A ``Batch`` whose rows carry segment annotations, for ``CmpCrop`` in segment mode.
-///
-/// Tokens outside every segment (`[CLS]`, separators) are never removed. Segments of a row must
-/// not overlap and must lie inside the row.
-///
-/// ```swift
-/// let sb = try SegmentedBatch(batch, segments: [[SegmentSpan(title: "q", tokens: 1..<6, mustKeep: true),
-///                                                SegmentSpan(title: "p1", tokens: 7..<30)], ...])
-/// ```
-public struct SegmentedBatch: @unchecked Sendable {
-    /// The token batch.
-    public var batch: Batch
-    /// Per row, its segments.
-    public var segments: [[SegmentSpan]]
-
-    /// Annotates `batch` with one segment list per row.
-    /// - Throws: `CompareError` when the list count differs from the batch size, or a segment is
-    ///   empty-ranged outside the row or overlaps another.
-    public init(_ batch: Batch, segments: [[SegmentSpan]]) throws(CompareError) {
+extension Batch {
+    /// The batch's ``segments`` after checking them for segment crops, nil when it has none.
+    ///
+    /// Tokens outside every segment (`[CLS]`, separators) are never removed. Segments of a row must
+    /// not overlap and must lie inside the row.
+    /// - Throws: `CompareError` when the list count differs from the batch size, or a segment lies
+    ///   outside the row or overlaps another.
+    func checkedSegments() throws(CompareError) -> [[SegmentSpan]]? {
+        guard let segments else { return nil }
         let op = "segmented batch"
-        if segments.count != batch.size {
-            throw .mismatchedShapes(operation: op + " (one segment list per row)", lhs: [segments.count], rhs: [batch.size])
+        if segments.count != size {
+            throw .mismatchedShapes(operation: op + " (one segment list per row)", lhs: [segments.count], rhs: [size])
         }
         for (row, list) in segments.enumerated() {
             let sorted = list.sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
             var end = 0
             for segment in sorted {
-                if segment.tokens.lowerBound < 0 || segment.tokens.upperBound > batch.length {
-                    throw .invalidInput(operation: op, reason: "row \(row): segment \(segment) lies outside 0..<\(batch.length)")
+                if segment.tokens.lowerBound < 0 || segment.tokens.upperBound > length {
+                    throw .invalidInput(operation: op, reason: "row \(row): segment \(segment) lies outside 0..<\(length)")
                 }
                 if segment.tokens.lowerBound < end {
                     throw .invalidInput(operation: op, reason: "row \(row): segment \(segment) overlaps the previous segment")
@@ -37,12 +27,9 @@ public struct SegmentedBatch: @unchecked Sendable {
                 end = segment.tokens.upperBound
             }
         }
-        self.batch = batch
-        self.segments = segments
+        return segments
     }
-}
 
-extension Batch {
     /// The batch rebuilt from kept token positions per row: kept tokens are compacted to the left
     /// in their original order and the rest is padding (`padID`, attention 0), so the padded length
     /// stays the same. Span labels are remapped to the new positions (`-100` when the labelled

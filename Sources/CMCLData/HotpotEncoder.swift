@@ -53,9 +53,11 @@ public struct HotpotEncoder: Sendable, Hashable {
     public var markers: Markers
     /// The reference's evaluation kept-distractor counts, cut to the number of crop steps.
     public static let evaluationCounts = [6, 4, 2, 0]
+    /// The reference's default question limit in tokens (its `max_q_len`).
+    public static let referenceMaxQuestionLength = 128
 
     /// An encoder with explicit markers.
-    public init(markers: Markers, maxLength: Int = 512, maxQuestionLength: Int = 128, maxParagraphLength: Int = 256) {
+    public init(markers: Markers, maxLength: Int = 512, maxQuestionLength: Int = referenceMaxQuestionLength, maxParagraphLength: Int = 256) {
         self.markers = markers
         self.maxLength = Swift.max(2, maxLength)
         self.maxQuestionLength = Swift.max(0, maxQuestionLength)
@@ -63,7 +65,7 @@ public struct HotpotEncoder: Sendable, Hashable {
     }
 
     /// An encoder whose markers come from `tokenizer`'s vocabulary (``defaultMarkerTokens``).
-    public init(tokenizer: some TextTokenizer, maxLength: Int = 512, maxQuestionLength: Int = 128, maxParagraphLength: Int = 256) {
+    public init(tokenizer: some TextTokenizer, maxLength: Int = 512, maxQuestionLength: Int = referenceMaxQuestionLength, maxParagraphLength: Int = 256) {
         let names = Self.defaultMarkerTokens
         func id(_ token: String) -> Int32 { tokenizer.vocabulary[token] ?? tokenizer.unknownID }
         self.init(markers: Markers(cls: tokenizer.clsID, sep: tokenizer.sepID, yes: id(names.yes), no: id(names.no),

@@ -118,15 +118,21 @@ public enum SQuAD {
     }
 
     /// Splits every example into windows of at most `maxLength` tokens. Consecutive windows
-    /// share `docStride` context tokens (Hugging Face `stride`); the question is cut to
-    /// `maxQueryLength` tokens. Training positions follow the first gold answer.
+    /// share `docStride` context tokens (Hugging Face `stride`). The question is kept whole, as
+    /// in the reference and in Hugging Face's `run_qa` (only the context is truncated);
+    /// `maxQueryLength` cuts it to that many tokens, like the original BERT `run_squad`'s
+    /// `max_query_length`. Training positions follow the first gold answer.
     public static func features(_ examples: Dataset<SQuADExample>, tokenizer: some TextTokenizer,
                                 maxLength: Int = 384, docStride: Int = 128,
-                                maxQueryLength: Int = 64) throws -> Dataset<SQuADFeature> {
+                                maxQueryLength: Int? = nil) throws -> Dataset<SQuADFeature> {
+        if let m = maxQueryLength, m < 1 {
+            throw DataError.invalidArgument(operation: "squad features(maxQueryLength: \(m))", problem: "must be at least 1")
+        }
         var features: [SQuADFeature] = []
         var lastContext = "", lastTokens: [Token] = []  // questions of a paragraph are adjacent
         for (index, example) in examples.enumerated() {
-            let question = Array(tokenizer.tokenize(example.question).prefix(maxQueryLength))
+            let whole = tokenizer.tokenize(example.question)
+            let question = maxQueryLength.map { Array(whole.prefix($0)) } ?? whole
             if example.context != lastContext || index == 0 {
                 lastContext = example.context
                 lastTokens = tokenizer.tokenize(example.context)
@@ -135,7 +141,8 @@ public enum SQuAD {
             let window = maxLength - question.count - 3
             guard window > 0, docStride >= 0, docStride < window else {
                 throw DataError.invalidArgument(operation: "squad features(maxLength: \(maxLength), docStride: \(docStride))",
-                    problem: "window of \(window) context tokens after a \(question.count)-token question must exceed the stride")
+                    problem: "question \(example.id): window of \(window) context tokens after a \(question.count)-token question must exceed the stride"
+                        + (maxQueryLength == nil ? " (a longer max length, a smaller stride or a question limit would do)" : ""))
             }
             var start = 0
             repeat {

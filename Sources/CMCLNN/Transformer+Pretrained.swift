@@ -165,7 +165,9 @@ extension Transformer {
         ignored += mapped.values.map(\.name)
         config = model.config
         let headLoaded = !headNames.isEmpty && headNames.allSatisfy { !initialized.contains($0) }
-        let encoderMissing = initialized.filter(isEncoderName)
+        // A pooler is initialised like the head when the checkpoint has none (a question-answering
+        // checkpoint loaded as a classifier), as transformers does; any other encoder tensor must be there.
+        let encoderMissing = initialized.filter { isEncoderName($0) && !$0.hasPrefix("pooler.") }
         if !encoderMissing.isEmpty {
             throw NNError.checkpoint(path: files[0].path, reason: "lacks \(encoderMissing.count) encoder tensor\(encoderMissing.count == 1 ? "" : "s")"
                                      + NNError.list(encoderMissing, limit: 3))

@@ -70,6 +70,25 @@ import Testing
         #expect(batches[0].startPositions.count == 8 && batches[0].shape[1] <= 128)
     }
 
+    /// The question is kept whole (the reference tokenizes with `truncation="only_second"`);
+    /// `maxQueryLength` cuts it, and a question too long for the window is an error naming it.
+    @Test func questionsAreNotTruncatedByDefault() throws {
+        let tok = try #require(Shared.bert)
+        let question = Array(repeating: "which", count: 70).joined(separator: " ") + "?"
+        let context = "The Normans were in Normandy in the tenth and eleventh centuries."
+        let examples = Dataset([SQuADExample(id: "long", question: question, context: context,
+                                             answers: [.init(text: "Normandy", start: 20)])])
+        func questionTokens(_ f: SQuADFeature) -> Int { f.encoding.sequenceIDs.filter { $0 == 0 }.count }
+        let whole = try SQuAD.features(examples, tokenizer: tok, maxLength: 128, docStride: 16)
+        #expect(whole.count == 1 && questionTokens(whole[0]) == 71)
+        #expect(whole[0].encoding.tokens[Int(whole[0].startPosition)] == "normandy")
+        let cut = try SQuAD.features(examples, tokenizer: tok, maxLength: 128, docStride: 16, maxQueryLength: 64)
+        #expect(questionTokens(cut[0]) == 64)
+        #expect(cut[0].encoding.tokens[Int(cut[0].startPosition)] == "normandy")
+        #expect { try SQuAD.features(examples, tokenizer: tok, maxLength: 80, docStride: 16) } throws: { "\($0)".contains("question long") }
+        #expect(throws: DataError.self) { _ = try SQuAD.features(examples, tokenizer: tok, maxQueryLength: 0) }
+    }
+
     @Test func answerPositionsFromOffsets() throws {
         let tok = try #require(Shared.bert)
         let context = "The Normans were in Normandy."

@@ -77,6 +77,47 @@ import Testing
         #expect(qaReport.initialized == ["qa_outputs.bias", "qa_outputs.weight"] && qa.head == .span)
     }
 
+    /// A question-answering checkpoint (scripts/gen_span_head_fixture.py: the bert fixture in
+    /// BertForQuestionAnswering with a random `qa_outputs`): the span head is loaded from
+    /// `qa_outputs.*` and gives transformers' start and end logits; saved back, it is written
+    /// under the same names. Asked for another head, the checkpoint's `qa_outputs` is ignored.
+    @Test func spanHeadsLoadAndSaveQAOutputs() throws {
+        let dir = Self.directory("bert-qa")
+        let e = try loadJSON("pretrained/bert-qa/expected.json")
+        let (model, report) = try Transformer.pretrained(directory: dir, head: "span")
+        #expect(report.head == .span && report.headLoaded && report.initialized.isEmpty, "\(report.initialized)")
+        #expect(model.pooler == nil && report.ignored.isEmpty, "\(report.ignored)")
+        let batch = try Self.batch(e)
+        let logits = try model(batch).logits
+        let shape = ints(e["shape"]).map(Int.init)
+        #expect(logits.shape == shape + [2])
+        let values = logits.toDoubles()
+        let starts = stride(from: 0, to: values.count, by: 2).map { values[$0] }
+        let ends = stride(from: 1, to: values.count, by: 2).map { values[$0] }
+        let (ds, de) = (maxAbsDiff(starts, doubles(e["start_logits"])), maxAbsDiff(ends, doubles(e["end_logits"])))
+        #expect(ds < 1e-5 && de < 1e-5, "start logits: max abs diff \(ds), end logits \(de)")
+        if ProcessInfo.processInfo.environment["CMCL_SHOW_PARITY"] != nil { print("parity bert-qa: start \(ds), end \(de)") }
+
+        let out = temporaryURL("")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try model.saveHuggingFace(to: out)
+        let saved = try Safetensors.read(from: out.appendingPathComponent("model.safetensors"))
+        #expect(Set(saved.keys) == Set(try Safetensors.read(from: dir.appendingPathComponent("model.safetensors")).keys))
+        #expect(saved["qa_outputs.weight"]?.shape == [2, 32] && saved["qa_outputs.bias"]?.shape == [2])
+        let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as? [String: Any])
+        #expect(config["architectures"] as? [String] == ["BertForQuestionAnswering"])
+        let (back, backReport) = try Transformer.pretrained(directory: out, head: "span")
+        #expect(backReport.headLoaded && backReport.loaded == model.parameters().count)
+        #expect(try back(batch).logits.toArray() == logits.toArray())
+
+        // As a classifier: BERT's classifier reads the pooler, which a question-answering
+        // checkpoint lacks; both are initialised and reported, `qa_outputs` is ignored.
+        let (classifier, classifierReport) = try Transformer.pretrained(directory: dir, head: "classification", classes: 2)
+        #expect(!classifierReport.headLoaded && classifier.head == .classification(classes: 2))
+        #expect(classifierReport.initialized == ["classifier.bias", "classifier.weight", "pooler.dense.bias", "pooler.dense.weight"])
+        #expect(classifierReport.ignored == ["qa_outputs.bias", "qa_outputs.weight"], "\(classifierReport.ignored)")
+    }
+
     @Test func aHeadOfAnotherSizeIsReplacedAndReported() throws {
         let (model, report) = try Transformer.pretrained(directory: Self.directory("bert"), head: "classification", classes: 2)
         #expect(model.head == .classification(classes: 2))

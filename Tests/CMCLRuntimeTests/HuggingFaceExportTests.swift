@@ -30,12 +30,15 @@ import Testing
 
     @Test(.enabled(if: HuggingFaceExportTests.python != nil,
                    "no Python with torch and transformers (set CMCL_PYTHON or CMCL_TORCH_PYTHON): save_pretrained is not checked against transformers"),
-          arguments: ["bert", "electra", "roberta"])
+          arguments: ["bert", "electra", "roberta", "bert-qa"])
     func savedDirectoriesGiveTheSameLogitsInTransformers(_ family: String) throws {
         let python = try #require(Self.python)
         let source = repositoryRoot.appendingPathComponent("Tests/CMCLNNTests/Fixtures/pretrained/\(family)")
-        // The checkpoint with a fresh two-class head (another size than the stored one).
-        let (model, _) = try Transformer.pretrained(directory: source, head: "classification", classes: 2, generator: Generator(seed: 9))
+        // The classifiers with a fresh two-class head (another size than the stored one); the
+        // question-answering checkpoint with its span head (start and end logits).
+        let (model, _) = family.hasSuffix("-qa")
+            ? try Transformer.pretrained(directory: source, head: "span")
+            : try Transformer.pretrained(directory: source, head: "classification", classes: 2, generator: Generator(seed: 9))
         let tok = try TokenizerFiles.load(directory: source.path)
         let texts: [(String, String?)] = [("Héllo, wörld! Ça va?", nil), ("東京は日本の首都です。", nil),
                                           ("Who wrote The Hobbit?", "It was written by Tolkien in 1937."), ("  odd\tspacing!? ", nil)]

@@ -186,21 +186,24 @@ enum DataBuiltins {
               kind: .property) { a in
             .list(try dataset(a, "self").data.labelNames.map { .string($0) })
         }
-        r.add("encode(data, tokenizer, max_len: 128, stride: 128, max_question: 64, max_paragraph: 256, distractors: nil)", "data",
-              "Tokenizes every example: text datasets; SQuAD into windows of max_len tokens overlapping by stride; HotpotQA into the reference layout (question, titled paragraphs, yes/no markers), re-laid out per epoch and per CmpCrop level in training; `distractors: k` evaluates with only the first k distractor paragraphs.",
+        r.add("encode(data, tokenizer, max_len: 128, stride: 128, max_question: nil, max_paragraph: 256, distractors: nil)", "data",
+              "Tokenizes every example: text datasets; SQuAD into windows of max_len tokens overlapping by stride, the question whole unless `max_question` cuts it; HotpotQA (question cut to max_question, default 128) into the reference layout (question, titled paragraphs, yes/no markers), re-laid out per epoch and per CmpCrop level in training; `distractors: k` evaluates with only the first k distractor paragraphs.",
               example: "let enc = encode(data, tok, max_len: 64)") { a in
             let tok = try tokenizer(a, "tokenizer")
             let source = try dataset(a, "data").data
+            if let q = try a.optionalInt("max_question"), q < 1 {
+                throw CMCLError("max_question must be at least 1, got \(q)", argument: .label("max_question"))
+            }
             if let s = source as? TypedDataset<SQuADExample> {
                 let items = try QAData.encodeSQuAD(s.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"), stride: try a.int("stride"),
-                                                   maxQuestion: try a.int("max_question"))
+                                                   maxQuestion: try a.optionalInt("max_question"))
                 return .object(DatasetValue(TypedDataset(data: items, kind: "SQuAD feature", toRecord: QAData.record), tokenizer: tok))
             }
             if let h = source as? TypedDataset<HotpotExample> {
                 let distractors = try a.optionalInt("distractors")
                 if let k = distractors, k < 0 { throw CMCLError("distractors must be >= 0", argument: .label("distractors")) }
                 let items = QAData.encodeHotpot(h.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"),
-                                                maxQuestion: try a.int("max_question"), maxParagraph: try a.int("max_paragraph"),
+                                                maxQuestion: try a.optionalInt("max_question") ?? HotpotEncoder.referenceMaxQuestionLength, maxParagraph: try a.int("max_paragraph"),
                                                 distractors: distractors)
                 return .object(DatasetValue(TypedDataset(data: items, kind: "HotpotQA input", toRecord: QAData.record), tokenizer: tok))
             }

@@ -28,7 +28,7 @@ struct HotpotItem: Sendable {
 /// batches, and evaluation with the official answer metrics.
 enum QAData {
     static func encodeSQuAD(_ data: Dataset<SQuADExample>, tokenizer: any TextTokenizer, maxLength: Int, stride: Int,
-                            maxQuestion: Int) throws -> Dataset<SQuADItem> {
+                            maxQuestion: Int?) throws -> Dataset<SQuADItem> {
         let features = try SQuAD.features(data, tokenizer: tokenizer, maxLength: maxLength, docStride: stride, maxQueryLength: maxQuestion)
         return Dataset(features.map { SQuADItem(feature: $0, example: data[$0.exampleIndex]) }.elements, name: features.name)
     }

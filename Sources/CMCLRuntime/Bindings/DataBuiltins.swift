@@ -186,8 +186,8 @@ enum DataBuiltins {
               kind: .property) { a in
             .list(try dataset(a, "self").data.labelNames.map { .string($0) })
         }
-        r.add("encode(data, tokenizer, max_len: 128, stride: 128, max_question: nil, max_paragraph: 256, distractors: nil)", "data",
-              "Tokenizes every example: text datasets; SQuAD into windows of max_len tokens overlapping by stride, the question whole unless `max_question` cuts it; HotpotQA (question cut to max_question, default 128) into the reference layout (question, titled paragraphs, yes/no markers), re-laid out per epoch and per CmpCrop level in training; `distractors: k` evaluates with only the first k distractor paragraphs.",
+        r.add("encode(data, tokenizer, max_len: 128, stride: nil, max_question: nil, max_paragraph: 256, distractors: nil)", "data",
+              "Tokenizes every example: text datasets; SQuAD into windows of max_len tokens overlapping by stride (default a third of max_len, the reference's 128 of 384), the question whole unless `max_question` cuts it; HotpotQA (question cut to max_question, default 128) into the reference layout (question, titled paragraphs, yes/no markers), re-laid out per epoch and per CmpCrop level in training; `distractors: k` evaluates with only the first k distractor paragraphs.",
               example: "let enc = encode(data, tok, max_len: 64)") { a in
             let tok = try tokenizer(a, "tokenizer")
             let source = try dataset(a, "data").data
@@ -195,7 +195,10 @@ enum DataBuiltins {
                 throw CMCLError("max_question must be at least 1, got \(q)", argument: .label("max_question"))
             }
             if let s = source as? TypedDataset<SQuADExample> {
-                let items = try QAData.encodeSQuAD(s.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"), stride: try a.int("stride"),
+                let maxLength = try a.tokenLength("max_len")
+                let stride = try a.optionalInt("stride") ?? max(1, maxLength / 3)
+                if stride < 1 { throw CMCLError("stride must be at least 1, got \(stride)", argument: .label("stride")) }
+                let items = try QAData.encodeSQuAD(s.data, tokenizer: tok, maxLength: maxLength, stride: stride,
                                                    maxQuestion: try a.optionalInt("max_question"))
                 return .object(DatasetValue(TypedDataset(data: items, kind: "SQuAD feature", toRecord: QAData.record), tokenizer: tok))
             }

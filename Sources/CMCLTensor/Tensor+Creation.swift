@@ -71,13 +71,18 @@ extension Tensor {
         }
         var values: [Double] = []
         var allIntegers = true
-        func walk(_ v: NestedValue, depth: Int, path: [Int]) throws {
+        var path: [Int] = []  // the index being read, for error messages
+        func walk(_ v: NestedValue, depth: Int) throws {
             switch v {
             case let .list(items):
                 guard depth < shape.count, items.count == shape[depth] else {
                     throw TensorError.invalidShape(op: "tensor", shape: shape, reason: "ragged nested list at index \(path): expected \(depth < shape.count ? "\(shape[depth]) elements" : "a number"), found a list of \(items.count)")
                 }
-                for (i, item) in items.enumerated() { try walk(item, depth: depth + 1, path: path + [i]) }
+                for (i, item) in items.enumerated() {
+                    path.append(i)
+                    try walk(item, depth: depth + 1)
+                    path.removeLast()
+                }
             case let .integer(i):
                 guard depth == shape.count else {
                     throw TensorError.invalidShape(op: "tensor", shape: shape, reason: "ragged nested list at index \(path): expected a list of \(shape[depth]), found a number")
@@ -91,10 +96,21 @@ extension Tensor {
                 values.append(d)
             }
         }
-        try walk(nested, depth: 0, path: [])
+        try walk(nested, depth: 0)
         let type = dtype ?? (allIntegers && !values.isEmpty ? .int32 : .float32)
+        let t = try Tensor(values: values, shape: shape, dtype: type)
+        self.init(storage: t.storage, shape: t.shape, strides: t.strides, offset: 0, dtype: type)
+    }
+
+    /// A tensor of element type `dtype` from row-major `values`; an `int32` tensor needs every
+    /// value to be an integer in range.
+    ///
+    /// ```swift
+    /// let t = try Tensor(values: [1, 2, 3], shape: [3], dtype: .int32)
+    /// ```
+    public convenience init(values: [Double], shape: [Int], dtype: DType) throws {
         let t: Tensor
-        switch type {
+        switch dtype {
         case .float32: t = try Tensor(values.map { Float($0) }, shape: shape)
         case .float64: t = try Tensor(doubles: values, shape: shape)
         case .int32:
@@ -106,7 +122,7 @@ extension Tensor {
             }
             t = try Tensor(ints: ints, shape: shape)
         }
-        self.init(storage: t.storage, shape: t.shape, strides: t.strides, offset: 0, dtype: type)
+        self.init(storage: t.storage, shape: t.shape, strides: t.strides, offset: 0, dtype: dtype)
     }
 
     /// A tensor of the given shape filled with `value`.

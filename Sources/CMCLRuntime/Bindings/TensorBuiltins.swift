@@ -21,12 +21,31 @@ enum TensorBuiltins {
         switch v {
         case .object(let o as TensorValue): return o.tensor
         case .number(let n): return Tensor(scalar: n)
-        case .list: return try Tensor(nested: try nested(v), dtype: .float32)
+        case .list: return try fromList(v, dtype: .float32)
         default: throw CMCLError("argument `\(name)` must be a tensor, got \(Display.describe(v))", argument: .label(name))
         }
     }
 
     static func tensor(_ a: Arguments, _ name: String) throws -> Tensor { try tensor(try a.value(name), name) }
+
+    /// A tensor from nested lists; a flat list of numbers goes straight to the values (and stops
+    /// at Ctrl-C without building anything in between).
+    static func fromList(_ v: Value, dtype: DType) throws -> Tensor {
+        if case .list(let l) = v {
+            var values: [Double] = []
+            values.reserveCapacity(l.items.count)
+            for (i, x) in l.items.enumerated() {
+                try Interrupt.poll(i + 1)
+                switch x {
+                case .number(let n): values.append(n)
+                case .bool(let b): values.append(b ? 1 : 0)
+                default: return try Tensor(nested: try nested(v), dtype: dtype)
+                }
+            }
+            return try Tensor(values: values, shape: [values.count], dtype: dtype)
+        }
+        return try Tensor(nested: try nested(v), dtype: dtype)
+    }
 
     static func nested(_ v: Value) throws -> NestedValue {
         switch v {
@@ -101,7 +120,7 @@ enum TensorBuiltins {
               "A tensor from nested lists of numbers (or a number).",
               example: "let t = tensor([[1, 2], [3, 4]])") { a in
             let d = try dtype(a) ?? .float32
-            return try finish(try Tensor(nested: try nested(try a.value("data")), dtype: d), a)
+            return try finish(try fromList(try a.value("data"), dtype: d), a)
         }
         r.add("zeros(shape..., dtype: \"float32\", requires_grad: false)", "tensor", "A tensor of zeros.",
               example: "zeros(2, 3)") { a in

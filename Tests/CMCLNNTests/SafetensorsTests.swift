@@ -86,7 +86,7 @@ import Testing
     }
 
     /// Hostile headers, each rejected with a message naming what is wrong (and never a trap).
-    nonisolated(unsafe) static let hostile: [(String, [UInt8], String)] = {
+    static let hostile: [(String, [UInt8], String)] = {
         let good = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}  "#
         let body = [UInt8](repeating: 0, count: 12)
         var cases: [(String, [UInt8], String)] = []

@@ -25,6 +25,44 @@ import Testing
         #expect(BufferPool.bucket(16 * 60 * 384 * 4) == BufferPool.bucket(16 * 61 * 384 * 4))
     }
 
+    /// Blocks whose classes peak at different moments of a step: the idle blocks at the start of
+    /// a step (the sum of each class's peak, 14 MiB) exceed the largest amount in use at once
+    /// (12 MiB), and must still be kept (within the headroom), or every step would free and
+    /// allocate them again.
+    @Test func classesPeakingAtDifferentTimesAreKept() {
+        let pool = BufferPool()
+        pool.minimumBudget = 0
+        let a = 3 << 20, b = 1 << 20
+        func step() {
+            let first = (0..<4).map { _ in pool.allocate(byteCount: a) }  // forward: 12 MiB
+            for p in first { pool.release(p, byteCount: a) }
+            let second = (0..<2).map { _ in pool.allocate(byteCount: b) }  // backward: 2 MiB
+            for p in second { pool.release(p, byteCount: b) }
+        }
+        step()
+        let fresh = pool.statistics.freshAllocations
+        for _ in 0..<10 { step() }
+        #expect(pool.statistics.freshAllocations == fresh)
+        #expect(pool.statistics.evictions == 0)
+        pool.drain()
+    }
+
+    /// Whatever the ages, in use plus idle never passes the working set and its headroom.
+    @Test func neverPastTheHeadroom() {
+        let pool = BufferPool()
+        pool.minimumBudget = 0
+        var worst = 0
+        for k in 1...40 {
+            let n = k << 16
+            let blocks = (0..<3).map { _ in pool.allocate(byteCount: n) }
+            worst = max(worst, pool.liveBytes + pool.statistics.pooledBytes)
+            for p in blocks { pool.release(p, byteCount: n) }
+        }
+        #expect(Double(worst) <= pool.headroom * Double(pool.statistics.peakLiveBytes))
+        #expect(pool.statistics.evictions > 0)
+        pool.drain()
+    }
+
     @Test func identicalStepsAllocateNothingAfterTheFirst() {
         let pool = BufferPool()
         let sizes = [4 << 20, 1 << 20, 1 << 20, 300_000, 64, 5000]
@@ -42,6 +80,7 @@ import Testing
     @Test func memoryStaysWithinTheLargestWorkingSet() {
         let pool = BufferPool()
         pool.minimumBudget = 0
+        pool.staleAfter = 0  // every idle class counts as stale: in use plus idle stays within the working set
         let row = 16 * 384 * 4
         var worst = 0
         for length in [64, 12, 37, 50, 23, 64, 9, 41, 58, 30, 17, 64, 45, 33, 61, 27] {
@@ -65,6 +104,7 @@ import Testing
     @Test func concurrentUseKeepsBlocksAndCountersConsistent() {
         let pool = BufferPool()
         pool.minimumBudget = 0
+        pool.staleAfter = 0  // the strict bound, so that eviction runs all the time
         let threads = 4, rounds = 300
         let sizes = [64, 5000, 40_000, 70_000, 300_000, 1 << 20]
         let clashes = Mutex(0)

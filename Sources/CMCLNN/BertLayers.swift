@@ -55,8 +55,9 @@ public final class BertEmbeddings: Module, @unchecked Sendable {
         return try Tensor(ints: out, shape: [b, t])
     }
 
-    /// `[batch, seq, width]` embeddings of `ids` with optional `tokenTypes`.
-    public func forward(ids: Tensor, tokenTypes: Tensor?, context: ForwardContext) throws -> Tensor {
+    /// `[batch, seq, width]` embeddings of `ids` with optional `tokenTypes`; with a `packing`,
+    /// the real tokens' rows `[tokens, width]`.
+    public func forward(ids: Tensor, tokenTypes: Tensor?, packing: TokenPacking? = nil, context: ForwardContext) throws -> Tensor {
         let t = ids.shape[1]
         let needed = family == .roberta ? t + Int(padTokenID) + 1 : t
         guard needed <= positionEmbeddings.count else {
@@ -73,7 +74,8 @@ public final class BertEmbeddings: Module, @unchecked Sendable {
         } else {
             e = try e.add(context.resolve(positionEmbeddings.weight).slice(axis: 0, start: 0, end: t))
         }
-        return try dropout(norm(e, context: context), context: context)
+        if let packing { e = try packing.pack(e) }
+        return try dropout.forward(norm(e, context: context), packing: packing, context: context)
     }
 }
 
@@ -107,9 +109,13 @@ public final class BertSelfAttention: Module, SiteProviding, @unchecked Sendable
     public var ownSites: [Site] { [Site(kind: .heads, name: path, width: heads, layer: layerIndex)] }
 
     /// The attention context `[batch, seq, hidden]` for states `x` and additive mask `[batch, 1, 1, seq]`.
-    public func forward(_ x: Tensor, mask: Tensor?, context: ForwardContext) throws -> Tensor {
-        let b = x.shape[0], t = x.shape[1], hidden = x.shape[2], d = hidden / heads
-        func split(_ y: Tensor) throws -> Tensor { try y.reshape([b, t, heads, d]).permute([0, 2, 1, 3]) }
+    /// With a `packing`, `x` and the result are packed token rows `[tokens, hidden]`; the scores
+    /// and probabilities keep the padded layout.
+    public func forward(_ x: Tensor, mask: Tensor?, packing: TokenPacking? = nil, context: ForwardContext) throws -> Tensor {
+        let b = packing?.batch ?? x.shape[0], t = packing?.length ?? x.shape[1], hidden = x.shape[x.rank - 1], d = hidden / heads
+        func split(_ y: Tensor) throws -> Tensor {
+            try (packing.map { try $0.unpack(y) } ?? y).reshape([b, t, heads, d]).permute([0, 2, 1, 3])
+        }
         let q = try split(query(x, context: context))
         let k = try split(key(x, context: context))
         let v = try split(value(x, context: context))
@@ -124,7 +130,8 @@ public final class BertSelfAttention: Module, SiteProviding, @unchecked Sendable
             probs = try probs.mul(shaped.dtype == probs.dtype ? shaped : shaped.to(probs.dtype))
         }
         let ctx = try probs.matmul(v)                                             // [b, heads, t, d]
-        return try ctx.permute([0, 2, 1, 3]).reshape([b, t, hidden])
+        let merged = try ctx.permute([0, 2, 1, 3]).reshape([b, t, hidden])
+        return try packing.map { try $0.pack(merged) } ?? merged
     }
 }
 
@@ -147,9 +154,9 @@ public final class BertResidualOutput: Module, @unchecked Sendable {
         addChild("dropout", dropout)
     }
 
-    /// `LayerNorm(dropout(dense(x)) + residual)`.
-    public func forward(_ x: Tensor, residual: Tensor, context: ForwardContext) throws -> Tensor {
-        let y = try dropout(dense(x, context: context), context: context)
+    /// `LayerNorm(dropout(dense(x)) + residual)` (on packed token rows with a `packing`).
+    public func forward(_ x: Tensor, residual: Tensor, packing: TokenPacking? = nil, context: ForwardContext) throws -> Tensor {
+        let y = try dropout.forward(dense(x, context: context), packing: packing, context: context)
         return try norm(y.add(residual), context: context)
     }
 }
@@ -212,11 +219,13 @@ public final class BertLayer: Module, SiteProviding, @unchecked Sendable {
 
     public var ownSites: [Site] { [Site(kind: .layer, name: path, layer: index)] }
 
-    /// The layer's output for states `x` (identity when skipped in `context`).
-    public func forward(_ x: Tensor, mask: Tensor?, context: ForwardContext) throws -> Tensor {
+    /// The layer's output for states `x` (identity when skipped in `context`); `x` is packed token
+    /// rows when a `packing` is given.
+    public func forward(_ x: Tensor, mask: Tensor?, packing: TokenPacking? = nil, context: ForwardContext) throws -> Tensor {
         if context.skippedLayers.contains(index) { return x }
-        let a = try attention.output.forward(attention.selfAttention.forward(x, mask: mask, context: context), residual: x, context: context)
+        let attended = try attention.selfAttention.forward(x, mask: mask, packing: packing, context: context)
+        let a = try attention.output.forward(attended, residual: x, packing: packing, context: context)
         let i = try intermediate(a, context: context)
-        return try output.forward(i, residual: a, context: context)
+        return try output.forward(i, residual: a, packing: packing, context: context)
     }
 }

@@ -31,6 +31,30 @@ public final class Dropout: Module, SiteProviding, @unchecked Sendable {
         if rate == 0 { return x }
         return try x.dropout(p: rate, generator: context.generator, training: true)
     }
+
+    /// Dropout of packed token rows `x` `[tokens, width]` (see ``TokenPacking``): the multiplier is
+    /// drawn (or asked of the override) for the padded shape `[batch, length, width]` and packed,
+    /// so the result is the padded computation's on the real tokens. Without a packing, the
+    /// module's plain call.
+    public func forward(_ x: Tensor, packing: TokenPacking?, context: ForwardContext) throws -> Tensor {
+        guard let packing else { return try self(x, context: context) }
+        guard context.training, context.dropoutEnabled else { return x }
+        let padded = packing.paddedShape(width: x.shape[x.rank - 1])
+        let multiplier: Tensor
+        if let hook = context.dropoutOverride, let m = try hook(path, padded, Float(rate)) {
+            guard ForwardContext.broadcasts(m.shape, to: padded) else {
+                throw NNError.shapeMismatch(op: "dropout override", name: path, expected: padded, found: m.shape)
+            }
+            multiplier = m.shape == padded ? m.detach() : try m.detach().expand(padded)
+        } else {
+            if rate == 0 { return x }
+            let u = try Tensor.uniform(padded, dtype: x.dtype, generator: context.generator)
+            let (mask, scale) = try Tensor.dropoutMask(uniform: u, p: rate)
+            multiplier = try mask.to(x.dtype).mul(Double(scale))
+        }
+        let packed = try packing.pack(multiplier)
+        return try x.mul(packed.dtype == x.dtype ? packed : packed.to(x.dtype))
+    }
 }
 
 /// An elementwise activation as a module (so its output can be a neuron-mask site).

@@ -137,7 +137,7 @@ public final class Transformer: TextModel, @unchecked Sendable {
 
     /// The final token states; when `everyLayer` is given, it receives the input of the first
     /// layer and every layer's output in order (Hugging Face's `hidden_states`).
-    func encode(_ batch: Batch, context: ForwardContext, everyLayer: ((Tensor) -> Void)?) throws -> Tensor {
+    func encode(_ batch: Batch, context: ForwardContext, packing: TokenPacking? = nil, everyLayer: ((Tensor) -> Void)?) throws -> Tensor {
         if let tt = batch.tokenTypes, let bad = tt.toInts().first(where: { $0 < 0 || Int($0) >= config.typeVocabularySize }) {
             throw NNError.invalidInput(op: "transformer", reason: "token type \(bad) is outside 0..<\(config.typeVocabularySize)")
         }
@@ -145,11 +145,11 @@ public final class Transformer: TextModel, @unchecked Sendable {
             throw NNError.invalidInput(op: "transformer", reason: "token id \(bad) is outside the vocabulary 0..<\(config.vocabularySize)")
         }
         let mask = try Transformer.extendedMask(batch)
-        var h = try embeddings.forward(ids: batch.ids, tokenTypes: batch.tokenTypes, context: context)
+        var h = try embeddings.forward(ids: batch.ids, tokenTypes: batch.tokenTypes, packing: packing, context: context)
         if let embeddingsProject { h = try embeddingsProject(h, context: context) }
         everyLayer?(h)
         for case let layer as BertLayer in layers.items {
-            h = try layer.forward(h, mask: mask, context: context)
+            h = try layer.forward(h, mask: mask, packing: packing, context: context)
             everyLayer?(h)
         }
         return h
@@ -166,14 +166,29 @@ public final class Transformer: TextModel, @unchecked Sendable {
         return (all, h, pooled)
     }
 
+    /// Whether heads that read the first token only (classification, regression, ranking) run
+    /// the encoder on the real tokens alone (``TokenPacking``) when a batch has enough padding.
+    /// The results are the padded computation's up to the order of float additions in weight
+    /// gradients; off, every position is computed as Hugging Face does.
+    public var packsTokens = true
+
     public override func forward(_ batch: Batch, context: ForwardContext) throws -> ModelOutput {
+        if let headDropout, packsTokens, context.neuronMasks.isEmpty, let packing = try TokenPacking(batch) {
+            let h = try encode(batch, context: context, packing: packing, everyLayer: nil)
+            let first = try h.indexSelect(axis: 0, indices: packing.firstRows)      // [b, hidden]
+            return try classify(first, headDropout: headDropout, hidden: packing.unpack(h), context: context)
+        }
         let h = try encode(batch, context: context)
         guard let headDropout else {
             let logits = try output(h, context: context)                       // [b, t, 2]
             return ModelOutput(logits: logits, startLogits: try batch.maskingSpanLogits(logits.select(axis: -1, index: 0)),
                                endLogits: try batch.maskingSpanLogits(logits.select(axis: -1, index: 1)), hidden: h)
         }
-        let first = try h.select(axis: 1, index: 0)                             // [b, hidden]
+        return try classify(h.select(axis: 1, index: 0), headDropout: headDropout, hidden: h, context: context)
+    }
+
+    /// The classification, regression or ranking head on the first token's states `first` `[b, hidden]`.
+    private func classify(_ first: Tensor, headDropout: Dropout, hidden h: Tensor, context: ForwardContext) throws -> ModelOutput {
         var logits: Tensor, pooled: Tensor
         if let headDense, let headDenseDropout {
             let act: Activation = config.family == .electra ? .gelu : .tanh

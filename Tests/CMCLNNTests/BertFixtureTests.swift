@@ -34,10 +34,18 @@ import Testing
 
     @Test func forwardMatchesPyTorch() throws {
         let model = try classifier()
+        // Every position, padding included, as Hugging Face computes it.
+        model.packsTokens = false
         let out = try model(batch)
         #expect(maxAbsDiff(try #require(out.hidden), doubles(fixture["hidden"])) < 1e-4)
         #expect(maxAbsDiff(try #require(out.pooled), doubles(fixture["pooled"])) < 1e-4)
         #expect(maxAbsDiff(out.logits, doubles(fixture["logits"])) < 1e-4)
+        // On the real tokens only (the default when the batch has padding): the same head outputs.
+        model.packsTokens = true
+        #expect(try TokenPacking(batch) != nil)
+        let packed = try model(batch)
+        #expect(maxAbsDiff(try #require(packed.pooled), doubles(fixture["pooled"])) < 1e-4)
+        #expect(maxAbsDiff(packed.logits, doubles(fixture["logits"])) < 1e-4)
         // And the check is sensitive: a one-element change of one weight moves the logits.
         let w = try model.requireParameter(named: "encoder.layer.1.intermediate.dense.weight")
         var values = w.value.toArray()

@@ -79,8 +79,14 @@ extension Tensor {
             }
         }
         if dtype.byteSize == 8 { run(UInt64.self) } else { run(UInt32.self) }
-        let from = shape, type = dtype
+        let from = shape, type = dtype, table = self
         return out.recorded("indexSelect", [self]) { g in
+            // A leaf table (an embedding's weight) takes its gradient row by row: no dense
+            // `[vocab, width]` temporary per backward pass.
+            if outer == 1, table.isLeaf, type.isFloatingPoint, !idx.isEmpty {
+                if !table.requiresGradFlag { return [nil] }
+                if try table.accumulateRows(g.contiguousData(), rows: idx, width: inner) { return [nil] }
+            }
             let z = try Tensor.zeros(from, dtype: type)
             let gc = g.contiguousData()
             func acc<T: FloatElement>(_: T.Type) {
@@ -163,5 +169,50 @@ extension Tensor {
             }
         }
         return out
+    }
+}
+
+extension Tensor {
+    /// Adds gradient rows `g` `[rows.count, width]` into rows `rows` of this leaf's `grad`, as the
+    /// dense path would (a zero table with `g`'s rows added in order, then added to `grad`), with the
+    /// same float operations in the same order on every touched row; untouched rows keep their
+    /// value. Returns false (nothing done) when `grad` is of another kind than a dense leaf buffer
+    /// of this shape, so the caller takes the dense path.
+    func accumulateRows(_ g: Tensor, rows: [Int], width: Int) throws -> Bool {
+        if let existing = grad, !(existing.dtype == dtype && existing.shape == shape && existing.isContiguous && existing.isLeaf) {
+            return false
+        }
+        let height = shape[0]
+        var slot = [Int32](repeating: -1, count: height)
+        var distinct: [Int] = []
+        for r in rows where slot[r] < 0 {
+            slot[r] = Int32(distinct.count)
+            distinct.append(r)
+        }
+        func run<T: FloatElement>(_: T.Type) throws {
+            var sums = [T](repeating: 0, count: distinct.count * width)
+            let gp = g.pointer(T.self)
+            sums.withUnsafeMutableBufferPointer { sp in
+                for (j, r) in rows.enumerated() {
+                    let base = Int(slot[r]) * width, src = gp + j * width
+                    for e in 0..<width { sp[base + e] += src[e] }
+                }
+            }
+            let target: Tensor
+            let fresh = grad == nil
+            if let existing = grad { target = existing } else { target = try Tensor.zeros(shape, dtype: dtype) }
+            let tp = target.pointer(T.self)
+            for (k, r) in distinct.enumerated() {
+                let dst = tp + r * width
+                if fresh {
+                    for e in 0..<width { dst[e] = sums[k * width + e] }
+                } else {
+                    for e in 0..<width { dst[e] += sums[k * width + e] }
+                }
+            }
+            if fresh { grad = target }
+        }
+        if dtype == .float32 { try run(Float.self) } else { try run(Double.self) }
+        return true
     }
 }

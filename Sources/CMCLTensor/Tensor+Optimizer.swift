@@ -45,20 +45,45 @@ extension Tensor {
         }
         let pw = SendablePointer(pointer(Float.self)), pg = SendablePointer(grad.pointer(Float.self))
         let pm = SendablePointer(first.pointer(Float.self)), pv = SendablePointer(second.pointer(Float.self))
-        parallelFor(count, threshold: parallelThreshold) { r in
+        parallelFor(count, threshold: parallelThreshold, alignment: 8) { r in
             let w = pw.p, g = pg.p, m = pm.p, v = pv.p
             let w1 = s.oneMinusBeta1, b2 = s.beta2, w2 = s.oneMinusBeta2, bc2 = s.secondCorrection
             let eps = s.eps, stepSize = s.stepSize
-            for i in r {
-                if let d = s.decoupledDecay { w[i] += d * w[i] }
+            let decoupled = s.decoupledDecay, coupled = s.coupledDecay
+            // Eight lanes at a time, each lane the scalar loop's operations in its order (no fused
+            // multiply-adds), so the result is the scalar loop's, bit for bit.
+            typealias V = SIMD8<Float>
+            var i = r.lowerBound
+            let vectorEnd = r.lowerBound + (r.count / 8) * 8
+            let w1v = V(repeating: w1), b2v = V(repeating: b2), w2v = V(repeating: w2), bc2v = V(repeating: bc2)
+            let epsv = V(repeating: eps), stepv = V(repeating: -stepSize)
+            while i < vectorEnd {
+                let wp = UnsafeMutableRawPointer(w + i), gp = UnsafeMutableRawPointer(g + i)
+                let mp = UnsafeMutableRawPointer(m + i), vp = UnsafeMutableRawPointer(v + i)
+                var wi = wp.loadUnaligned(as: V.self)
+                if let d = decoupled { wi = wi + V(repeating: d) * wi }
+                var gi = gp.loadUnaligned(as: V.self)
+                if let l = coupled { gi = gi + V(repeating: l) * wi }
+                let m0 = mp.loadUnaligned(as: V.self), v0 = vp.loadUnaligned(as: V.self)
+                let mi = m0 + w1v * (gi - m0)
+                let vi = v0 * b2v + w2v * gi * gi
+                mp.storeBytes(of: mi, as: V.self)
+                vp.storeBytes(of: vi, as: V.self)
+                let denom = vi.squareRoot() / bc2v + epsv
+                wp.storeBytes(of: wi + stepv * mi / denom, as: V.self)
+                i += 8
+            }
+            while i < r.upperBound {
+                if let d = decoupled { w[i] += d * w[i] }
                 var gi = g[i]
-                if let l = s.coupledDecay { gi += l * w[i] }
+                if let l = coupled { gi += l * w[i] }
                 let mi = m[i] + w1 * (gi - m[i])
                 let vi = v[i] * b2 + w2 * gi * gi
                 m[i] = mi
                 v[i] = vi
                 let denom = vi.squareRoot() / bc2 + eps
                 w[i] = w[i] + -stepSize * mi / denom
+                i += 1
             }
         }
     }

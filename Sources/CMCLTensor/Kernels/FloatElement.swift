@@ -66,16 +66,9 @@ func parallelFor(_ count: Int, threshold: Int = parallelThreshold, alignment: In
     let chunks = workerCount
     let step = max(1, alignment)
     let per = ((count + chunks - 1) / chunks + step - 1) / step * step
-    withoutActuallyEscaping(body) { body in
-        let box = UncheckedBox(body)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = c * per, hi = min(count, lo + per)
-            if lo < hi { box.value(lo..<hi) }
-        }
+    WorkerPool.shared.run(chunks) { c in
+        let lo = c * per, hi = min(count, lo + per)
+        if lo < hi { body(lo..<hi) }
     }
 }
 
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

@@ -19,7 +19,11 @@ struct GEMM: @unchecked Sendable {
     /// Multiply-adds a block should have at least, so that packing B stays cheap next to it.
     static let minimumBlockWork = 1 << 19
     /// The most blocks one product is cut into.
-    static let maximumBlocks = 8
+    static let maximumBlocks = 4
+    /// Products of at least this many multiply-adds are cut into only ``largeBlocks`` blocks: each
+    /// block packs the whole shared operand again, which costs more than the balance gained.
+    static let largeWork = 1 << 23
+    static let largeBlocks = 2
 
     var work: Int { m * n * k }
 
@@ -63,12 +67,13 @@ struct GEMM: @unchecked Sendable {
         let extent = alongRows ? m : n
         let unit = 16
         // A few blocks per worker for balance, each with enough work to amortise packing B.
-        let blocks = Swift.min(GEMM.maximumBlocks, work / GEMM.minimumBlockWork, extent / unit)
+        let most = work >= GEMM.largeWork ? GEMM.largeBlocks : GEMM.maximumBlocks
+        let blocks = Swift.min(most, work / GEMM.minimumBlockWork, extent / unit)
         if blocks <= 1 { return call(blas) }
         let per = ((extent + blocks - 1) / blocks + unit - 1) / unit * unit
         let count = (extent + per - 1) / per
         let me = self
-        DispatchQueue.concurrentPerform(iterations: count) { i in
+        WorkerPool.shared.run(count) { i in
             let lo = i * per, hi = Swift.min(extent, lo + per)
             (alongRows ? me.rows(lo, hi) : me.columns(lo, hi)).call(blas)
         }
@@ -91,12 +96,9 @@ struct GEMM: @unchecked Sendable {
         let tasks = Swift.min(products.count, maximumBlocks)
         let per = (products.count + tasks - 1) / tasks
         let count = (products.count + per - 1) / per
-        products.withUnsafeBufferPointer { buffer in
-            let list = UncheckedBox(buffer)
-            DispatchQueue.concurrentPerform(iterations: count) { t in
-                let lo = t * per, hi = Swift.min(products.count, lo + per)
-                for i in lo..<hi { list.value[i].call(blas) }
-            }
+        WorkerPool.shared.run(count) { t in
+            let lo = t * per, hi = Swift.min(products.count, lo + per)
+            for i in lo..<hi { products[i].call(blas) }
         }
     }
 }

@@ -52,7 +52,8 @@ public struct ModelOutput: @unchecked Sendable {
     public var endLogits: Tensor?
     /// The pooled representation the head read, `[batch, hidden]`, when there is one.
     public var pooled: Tensor?
-    /// The final token states `[batch, seq, hidden]` of a transformer.
+    /// The final token states `[batch, seq, hidden]` of a transformer (zero on padding when the
+    /// encoder ran on the real tokens only, see ``TokenPacking``).
     public var hidden: Tensor?
 
     /// An output.

@@ -31,14 +31,15 @@ public struct TokenPacking: @unchecked Sendable {
     /// Packing pays when at most this share of the padded positions is real.
     public static let worthwhileShare = 0.9
 
-    /// The packing of `batch`, or nil when it has no attention mask, keeps more than
-    /// ``worthwhileShare`` of its positions, or has a sequence whose first token is padding (its
-    /// first position's state is then read by classification heads).
+    /// The packing of `batch`, or nil when it has no attention mask, a mask entry other than 0
+    /// or 1, keeps more than ``worthwhileShare`` of its positions, or has a sequence whose first
+    /// token is padding (its first position's state is then read by classification heads).
     public init?(_ batch: Batch) throws {
         guard let mask = batch.attentionMask else { return nil }
         let b = batch.size, t = batch.length
-        let values = mask.dtype == .int32 ? mask.toInts().map { $0 != 0 } : mask.toDoubles().map { $0 != 0 }
-        guard b > 0, t > 0, values.count == b * t else { return nil }
+        let raw = mask.toDoubles()
+        guard b > 0, t > 0, raw.count == b * t, raw.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
+        let values = raw.map { $0 != 0 }
         var positions: [Int32] = [], rows = [Int32](repeating: 0, count: b * t), first: [Int32] = []
         positions.reserveCapacity(b * t)
         for r in 0..<b {

@@ -23,9 +23,13 @@ import Testing
                          labels: Tensor(ints: [0, 1, 1, 0], shape: [lengths.count]))
     }
 
-    static func model(head: TaskHead = .classification(classes: 2), dtype: DType = .float32) throws -> Transformer {
-        let config = BertConfig(vocabularySize: 40, hiddenSize: 16, layers: 2, heads: 2, intermediateSize: 24, maxPositions: 16,
+    static func model(head: TaskHead = .classification(classes: 2), dtype: DType = .float32,
+                      family: EncoderFamily = .bert, embeddingSize: Int? = nil) throws -> Transformer {
+        var config = BertConfig(vocabularySize: 40, hiddenSize: 16, layers: 2, heads: 2, intermediateSize: 24, maxPositions: 16,
                                 hiddenDropout: 0.2, attentionDropout: 0.1)
+        config.family = family
+        config.embeddingSize = embeddingSize
+        if family == .roberta { config.maxPositions = 16 + 2 }
         let m = try Transformer(config: config, head: head, generator: Generator(seed: 3))
         if dtype != .float32 {
             for p in m.parameters() { p.value = try p.value.to(dtype) }
@@ -136,6 +140,32 @@ import Testing
         #expect(shapes[0] == shapes[1])
         #expect(shapes[0].contains("embeddings.dropout 4x9x16"))
         Self.expectClose(packed, padded, logits: 1e-6, gradients: 1e-5)
+    }
+
+    @Test(arguments: [(EncoderFamily.roberta, nil), (.electra, 8), (.electra, nil)] as [(EncoderFamily, Int?)])
+    func otherFamiliesAgree(family: EncoderFamily, embeddingSize: Int?) throws {
+        let model = try Self.model(family: family, embeddingSize: embeddingSize), batch = try Self.paddedBatch()
+        let padded = try Self.pass(model, batch, packed: false) { ForwardContext(training: true, generator: Generator(seed: 2)) }
+        let packed = try Self.pass(model, batch, packed: true) { ForwardContext(training: true, generator: Generator(seed: 2)) }
+        Self.expectClose(packed, padded, logits: 1e-6, gradients: 1e-5)
+    }
+
+    @Test func headMasksAgree() throws {
+        let model = try Self.model(), batch = try Self.paddedBatch()
+        func context() -> ForwardContext {
+            let ctx = ForwardContext(training: true, generator: Generator(seed: 4))
+            ctx.headMasks[1] = try! Tensor([1, 0, 1, 1, 0, 1, 1, 1], shape: [4, 2])
+            return ctx
+        }
+        let padded = try Self.pass(model, batch, packed: false, context: context)
+        let packed = try Self.pass(model, batch, packed: true, context: context)
+        Self.expectClose(packed, padded, logits: 1e-6, gradients: 1e-5)
+    }
+
+    @Test func masksOtherThanZeroAndOneAreNotPacked() throws {
+        let batch = try Batch(ids: Tensor(ints: [1, 2, 3, 4, 5, 6], shape: [2, 3]),
+                              attentionMask: Tensor([1, 0.5, 0, 1, 0, 0], shape: [2, 3]))
+        #expect(try TokenPacking(batch) == nil)
     }
 
     @Test func float64PassesAgreeToRounding() throws {

@@ -79,4 +79,35 @@ import Testing
         // Identical results whatever the order the tasks ran in.
         #expect(try a.matmul(b.transpose()).toDoubles() == c)
     }
+
+    /// Large products give the same bits however many cores cut them (and as one uncut call):
+    /// every block stays above OpenBLAS's small-matrix limit, so each element is the same sum.
+    @Test(arguments: [(1024, 384, 1536, false, true), (384, 1024, 1536, true, false), (2048, 128, 512, false, false),
+                      (4096, 128, 128, false, true)])
+    func largeProductsDoNotDependOnTheCoreCount(shape: (Int, Int, Int, Bool, Bool)) throws {
+        let (m, n, k, ta, tb) = shape
+        #expect(m * n * k >= GEMM.largeWork)
+        let blas = try #require(BLASLibrary.shared)
+        let g = Generator(seed: 8)
+        for dtype in [DType.float32, .float64] {
+            let a = try Tensor.uniform([m * k], low: -1, high: 1, dtype: dtype, generator: g)
+            let b = try Tensor.uniform([k * n], low: -1, high: 1, dtype: dtype, generator: g)
+            func product(workers: Int?) -> [Double] {
+                let c = try! Tensor.zeros([m, n], dtype: dtype)
+                let s = dtype.byteSize
+                withExtendedLifetime((a, b)) {
+                    let p = GEMM(type: dtype, transA: ta, transB: tb, m: m, n: n, k: k,
+                                 a: UnsafeMutableRawPointer(a.storage.base) + a.offset * s, lda: ta ? m : k,
+                                 b: UnsafeMutableRawPointer(b.storage.base) + b.offset * s, ldb: tb ? k : n,
+                                 c: UnsafeMutableRawPointer(c.storage.base) + c.offset * s, ldc: n)
+                    if let workers { p.run(blas, workers: workers) } else { p.call(blas) }
+                }
+                return c.toDoubles()
+            }
+            let whole = product(workers: nil)
+            for workers in [1, 2, 3, 5, 8, 16] {
+                #expect(product(workers: workers) == whole, "\(dtype) \(workers) workers")
+            }
+        }
+    }
 }

@@ -20,10 +20,12 @@ struct GEMM: @unchecked Sendable {
     static let minimumBlockWork = 1 << 19
     /// The most blocks one product is cut into.
     static let maximumBlocks = 4
-    /// Products of at least this many multiply-adds are cut into only ``largeBlocks`` blocks: each
-    /// block packs the whole shared operand again, which costs more than the balance gained.
+    /// Products of at least this many multiply-adds are cut into one block per core (at least
+    /// ``largeBlocks``, at most ``maximumLargeBlocks``): each block packs the whole shared operand
+    /// again, which costs more than finer blocks gain in balance.
     static let largeWork = 1 << 23
     static let largeBlocks = 2
+    static let maximumLargeBlocks = 8
 
     var work: Int { m * n * k }
 
@@ -58,16 +60,18 @@ struct GEMM: @unchecked Sendable {
         }
     }
 
-    /// The product, split across the workers when it is large. The blocks depend only on the
-    /// product's shape (never on the number of cores), so results are the same on every machine
-    /// that runs the same BLAS kernels.
-    func run(_ blas: BLASLibrary) {
+    /// The product, split across the workers when it is large. Results are the same on every
+    /// machine that runs the same BLAS kernels, whatever its number of cores: below ``largeWork``
+    /// the blocks depend only on the product's shape; from there on a block always has more than
+    /// 2^20 multiply-adds, so OpenBLAS never switches a block to its small-matrix kernel, and
+    /// every element of C is the same sum in the same order however the rows are cut (tested).
+    func run(_ blas: BLASLibrary, workers: Int = workerCount) {
         guard blas.singleThreaded, work >= GEMM.splitThreshold else { return call(blas) }
         let alongRows = m >= n
         let extent = alongRows ? m : n
         let unit = 16
         // A few blocks per worker for balance, each with enough work to amortise packing B.
-        let most = work >= GEMM.largeWork ? GEMM.largeBlocks : GEMM.maximumBlocks
+        let most = work >= GEMM.largeWork ? Swift.min(GEMM.maximumLargeBlocks, Swift.max(GEMM.largeBlocks, workers)) : GEMM.maximumBlocks
         let blocks = Swift.min(most, work / GEMM.minimumBlockWork, extent / unit)
         if blocks <= 1 { return call(blas) }
         let per = ((extent + blocks - 1) / blocks + unit - 1) / unit * unit

@@ -20,8 +20,12 @@ final class WorkerPool: @unchecked Sendable {
     /// The process's pool, with one thread per active core (the caller counts as one).
     static let shared = WorkerPool(threads: workerCount)
 
-    /// How long an idle worker spins for the next job before it sleeps.
-    static let spinWindow: UInt64 = 200_000   // ns
+    /// How long an idle worker spins for the next job before it sleeps: 200 µs, or
+    /// `CMCL_SPIN_US` microseconds (0: sleep at once, as Dispatch's workers do).
+    static let spinWindow: UInt64 = {
+        if let v = ProcessInfo.processInfo.environment["CMCL_SPIN_US"], let us = UInt64(v) { return us * 1000 }
+        return 200_000
+    }()
 
 
     /// One call's indices and body.
@@ -84,8 +88,13 @@ final class WorkerPool: @unchecked Sendable {
                 wake.unlock()
             }
             job.work()
-            // Every index was taken; wait for the ones workers are still running.
-            while job.done.load(ordering: .acquiring) < count {}
+            // Every index was taken; wait for the ones workers are still running (yielding the core
+            // after a while, in case the worker that holds the last index was preempted).
+            var spins = 0
+            while job.done.load(ordering: .acquiring) < count {
+                spins &+= 1
+                if spins > 4096 { sched_yield() }
+            }
             current.withLock { $0 = nil }
             slot.deinitialize(count: 1)
             slot.deallocate()

@@ -52,8 +52,9 @@ let package = Package(
                 ]),
         .target(name: "CMCLRepl", dependencies: ["CMCLBase", "CMCLRuntime", "CMCLLang", "CReadline"]),
         .executableTarget(name: "cmcl", dependencies: ["CMCLBase", "CMCLRepl", "CMCLRuntime", "CMCLLang"]),
-        // Kernel benchmarks (scripts/bench-tensor).
-        .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor", "CMCLNN", "CMCLCompare"], swiftSettings: nativeFlags),
+        // Kernel benchmarks (scripts/bench-tensor), with a C loop that measures the FMA peak.
+        .target(name: "CMCLPeak", path: "Sources/CMCLPeak"),
+        .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLPeak"], swiftSettings: nativeFlags),
 
         .testTarget(name: "CMCLBaseTests", dependencies: ["CMCLBase"]),
         .testTarget(name: "CMCLTensorTests", dependencies: ["CMCLTensor"], exclude: ["Fixtures"]),

@@ -1,9 +1,13 @@
 // Tensor-kernel benchmarks; scripts/bench-tensor runs this next to the same workloads in numpy.
+import CMCLPeak
 import CMCLTensor
 import Foundation
 
 func runKernelBench() throws {
     print("# OpenBLAS kernels: \(Tensor.blasKernelName)")
+    var width: Int32 = 0
+    let peak = cmcl_fma_peak_gflops(Int32(ProcessInfo.processInfo.activeProcessorCount), 0.3, &width)
+    print("fma_peak \(peak) GFLOP/s")
     let g = Generator(seed: 1)
     for n in [128, 256, 512, 1024] {
         let a = try Tensor.randn([n, n], generator: g), b = try Tensor.randn([n, n], generator: g)

@@ -68,4 +68,15 @@ import Testing
         try scaled.embedding(idTensor).backward(grad: upstream)
         #expect(table.grad?.toArray() == Self.denseRows(upstream.toArray(), ids: ids, height: height, width: width, previous: nil))
     }
+
+    @Test(arguments: [1000, 65_535, 65_536, 1_048_581])
+    func sumOfSquaresIsTheDoubleSum(count: Int) throws {
+        let x = try Tensor.randn([count], generator: Generator(seed: UInt64(count)))
+        var serial = 0.5
+        for v in x.toArray() { serial += Double(v) * Double(v) }
+        let sum = x.sumOfSquares(startingAt: 0.5)
+        #expect(abs(sum - serial) <= 1e-12 * serial)
+        if count < 1 << 16 { #expect(sum == serial) }          // small tensors: the serial loop itself
+        #expect(x.sumOfSquares(startingAt: 0.5) == sum)        // and the same bits every time
+    }
 }

@@ -1,0 +1,10 @@
+#ifndef CMCL_PEAK_H
+#define CMCL_PEAK_H
+
+/// The machine's float32 multiply-add peak, measured: `threads` threads each run independent
+/// chains of fused multiply-adds on the widest vectors the CPU has (AVX-512, else AVX2 + FMA, else
+/// SSE multiply and add) for about `seconds`, and the result is their FLOPs per second in GFLOP/s.
+/// `width` receives the vector width used, in floats.
+double cmcl_fma_peak_gflops(int threads, double seconds, int *width);
+
+#endif

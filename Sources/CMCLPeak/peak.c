@@ -1,0 +1,99 @@
+// A loop of independent fused multiply-adds, to measure the float32 peak that matrix products are
+// compared against (scripts/bench-tensor). Each kernel keeps 12 accumulators in registers, more
+// than FMA latency × units needs, so the loop is bound by FMA throughput alone.
+#include "cmcl_peak.h"
+#include <immintrin.h>
+#include <pthread.h>
+#include <time.h>
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+#define CHAINS 12
+#define KEEP(x) __asm__ volatile("" : "+x"(x))
+
+__attribute__((target("avx512f"))) static float run512(long n) {
+    __m512 a[CHAINS];
+    __m512 b = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
+    for (int i = 0; i < CHAINS; i++) a[i] = _mm512_set1_ps((float)i);
+    for (long i = 0; i < n; i++) {
+#pragma unroll
+        for (int j = 0; j < CHAINS; j++) { a[j] = _mm512_fmadd_ps(a[j], b, c); __asm__ volatile("" : "+v"(a[j])); }
+    }
+    __m512 s = a[0];
+    for (int i = 1; i < CHAINS; i++) s = _mm512_add_ps(s, a[i]);
+    return _mm512_reduce_add_ps(s);
+}
+
+__attribute__((target("avx2,fma"))) static float run256(long n) {
+    __m256 a[CHAINS];
+    __m256 b = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);
+    for (int i = 0; i < CHAINS; i++) a[i] = _mm256_set1_ps((float)i);
+    for (long i = 0; i < n; i++) {
+#pragma unroll
+        for (int j = 0; j < CHAINS; j++) { a[j] = _mm256_fmadd_ps(a[j], b, c); KEEP(a[j]); }
+    }
+    float out[8], total = 0;
+    __m256 s = a[0];
+    for (int i = 1; i < CHAINS; i++) s = _mm256_add_ps(s, a[i]);
+    _mm256_storeu_ps(out, s);
+    for (int i = 0; i < 8; i++) total += out[i];
+    return total;
+}
+
+static float run128(long n) {
+    __m128 a[CHAINS];
+    __m128 b = _mm_set1_ps(0.999999f), c = _mm_set1_ps(1e-7f);
+    for (int i = 0; i < CHAINS; i++) a[i] = _mm_set1_ps((float)i);
+    for (long i = 0; i < n; i++) {
+#pragma unroll
+        for (int j = 0; j < CHAINS; j++) { a[j] = _mm_add_ps(_mm_mul_ps(a[j], b), c); KEEP(a[j]); }
+    }
+    float out[4], total = 0;
+    __m128 s = a[0];
+    for (int i = 1; i < CHAINS; i++) s = _mm_add_ps(s, a[i]);
+    _mm_storeu_ps(out, s);
+    for (int i = 0; i < 4; i++) total += out[i];
+    return total;
+}
+
+typedef struct { long n; int width; float sink; } Task;
+
+static void *worker(void *arg) {
+    Task *t = (Task *)arg;
+    t->sink = t->width == 16 ? run512(t->n) : (t->width == 8 ? run256(t->n) : run128(t->n));
+    return 0;
+}
+
+double cmcl_fma_peak_gflops(int threads, double seconds, int *width) {
+    __builtin_cpu_init();
+    int w = __builtin_cpu_supports("avx512f") ? 16 : ((__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 8 : 4);
+    if (width) *width = w;
+    if (threads < 1) threads = 1;
+    if (threads > 64) threads = 64;
+    // Calibrate the iteration count on one thread, then time all threads together.
+    long n = 1 << 16;
+    for (;;) {
+        double t0 = now();
+        Task probe = {n, w, 0};
+        worker(&probe);
+        double dt = now() - t0;
+        if (dt > 0.02 || n > (1L << 34)) { n = (long)((double)n * seconds / (dt > 0 ? dt : 1e-9)); break; }
+        n *= 4;
+    }
+    if (n < 1) n = 1;
+    Task tasks[64];
+    pthread_t ids[64];
+    double t0 = now();
+    for (int i = 0; i < threads; i++) {
+        tasks[i] = (Task){n, w, 0};
+        pthread_create(&ids[i], 0, worker, &tasks[i]);
+    }
+    for (int i = 0; i < threads; i++) pthread_join(ids[i], 0);
+    double dt = now() - t0;
+    double flops_per_iter = 2.0 * CHAINS * w;   // a multiply and an add per lane and chain
+    return (double)threads * (double)n * flops_per_iter / dt / 1e9;
+}

@@ -21,15 +21,8 @@ public final class Dropout: Module, SiteProviding, @unchecked Sendable {
     public var ownSites: [Site] { [Site(kind: .dropout, name: path, rate: rate)] }
 
     public override func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
-        guard context.training, context.dropoutEnabled else { return x }
-        if let hook = context.dropoutOverride, let m = try hook(path, x.shape, Float(rate)) {
-            guard ForwardContext.broadcasts(m.shape, to: x.shape) else {
-                throw NNError.shapeMismatch(op: "dropout override", name: path, expected: x.shape, found: m.shape)
-            }
-            return try x.mul(m.dtype == x.dtype ? m.detach() : m.detach().to(x.dtype))
-        }
-        if rate == 0 { return x }
-        return try x.dropout(p: rate, generator: context.generator, training: true)
+        guard let m = try multiplier(shape: x.shape, dtype: x.dtype, context: context) else { return x }
+        return try x.mul(m.dtype == x.dtype ? m : m.to(x.dtype))
     }
 
     /// Dropout of packed token rows `x` `[tokens, width]` (see ``TokenPacking``): the multiplier is
@@ -38,22 +31,27 @@ public final class Dropout: Module, SiteProviding, @unchecked Sendable {
     /// module's plain call.
     public func forward(_ x: Tensor, packing: TokenPacking?, context: ForwardContext) throws -> Tensor {
         guard let packing else { return try self(x, context: context) }
-        guard context.training, context.dropoutEnabled else { return x }
         let padded = packing.paddedShape(width: x.shape[x.rank - 1])
-        let multiplier: Tensor
-        if let hook = context.dropoutOverride, let m = try hook(path, padded, Float(rate)) {
-            guard ForwardContext.broadcasts(m.shape, to: padded) else {
-                throw NNError.shapeMismatch(op: "dropout override", name: path, expected: padded, found: m.shape)
-            }
-            multiplier = m.shape == padded ? m.detach() : try m.detach().expand(padded)
-        } else {
-            if rate == 0 { return x }
-            let u = try Tensor.uniform(padded, dtype: x.dtype, generator: context.generator)
-            let (mask, scale) = try Tensor.dropoutMask(uniform: u, p: rate)
-            multiplier = try mask.to(x.dtype).mul(Double(scale))
-        }
-        let packed = try packing.pack(multiplier)
+        guard let m = try multiplier(shape: padded, dtype: x.dtype, context: context) else { return x }
+        let packed = try packing.pack(m.shape == padded ? m : m.expand(padded))
         return try x.mul(packed.dtype == x.dtype ? packed : packed.to(x.dtype))
+    }
+
+    /// What the site multiplies an input of `shape` by in `context`: the override's multiplier
+    /// when it gives one, else a keep-mask drawn from the context's generator times `1/(1−p)`; nil
+    /// when the site is the identity (evaluation, dropout off, or rate 0).
+    func multiplier(shape: [Int], dtype: DType, context: ForwardContext) throws -> Tensor? {
+        guard context.training, context.dropoutEnabled else { return nil }
+        if let hook = context.dropoutOverride, let m = try hook(path, shape, Float(rate)) {
+            guard ForwardContext.broadcasts(m.shape, to: shape) else {
+                throw NNError.shapeMismatch(op: "dropout override", name: path, expected: shape, found: m.shape)
+            }
+            return m.detach()
+        }
+        if rate == 0 { return nil }
+        let u = try Tensor.uniform(shape, dtype: dtype.isFloatingPoint ? dtype : .float32, generator: context.generator)
+        let (mask, scale) = try Tensor.dropoutMask(uniform: u, p: rate)
+        return try mask.to(dtype).mul(Double(scale))
     }
 }
 

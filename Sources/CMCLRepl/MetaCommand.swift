@@ -26,7 +26,7 @@ public struct MetaCommand: Sendable, Equatable {
         MetaCommand("time", "EXPR", "run a cell and report how long it took"),
         MetaCommand("load", "FILE", "run a script into the session"),
         MetaCommand("save", "FILE", "write the session's successful cells as a runnable .cmcl script (`:save! FILE` replaces a file this session did not write)"),
-        MetaCommand("export", "FILE", "write the session's successful cells, outputs and plots as one HTML (or .md) document"),
+        MetaCommand("export", "FILE", "write the session's successful cells, outputs and plots as one HTML (or .md) document (`:export! FILE` replaces a file this session did not write)"),
         MetaCommand("reset", "", "forget every variable and start numbering cells from 1"),
         MetaCommand("quit", "", "leave (Ctrl-D also works)", aliases: ["q", "exit"]),
     ]

@@ -36,8 +36,9 @@ public final class ReplSession {
     public private(set) var cellNumber = 1
     /// Successful cells, in order, since the start or the last `:reset`.
     public private(set) var savedCells: [SavedCell] = []
-    /// Files `:save` wrote in this session: what they looked like just after, and how many cells.
-    private var writtenFiles: [String: (stamp: FileStamp, cells: Int)] = [:]
+    /// How many cells the files `:save` and `:export` wrote in this session held (whether a file
+    /// is still this session's, unchanged, is the interpreter's `WriteLedger`).
+    private var writtenCells: [String: Int] = [:]
     /// Colour diagnostics and prompts (ANSI).
     public var color: Bool
     /// Successful cells with what they printed and displayed (plots as SVG), for `:export`.
@@ -184,9 +185,9 @@ public final class ReplSession {
     // MARK: Meta-commands
 
     private func command(_ spelled: String, _ argument: String) -> Outcome {
-        // `:save! FILE` is `:save` that may replace a file this session did not write.
-        let forced = spelled == "save!"
-        let name = forced ? "save" : spelled
+        // `:save! FILE` and `:export! FILE` may replace a file this session did not write.
+        let forced = spelled == "save!" || spelled == "export!"
+        let name = forced ? String(spelled.dropLast()) : spelled
         guard let cmd = MetaCommand.named(name) else {
             let spellings = MetaCommand.all.flatMap { [$0.name] + $0.aliases }.map { ":" + $0 }
             let hint = Suggestion.hint(for: ":" + name, in: spellings) ?? "`:help` lists the commands"
@@ -205,7 +206,7 @@ public final class ReplSession {
         case "time": time(argument)
         case "load": load(Self.unquoted(argument))
         case "save": save(argument, force: forced)
-        case "export": export(Self.unquoted(argument))
+        case "export": export(argument, force: forced)
         case "reset":
             interpreter.resetSession()
             cellNumber = 1
@@ -257,6 +258,17 @@ public final class ReplSession {
     /// as it held then; otherwise `:save! FILE` or `:save FILE --force` is needed, so that a fresh
     /// session never silently replaces a notebook with a shorter one.
     private func save(_ argument: String, force forced: Bool) {
+        guard let (path, force) = fileArgument(argument, "save", forced) else { return }
+        let n = savedCells.count
+        let script = ScriptWriter.script(savedCells)
+        write(path, cells: n, command: "save", force: force, { (file, policy) throws(FileWriteError) in try AtomicFile.write(script, to: file, policy: policy) }) {
+            "saved \(n) cell\(n == 1 ? "" : "s") to \(path)\n"
+        }
+    }
+
+    /// The file of `:save FILE` / `:export FILE` (quotes removed, a trailing `--force` read), or
+    /// nil after saying it is missing.
+    private func fileArgument(_ argument: String, _ command: String, _ forced: Bool) -> (String, Bool)? {
         var path = argument
         var force = forced
         if path.hasSuffix(" --force") {
@@ -264,25 +276,32 @@ public final class ReplSession {
             path = Substring(path.dropLast(" --force".count)).trimmingWhitespace()
         }
         path = Self.unquoted(path)
-        guard !path.isEmpty, path != "--force" else { return fail("`:save` needs a file: :save FILE") }
+        guard !path.isEmpty, path != "--force" else {
+            fail("`:\(command)` needs a file: :\(command) FILE")
+            return nil
+        }
+        return (path, force)
+    }
+
+    /// Writes a file for `:save` or `:export` under the session's write policy (`WritePolicy`),
+    /// also refusing to replace a file of this session's with one of fewer cells unless forced.
+    private func write(_ path: String, cells n: Int, command: String, force: Bool,
+                       _ writeFile: (String, WritePolicy) throws(FileWriteError) -> Void, done: () -> String) {
         let expanded = NSString(string: path).expandingTildeInPath
         let key = URL(fileURLWithPath: expanded).resolvingSymlinksInPath().standardized.path
-        let n = savedCells.count
-        if !force, let current = FileStamp(path: expanded) {
-            let replace = "`:save! \(path)` replaces it"
-            guard let mine = writtenFiles[key], mine.stamp == current else {
-                return fail(":save would replace \(path), which this session did not write; \(replace)")
-            }
-            if n < mine.cells {
-                return fail(":save would replace \(path) (\(mine.cells) cells) with \(n) cell\(n == 1 ? "" : "s"); \(replace)")
-            }
+        let replace = "`:\(command)! \(path)` replaces it"
+        if !force, FileStamp(path: expanded) != nil, interpreter.writes.wrote(expanded), let had = writtenCells[key], n < had {
+            return fail(":\(command) would replace \(path) (\(had) cells) with \(n) cell\(n == 1 ? "" : "s"); \(replace)")
         }
-        let script = ScriptWriter.script(savedCells)
-        do { try AtomicFile.write(script, to: expanded) } catch {
-            return fail(":save \(error)")
+        do {
+            try writeFile(expanded, WritePolicy(force: force, ledger: interpreter.writes))
+        } catch where error.kind == .wouldReplace {
+            return fail(":\(command) would replace \(path), which this session did not write; \(replace)")
+        } catch {
+            return fail(":\(command) \(error)")
         }
-        if let stamp = FileStamp(path: expanded) { writtenFiles[key] = (stamp, n) }
-        write("saved \(n) cell\(n == 1 ? "" : "s") to \(path)\n")
+        writtenCells[key] = n
+        write(done())
     }
 
     /// `:load "file"` and `:load file` both work.
@@ -293,19 +312,18 @@ public final class ReplSession {
         return argument
     }
 
-    private func export(_ path: String) {
+    /// Writes the session as one HTML or Markdown document, under the same rule as `:save`.
+    private func export(_ argument: String, force forced: Bool) {
+        guard let (path, force) = fileArgument(argument, "export", forced) else { return }
         guard path.hasSuffix(".html") || path.hasSuffix(".htm") || path.hasSuffix(".md") else {
             return fail(":export writes .html or .md files, not \(path)")
         }
-        let expanded = NSString(string: path).expandingTildeInPath
         let document = NotebookDocument(title: "cmcl session", cells: exportCells)
-        do {
-            try NotebookDocument.write(document, to: expanded)
-        } catch {
-            return fail(":export cannot write \(path): \(error)")
-        }
         let n = exportCells.count
-        write("exported \(n) cell\(n == 1 ? "" : "s") to \(path)\n")
+        write(path, cells: n, command: "export", force: force, { (file, policy) throws(FileWriteError) in
+            try NotebookDocument.write(document, to: file, policy: policy)
+        }) {
+            "exported \(n) cell\(n == 1 ? "" : "s") to \(path)\n" }
     }
 
     private func vars() {

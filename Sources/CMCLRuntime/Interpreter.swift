@@ -156,6 +156,9 @@ public final class Interpreter {
     let cells: UnsafeMutablePointer<Cell?>
     /// Finds and breaks unreachable reference cycles among this session's values.
     public let collector = CycleCollector()
+    /// The files and directories this session wrote: the only ones its writes may replace
+    /// without `force: true` (`WritePolicy`, docs/files.md).
+    public let writes = WriteLedger()
     let globals: UnsafeMutablePointer<Value>
     let defined: UnsafeMutablePointer<Bool>
     let state: UnsafeMutablePointer<MachineState>

@@ -2,9 +2,22 @@ import CMCLBase
 import Foundation
 
 extension NotebookDocument {
-    /// Writes the document as HTML, or as Markdown when `path` ends in `.md`.
-    public static func write(_ document: NotebookDocument, to path: String) throws {
-        try FileOutput.write(path.hasSuffix(".md") ? document.markdown() : document.html(), to: path)
+    /// Writes the document as HTML, or as Markdown when `path` ends in `.md`; an existing file is
+    /// replaced only as `policy` allows (the caller says how to force it).
+    public static func write(_ document: NotebookDocument, to path: String, policy: WritePolicy) throws(FileWriteError) {
+        try AtomicFile.write(path.hasSuffix(".md") ? document.markdown() : document.html(), to: path, policy: policy)
+    }
+
+    /// Text for Markdown outside code blocks: one line, Markdown's punctuation backslash-escaped
+    /// and HTML's special characters as entities, so nothing in it is markup in any viewer.
+    static func markdownText(_ s: String) -> String {
+        var out = ""
+        for ch in s.unicodeScalars {
+            if ch.value < 0x20 || ch.value == 0x7f { out += " "; continue }
+            if "\\`*_[]#!|~".unicodeScalars.contains(ch) { out += "\\" }
+            out.unicodeScalars.append(ch)
+        }
+        return StringEscape.xml(out)
     }
 
     static let style = """
@@ -57,7 +70,7 @@ extension NotebookDocument {
     /// Markdown: code and output in fenced blocks, plots as embedded SVG images (data URIs),
     /// so the file stands alone.
     public func markdown() -> String {
-        var out = "# \(title)\n"
+        var out = "# \(Self.markdownText(title))\n"
         func fence(_ body: String, _ info: String) -> String {
             var ticks = "```"
             while body.contains(ticks) { ticks += "`" }

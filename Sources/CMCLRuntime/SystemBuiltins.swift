@@ -31,8 +31,8 @@ enum SystemBuiltins {
     }
 
     static func registerFiles(_ r: BuiltinRegistry) {
-        r.add("write_json(value, path, indent: 2)", "system",
-              "Writes plain values (numbers, strings, booleans, lists, records, results tables) as JSON; `indent: nil` writes one line.",
+        r.add("write_json(value, path, indent: 2, force: false)", "system",
+              "Writes plain values (numbers, strings, booleans, lists, records, results tables) as JSON; `indent: nil` writes one line. An existing file this session did not write is replaced only with `force: true` (docs/files.md).",
               example: "write_json({seed: 1, accuracy: 0.81}, \"/tmp/run.json\")") { a in
             let indent = try a.optionalInt("indent")
             let json: JSONValue
@@ -41,7 +41,7 @@ enum SystemBuiltins {
                 throw e
             }
             let text = json.serialized(indent: indent.map { max(0, $0) }) + "\n"
-            try FileOutput.write(text, to: try a.string("path"))
+            try FileOutput.write(text, toArgument: "path", a)
             return .null
         }
         r.add("read_json(path, lines: false)", "system",
@@ -53,8 +53,8 @@ enum SystemBuiltins {
             }
             return ValueJSON.value(try JSONValue.read(path: path))
         }
-        r.add("write_csv(rows, path, columns: nil)", "system",
-              "Writes a list of records (or a results table) as CSV with a header; columns are the records' keys in order of first appearance unless given.",
+        r.add("write_csv(rows, path, columns: nil, force: false)", "system",
+              "Writes a list of records (or a results table) as CSV with a header; columns are the records' keys in order of first appearance unless given. An existing file this session did not write is replaced only with `force: true`.",
               example: "write_csv([{seed: 1, acc: 0.8}, {seed: 2, acc: 0.82}], \"/tmp/runs.csv\")") { a in
             let rows = try plainRows(try a.value("rows"), argument: "rows", a)
             var columns: [String] = []
@@ -71,7 +71,7 @@ enum SystemBuiltins {
             let cells = rows.map { row in columns.map { row[$0].map(csvCell) ?? "" } }
             let path = try a.string("path")
             let format: DelimitedFormat = path.hasSuffix(".tsv") ? .tsv : .csv
-            try FileOutput.write(Table(columns: columns, rows: cells).serialized(format: format), to: path)
+            try FileOutput.write(Table(columns: columns, rows: cells).serialized(format: format), toArgument: "path", a)
             return .null
         }
     }

@@ -15,7 +15,9 @@ enum Commands {
                                         check golden notebooks (expected output written inline as `# > ` lines);
                                         --record rewrites the expectations; PATH may be a folder; notebooks
                                         whose `# requires:` (data, model:NAME, slow) are not met are skipped
-           cmcl notebook FILE.cmcl -o OUT  run a notebook and write it as one document (OUT ending in .html or .md)
+           cmcl notebook FILE.cmcl -o OUT [--force]
+                                        run a notebook and write it as one document (OUT ending in .html or .md);
+                                        an existing OUT is replaced only with --force, and never when it is FILE
            cmcl help [NAME] [--markdown] builtin documentation
            cmcl --version
 
@@ -138,9 +140,11 @@ enum Commands {
     /// outputs, plots and errors as one self-contained document.
     static func notebook(_ args: [String]) -> Int32 {
         var input: String?, output: String?
+        var force = false
         var i = 0
         while i < args.count {
             if args[i] == "-o", i + 1 < args.count { output = args[i + 1]; i += 2; continue }
+            if args[i] == "--force" { force = true; i += 1; continue }
             if args[i].hasPrefix("-") { return usageError("unknown option \(args[i]) for notebook") }
             if input != nil { return usageError("notebook takes one file") }
             input = args[i]
@@ -154,16 +158,32 @@ enum Commands {
             FileHandle.standardError.write(Data("cmcl: cannot read \(input)\n".utf8))
             return 66
         }
+        if let a = FileStamp(path: input), let b = FileStamp(path: output), a.device == b.device, a.inode == b.inode {
+            return usageError("the output \(StringEscape.quoted(output)) is the notebook itself; choose another -o file")
+        }
+        let policy = WritePolicy(force: force)
+        do {
+            // Refuse before running the notebook, not after.
+            try AtomicFile.checkReplace(output, policy: policy)
+        } catch {
+            return writeFailure(error)
+        }
         let vm = Interpreter.session()
         let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm)
         do {
-            try NotebookDocument.write(document, to: output)
+            try NotebookDocument.write(document, to: output, policy: policy)
         } catch {
-            FileHandle.standardError.write(Data("cmcl: \(error)\n".utf8))
-            return 73
+            return writeFailure(error)
         }
         FileHandle.standardError.write(Data("wrote \(output) (\(document.cells.count) cells)\n".utf8))
         return 0
+    }
+
+    /// Reports a refused or failed write of `cmcl notebook -o`; exit code 74 (cannot write output).
+    static func writeFailure(_ error: FileWriteError) -> Int32 {
+        let hint = error.kind == .wouldReplace ? " (add --force to replace it)" : ""
+        writeError("cmcl: cannot write \(StringEscape.quoted(error.path)): \(error.reason)\(hint)\n")
+        return 74
     }
 
     static func help(_ args: [String]) -> Int32 {

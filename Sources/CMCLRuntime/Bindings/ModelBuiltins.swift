@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLData
 import CMCLLang
 import CMCLNN
@@ -242,9 +243,15 @@ enum ModelBuiltins {
                 return .record(pairs)
             })
         }
-        r.add("Model.save(self, path)", "model", "Writes the weights as a safetensors file.",
+        r.add("Model.save(self, path, force: false)", "model",
+              "Writes the weights as a safetensors file; an existing file this session did not write is replaced only with `force: true`.",
               example: "net.save(\"ckpt.safetensors\")") { a in
-            try model(a, "self").save(to: URL(fileURLWithPath: try a.string("path")))
+            let path = try a.string("path")
+            do {
+                try model(a, "self").save(to: URL(fileURLWithPath: path), policy: try FileOutput.policy(a))
+            } catch let e as FileWriteError {
+                throw FileOutput.error(e, argument: "path")
+            }
             return .null
         }
         r.add("Model.load(self, path, strict: true, prefix: nil)", "model",

@@ -7,8 +7,8 @@ import Foundation
 enum PlotBuiltins {
     static func register(into r: BuiltinRegistry) {
         r.category("plot", title: "Plots")
-        r.add("plot(data, kind: nil, title: nil, x: nil, y: nil, bins: 20, width: nil, height: nil, file: nil)", "plot",
-              "A chart: a History (loss and each l_k per step, metrics per evaluation), a record of lists (one curve each, e.g. ablation curves), a comparison (bars ± sd), a list (`kind: \"hist\"` for a histogram), a matrix (heatmap). Draws in the terminal; `file: \"x.svg\"` also writes SVG.",
+        r.add("plot(data, kind: nil, title: nil, x: nil, y: nil, bins: 20, width: nil, height: nil, file: nil, force: false)", "plot",
+              "A chart: a History (loss and each l_k per step, metrics per evaluation), a record of lists (one curve each, e.g. ablation curves), a comparison (bars ± sd), a list (`kind: \"hist\"` for a histogram), a matrix (heatmap). Draws in the terminal; `file: \"x.svg\"` also writes SVG (replacing a file this session did not write only with `force: true`).",
               example: "plot({plain: [0.9, 0.7, 0.5], cmpdrop: [0.9, 0.85, 0.8]}, x: \"ablation level\", y: \"accuracy\")") { a in
             try make(a)
         }
@@ -34,7 +34,7 @@ enum PlotBuiltins {
         let plot = PlotValue(figures, width: width, height: height, color: terminal != nil)
         if let file = try a.optionalString("file") {
             guard file.hasSuffix(".svg") else { throw CMCLError("plots are written as SVG: give a file ending in .svg", argument: .label("file")) }
-            try FileOutput.write(plot.svg, to: file)
+            try FileOutput.write(plot.svg, toArgument: "file", a)
         }
         return .object(plot)
     }

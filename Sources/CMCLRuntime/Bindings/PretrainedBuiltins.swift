@@ -35,8 +35,8 @@ enum PretrainedBuiltins {
             if try a.bool("layers") { pairs.append(("layers", .list(states.layers.map(TensorBuiltins.wrap)))) }
             return .record(pairs)
         }
-        r.add("Model.save_pretrained(self, dir, labels: nil)", "pretrained",
-              "Writes a transformer as a Hugging Face directory (config.json, model.safetensors, tokenizer files) that transformers loads with AutoModelForSequenceClassification.",
+        r.add("Model.save_pretrained(self, dir, labels: nil, force: false)", "pretrained",
+              "Writes a transformer as a Hugging Face directory (config.json, model.safetensors, tokenizer files) that transformers loads with AutoModelForSequenceClassification. The directory is written as a unit: it holds exactly these files afterwards; a non-empty one this session did not write is replaced only with `force: true`.",
               example: "m.save_pretrained(\"sst2-minilm\", labels: [\"negative\", \"positive\"])") { a in
             let mv = try a.object("self", as: ModelValue.self, described: "a model")
             guard let t = mv.module as? Transformer else {
@@ -51,8 +51,10 @@ enum PretrainedBuiltins {
                     return s
                 }
             } ?? []
-            try t.saveHuggingFace(to: URL(fileURLWithPath: dir), labelNames: labels)
-            if let tok = mv.tokenizer { try TokenizerFiles.write(tok, to: dir, maxLength: t.config.maxPositions) }
+            try FileOutput.directory(dir, argument: "dir", a) { temp in
+                try t.saveHuggingFace(to: URL(fileURLWithPath: temp), labelNames: labels)
+                if let tok = mv.tokenizer { try TokenizerFiles.write(tok, to: temp, maxLength: t.config.maxPositions) }
+            }
             return .null
         }
     }

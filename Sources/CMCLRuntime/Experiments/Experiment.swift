@@ -25,9 +25,9 @@ enum Experiment {
 
         var finished: [String: ResultsTable.Row] = [:]
         if let logPath {
-            let (runs, skipped) = try RunLog.read(logPath)
-            for (k, row) in runs where row.status == "ok" { finished[k] = row }
-            if skipped > 0, showProgress { vm.errorOutput("experiment: skipped \(skipped) unreadable line\(skipped == 1 ? "" : "s") of \(logPath)\n") }
+            let contents = try RunLog.read(logPath)
+            for (k, row) in contents.runs where row.status == "ok" { finished[k] = row }
+            if showProgress, let report = contents.report("experiment", logPath) { vm.errorOutput(report) }
         }
         let total = configs.count * seeds.count
         let jsonConfigs = try configs.map { try ValueJSON.json($0, path: "configuration") }
@@ -105,6 +105,8 @@ enum Experiment {
     static func readRuns(_ a: Arguments) throws -> Value {
         let path = try a.string("path")
         guard FileManager.default.fileExists(atPath: path) else { throw CMCLError("no run log at \(path)", argument: .label("path")) }
-        return .object(ResultsTable(try RunLog.read(path).runs.map(\.row)))
+        let contents = try RunLog.read(path)
+        if let report = contents.report("read_runs", path) { a.interpreter.errorOutput(report) }
+        return .object(ResultsTable(contents.runs.map(\.row)))
     }
 }

@@ -78,9 +78,10 @@ extension Figure {
         var f = Figure(kind: .histogram, title: title, xLabel: xLabel, yLabel: "count")
         let finite = values.filter(\.isFinite)
         guard let lo = finite.min(), let hi = finite.max(), count > 0 else { return f }
-        let width = hi > lo ? (hi - lo) / Double(count) : 1
+        var width = hi > lo ? (hi - lo) / Double(count) : 1
+        if !width.isFinite { width = (hi * 0.5 - lo * 0.5) / Double(count) * 2 }
         var counts = [Int](repeating: 0, count: count)
-        for v in finite { counts[min(count - 1, max(0, Int((v - lo) / width)))] += 1 }
+        for v in finite { counts[min(count - 1, max(0, Scale.index((Scale.fraction(v, lo, hi) * Double(count)).rounded(.down))))] += 1 }
         f.bins = counts.enumerated().map { Bin(low: lo + Double($0) * width, high: lo + Double($0 + 1) * width, count: $1) }
         return f
     }

@@ -49,7 +49,7 @@ public struct SVGRenderer: Sendable {
 
     func n(_ v: Double) -> String {
         guard v.isFinite else { return "0" }
-        let r = (v * 100).rounded() / 100
+        let r = (min(max(v, -1e9), 1e9) * 100).rounded() / 100
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
@@ -59,14 +59,14 @@ public struct SVGRenderer: Sendable {
         out += "<line x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(top + plotHeight))\"/></g>\n"
         out += "<g class=\"ticks\" fill=\"#333\">"
         for t in Scale.ticks(ylo, yhi, count: 5) {
-            let y = top + (yhi - t) / (yhi - ylo) * plotHeight
+            let y = top + (1 - Scale.fraction(t, ylo, yhi)) * plotHeight
             out += "<line x1=\"\(n(left - 4))\" y1=\"\(n(y))\" x2=\"\(n(left))\" y2=\"\(n(y))\" stroke=\"#333\"/>"
             out += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y))\" stroke=\"#eee\"/>"
             out += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(Scale.label(t))</text>"
         }
         if xTicks {
             for t in Scale.ticks(xlo, xhi, count: 6) {
-                let x = left + (t - xlo) / (xhi - xlo) * plotWidth
+                let x = left + Scale.fraction(t, xlo, xhi) * plotWidth
                 out += "<line x1=\"\(n(x))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(x))\" y2=\"\(n(top + plotHeight + 4))\" stroke=\"#333\"/>"
                 out += "<text x=\"\(n(x))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(Scale.label(t))</text>"
             }
@@ -77,8 +77,8 @@ public struct SVGRenderer: Sendable {
     func lines(_ f: Figure) -> String {
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
         var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi)
-        func px(_ x: Double) -> Double { left + (x - xlo) / (xhi - xlo) * plotWidth }
-        func py(_ y: Double) -> Double { top + (yhi - y) / (yhi - ylo) * plotHeight }
+        func px(_ x: Double) -> Double { left + Scale.fraction(x, xlo, xhi) * plotWidth }
+        func py(_ y: Double) -> Double { top + (1 - Scale.fraction(y, ylo, yhi)) * plotHeight }
         for (s, series) in f.series.enumerated() {
             let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
             out += "<g class=\"series\" data-name=\"\(StringEscape.xml(series.name))\">"
@@ -118,7 +118,7 @@ public struct SVGRenderer: Sendable {
     func bars(_ f: Figure) -> String {
         let (ylo, yhi) = f.yRange
         var out = axes(xlo: 0, xhi: 1, ylo: ylo, yhi: yhi, xTicks: false)
-        func py(_ y: Double) -> Double { top + (yhi - min(max(y, ylo), yhi)) / (yhi - ylo) * plotHeight }
+        func py(_ y: Double) -> Double { top + (1 - Scale.fraction(min(max(y, ylo), yhi), ylo, yhi)) * plotHeight }
         let slot = plotWidth / Double(max(1, f.bars.count))
         for (i, b) in f.bars.enumerated() {
             let color = SVGRenderer.palette[i % SVGRenderer.palette.count]
@@ -143,7 +143,7 @@ public struct SVGRenderer: Sendable {
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
         var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi * 1.05)
         for b in f.bins {
-            let x0 = left + (b.low - xlo) / (xhi - xlo) * plotWidth, x1 = left + (b.high - xlo) / (xhi - xlo) * plotWidth
+            let x0 = left + Scale.fraction(b.low, xlo, xhi) * plotWidth, x1 = left + Scale.fraction(b.high, xlo, xhi) * plotWidth
             let h = Double(b.count) / (yhi * 1.05) * plotHeight
             out += "<rect class=\"bin\" x=\"\(n(x0))\" y=\"\(n(top + plotHeight - h))\" width=\"\(n(max(0, x1 - x0 - 1)))\" height=\"\(n(h))\" fill=\"\(SVGRenderer.palette[0])\"/>"
         }
@@ -167,7 +167,7 @@ public struct SVGRenderer: Sendable {
         var out = "<g class=\"heatmap\">"
         for (r, row) in f.matrix.enumerated() {
             for (c, v) in row.enumerated() {
-                let t = hi > lo ? (v - lo) / (hi - lo) : 0.5
+                let t = hi > lo ? Scale.fraction(v, lo, hi) : 0.5
                 out += "<rect x=\"\(n(left + Double(c) * cw))\" y=\"\(n(top + Double(r) * ch))\" width=\"\(n(cw + 0.5))\" height=\"\(n(ch + 0.5))\" fill=\"\(v.isFinite ? SVGRenderer.color(t) : "#ccc")\"><title>\(Scale.label(v))</title></rect>"
             }
             if rows <= 40 {

@@ -48,8 +48,8 @@ public struct TerminalRenderer: Sendable {
         let plotColumns = max(10, width - labelWidth - 2)
         let plotRows = max(3, height - 3)
         var canvas = BrailleCanvas(columns: plotColumns, rows: plotRows)
-        func dx(_ x: Double) -> Int { Int(((x - xlo) / (xhi - xlo) * Double(canvas.dotWidth - 1)).rounded()) }
-        func dy(_ y: Double) -> Int { Int(((yhi - y) / (yhi - ylo) * Double(canvas.dotHeight - 1)).rounded()) }
+        func dx(_ x: Double) -> Int { Scale.index(Scale.fraction(x, xlo, xhi) * Double(canvas.dotWidth - 1)) }
+        func dy(_ y: Double) -> Int { Scale.index((1 - Scale.fraction(y, ylo, yhi)) * Double(canvas.dotHeight - 1)) }
         for (s, series) in f.series.enumerated() {
             var previous: (Int, Int)?
             for (x, y) in zip(series.x, series.y) {
@@ -106,7 +106,7 @@ public struct TerminalRenderer: Sendable {
         var lastEnd = -1
         for t in Scale.ticks(lo, hi, count: max(3, columns / 10)) {
             let text = Scale.label(t)
-            let center = offset + Int(((t - lo) / (hi - lo) * Double(columns * 2 - 1)).rounded()) / 2
+            let center = offset + Scale.index(Scale.fraction(t, lo, hi) * Double(columns * 2 - 1)) / 2
             let start = max(offset, min(center - text.count / 2, line.count - text.count))
             guard start > lastEnd else { continue }
             for (i, ch) in text.enumerated() { line[start + i] = ch }
@@ -123,7 +123,7 @@ public struct TerminalRenderer: Sendable {
         let valueTexts = f.bars.map { b in Scale.label(b.value) + (b.error.map { " ± " + Scale.label($0) } ?? "") }
         let valueWidth = valueTexts.map(\.count).max() ?? 1
         let barColumns = max(10, width - nameWidth - valueWidth - 4)
-        func position(_ v: Double) -> Double { (v - lo) / (hi - lo) * Double(barColumns) }
+        func position(_ v: Double) -> Double { Scale.fraction(v, lo, hi) * Double(barColumns) }
         let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         var out: [String] = []
         if !f.yLabel.isEmpty { out.append(f.yLabel) }
@@ -211,7 +211,7 @@ public struct TerminalRenderer: Sendable {
                     }
                 }
                 let v = n > 0 ? sum / n : .nan
-                let level = v.isNaN ? 0 : hi > lo ? Int(((v - lo) / (hi - lo) * 4).rounded()) : 2
+                let level = v.isNaN ? 0 : hi > lo ? Scale.index(Scale.fraction(v, lo, hi) * 4) : 2
                 line += String(repeating: TerminalRenderer.shades[min(4, max(0, level))], count: cellWidth)
             }
             out.append(line)

@@ -118,11 +118,12 @@ public struct Arguments {
 
     /// An integer-valued number.
     public func int(_ name: String) throws -> Int {
-        let n = try number(name)
-        guard n.rounded() == n, abs(n) < 9.0e15 else {
-            throw CMCLError("argument `\(name)` must be a whole number, got \(Display.number(n))", argument: ref(name))
-        }
-        return Int(n)
+        try WholeNumber.int(try number(name), argument: name)
+    }
+
+    /// A whole number within bounds (`count(“n”, from: 0)`), through `WholeNumber`.
+    public func int(_ name: String, from low: Int?, to high: Int? = nil) throws -> Int {
+        try WholeNumber.int(try number(name), argument: name, from: low, to: high)
     }
 
     /// The longest token sequence a length argument (`max_len`) may ask for; padding to it
@@ -131,12 +132,7 @@ public struct Arguments {
 
     /// A sequence length in tokens: a whole number from 1 to `maxTokenLength`.
     public func tokenLength(_ name: String) throws -> Int {
-        let n = try number(name)
-        guard n.rounded() == n, n >= 1, n <= Double(Arguments.maxTokenLength) else {
-            throw CMCLError("argument `\(name)` must be a whole number from 1 to \(Arguments.maxTokenLength), got \(Display.number(n))",
-                            argument: ref(name))
-        }
-        return Int(n)
+        try WholeNumber.int(try number(name), argument: name, from: 1, to: Arguments.maxTokenLength)
     }
 
     public func optionalTokenLength(_ name: String) throws -> Int? {

@@ -130,15 +130,14 @@ enum DataBuiltins {
               example: "tok.tokenize(\"unaffable\")") { a in
             .list(try tokenizer(a, "self").tokenize(try a.string("text")).map { .string($0.text) })
         }
-        r.add("Tokenizer.decode(self, ids)", "data", "Text from token ids.", example: "tok.decode([101, 2023, 102])") { a in
+        r.add("Tokenizer.decode(self, ids)", "data", "Text from token ids (each must be in the vocabulary).",
+              example: "tok.decode([101, 2023, 102])") { a in
+            let tok = try tokenizer(a, "self")
+            let size = tok.vocabulary.count
             let ids = try a.list("ids").map { v -> Int32 in
-                guard case .number(let n) = v, n.rounded() == n, let id = Int32(exactly: n) else {
-                    throw CMCLError("ids must be whole numbers between \(Int32.min) and \(Int32.max), got \(Display.describe(v))",
-                                    argument: .label("ids"))
-                }
-                return id
+                Int32(try WholeNumber.int(v, argument: "ids", from: 0, to: size - 1, what: "token ids (vocabulary of \(size))"))
             }
-            return .string(try tokenizer(a, "self").decode(ids))
+            return .string(tok.decode(ids))
         }
     }
 
@@ -257,14 +256,13 @@ enum DataBuiltins {
 
     static func classes(_ a: Arguments, _ name: String) throws -> [Int32] {
         try numbers(try a.value(name), name).map {
-            guard $0.rounded() == $0, abs($0) < 2e9 else { throw CMCLError("`\(name)` must hold class indices") }
-            return Int32($0)
+            Int32(try WholeNumber.int($0, argument: name, from: Int(Int32.min), to: Int(Int32.max), what: "class indices in `\(name)`"))
         }
     }
 
     static func average(_ a: Arguments) throws -> Metrics.Average {
         switch try a.string("average") {
-        case "binary": return .binary(positive: Int32(try a.int("positive")))
+        case "binary": return .binary(positive: Int32(try a.int("positive", from: Int(Int32.min), to: Int(Int32.max))))
         case "macro": return .macro
         case let other: throw CMCLError("unknown average \"\(other)\"", hint: "use \"binary\" or \"macro\"", argument: .label("average"))
         }

@@ -43,7 +43,7 @@ extension Synthetic {
     /// with other relations, or about other entities with the same relation, among filler words.
     public static func questionAnswering(n: Int, paragraphs: Int = 6, paragraphLength: Int = 16,
                                          twoHop: Double = 0.5, entities: Int = 200, relations: Int = 12,
-                                         seed: UInt64 = 0) -> Dataset<SyntheticQAExample> {
+                                         seed: UInt64 = 0, stop: () throws -> Void = {}) rethrows -> Dataset<SyntheticQAExample> {
         var rng = SplitMix64(seed: seed ^ 0x0A9A_11CE)
         let entityCount = Swift.max(4, entities), relationCount = Swift.max(3, relations)
         let total = Swift.max(2, paragraphs), length = Swift.max(6, paragraphLength)
@@ -56,7 +56,8 @@ extension Synthetic {
             return words
         }
         var items: [SyntheticQAExample] = []
-        for _ in 0..<Swift.max(0, n) {
+        for i in 0..<Swift.max(0, n) {
+            if i & 255 == 0 { try stop() }
             let e = rng.next(below: entityCount)
             let r1 = rng.next(below: relationCount)
             var answer = rng.next(below: entityCount)

@@ -149,13 +149,18 @@ enum CoreBuiltins {
         r.add("isnan(x)", "math", "Whether x is not a number.", example: "isnan(0 / 0)   # true") { a in
             .bool(try a.number("x").isNaN)
         }
-        r.add("int(x)", "math", "x truncated towards zero; parses strings.", example: "int(\"42\")   # 42") { a in
+        r.add("int(x)", "math", "x truncated towards zero; parses strings. `nan` and `inf` have no integer: an error.",
+              example: "int(\"42\")   # 42") { a in
             let v = try a.value("x")
+            func whole(_ n: Double) throws -> Value {
+                guard n.isFinite else { throw CMCLError("\(Display.number(n)) has no integer value", argument: .position(0)) }
+                return .number(n.rounded(.towardZero))
+            }
             switch v {
-            case .number(let n): return .number(n.rounded(.towardZero))
+            case .number(let n): return try whole(n)
             case .bool(let b): return .number(b ? 1 : 0)
             case .string(let s):
-                if let n = Double(s.trimmingWhitespace()) { return .number(n.rounded(.towardZero)) }
+                if let n = Double(s.trimmingWhitespace()) { return try whole(n) }
                 throw CMCLError("cannot read \(StringEscape.quoted(s)) as a number", argument: .position(0))
             default: throw a.typeError("x", "a number or a string", v)
             }
@@ -249,7 +254,7 @@ enum CoreBuiltins {
             guard let last = l.items.popLast() else { throw CMCLError("pop from an empty list") }
             return last
         }
-        r.add("sorted(xs, key: nil, reverse: false)", "list", "A sorted copy; `key` maps elements to sort keys.",
+        r.add("sorted(xs, key: nil, reverse: false)", "list", "A sorted copy; `key` maps elements to sort keys; NaN sorts after every other number.",
               example: "sorted([3, 1, 2])   # [1, 2, 3]") { a in
             var items = try a.interpreter.elements(of: try a.value("xs"))
             let key = try a.optional("key")
@@ -260,6 +265,8 @@ enum CoreBuiltins {
                 // Sorting millions of elements takes seconds: stop at Ctrl-C.
                 comparisons += 1
                 try Interrupt.poll(comparisons)
+                // NaN compares false with everything; ordering it last keeps the order a strict one.
+                if case .number(let x) = keys[i], case .number(let y) = keys[j], x.isNaN || y.isNaN { return !x.isNaN && y.isNaN }
                 return try a.interpreter.binary(.less, keys[i], keys[j]).isTruthy
             }
             items = order.map { items[$0] }

@@ -87,8 +87,10 @@ enum CompareBuiltins {
         r.add("nested_masks(p, steps, units: 10, seed: 0)", "compare",
               "The nested keep-masks of CmpDrop for one uniform draw of `units` units: row k keeps units with U ≥ p_k (for teaching).",
               example: "nested_masks(0.3, 3, units: 8)") { a in
-            let n = try a.int("units"), c = try a.int("steps"), p = try a.number("p")
-            guard n > 0, n <= 100_000, c >= 0, c <= 1000 else { throw CMCLError("units must be in 1…100000 and steps in 0…1000") }
+            let n = try a.int("units", from: 1, to: 100_000), c = try a.int("steps", from: 0, to: 1000), p = try a.number("p")
+            guard p >= 0, p < 1 else {
+                throw CMCLError("dropout rate `p` must be at least 0 and below 1, got \(Display.number(p))", argument: .label("p"))
+            }
             let u = try Tensor.uniform([n], generator: Generator(seed: UInt64(max(0, try a.int("seed")))))
             let rows = try (0...c).map { k -> Tensor in
                 let pk = 1 - pow(1 - p, Double(k))

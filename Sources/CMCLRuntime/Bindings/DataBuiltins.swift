@@ -163,7 +163,7 @@ enum DataBuiltins {
         }
         r.add("Dataset.take(self, n)", "data", "The first n examples.", example: "data.take(100)") { a in
             let d = try dataset(a, "self")
-            return .object(DatasetValue(d.data.subset(Array(0..<min(max(0, try a.int("n")), d.data.count))), tokenizer: d.tokenizer))
+            return .object(DatasetValue(d.data.subset(Array(0..<min(try a.int("n", from: 0), d.data.count))), tokenizer: d.tokenizer))
         }
         r.add("Dataset.filter(self, f)", "data", "The examples whose record satisfies `f`.",
               example: "data.filter(fn(e) => e.label == 1)") { a in
@@ -325,23 +325,40 @@ enum DataBuiltins {
         r.add("synth.sentiment(self, n: 2000, noise: 0.3, length: 20, label_noise: 0, seed: 0)", "synth",
               "Noisy sentiment: a few signal words among distractor tokens; `noise` and `length` make it harder.",
               example: "let data = synth.sentiment(n: 2000, noise: 0.3)") { a in
-            text(Synthetic.sentiment(n: max(0, try a.int("n")), noise: try a.number("noise"), length: max(1, try a.int("length")),
-                                     labelNoise: try a.number("label_noise"), seed: UInt64(max(0, try a.int("seed")))))
+            let n = try a.int("n", from: 0), length = max(1, try a.int("length", from: 0))
+            try checkSynthetic(Double(n) * Double(length * 16 + 256), "n", "synth.sentiment")
+            return text(try Synthetic.sentiment(n: n, noise: try a.number("noise"), length: length,
+                                                labelNoise: try a.number("label_noise"), seed: try seed(a), stop: Interrupt.check))
         }
         r.add("synth.qa(self, n: 500, paragraphs: 6, two_hop: 0.5, seed: 0)", "synth",
               "Multi-paragraph question answering with distractor paragraphs (gold paragraphs marked).",
               example: "let qa = synth.qa(n: 200)") { a in
-            .object(DatasetValue(TypedDataset(data: Synthetic.questionAnswering(n: max(0, try a.int("n")),
-                                                                                paragraphs: max(1, try a.int("paragraphs")),
-                                                                                twoHop: min(1, max(0, try a.number("two_hop"))),
-                                                                                seed: UInt64(max(0, try a.int("seed")))),
-                                              kind: "multi-paragraph QA", toRecord: ExampleRecords.syntheticQA)))
+            let n = try a.int("n", from: 0), paragraphs = max(1, try a.int("paragraphs", from: 0))
+            try checkSynthetic(Double(n) * Double(max(2, paragraphs)) * 600, n > paragraphs ? "n" : "paragraphs", "synth.qa")
+            return .object(DatasetValue(TypedDataset(data: try Synthetic.questionAnswering(n: n, paragraphs: paragraphs,
+                                                                                           twoHop: min(1, max(0, try a.number("two_hop"))),
+                                                                                           seed: try seed(a), stop: Interrupt.check),
+                                                     kind: "multi-paragraph QA", toRecord: ExampleRecords.syntheticQA)))
         }
         r.add("synth.ranking(self, n: 500, candidates: 10, seed: 0)", "synth", "A small query–candidates ranking task.",
               example: "let rk = synth.ranking(n: 100)") { a in
-            .object(DatasetValue(TypedDataset(data: Synthetic.ranking(n: max(0, try a.int("n")), candidates: max(1, try a.int("candidates")),
-                                                                      seed: UInt64(max(0, try a.int("seed")))),
-                                              kind: "ranking", toRecord: ExampleRecords.ranking)))
+            let n = try a.int("n", from: 0), candidates = max(1, try a.int("candidates", from: 0))
+            try checkSynthetic(Double(n) * Double(candidates) * 500, n > candidates ? "n" : "candidates", "synth.ranking")
+            return .object(DatasetValue(TypedDataset(data: try Synthetic.ranking(n: n, candidates: candidates, seed: try seed(a),
+                                                                                 stop: Interrupt.check),
+                                                     kind: "ranking", toRecord: ExampleRecords.ranking)))
+        }
+    }
+
+    static func seed(_ a: Arguments) throws -> UInt64 { UInt64(try a.int("seed", from: 0)) }
+
+    /// Refuses a synthetic data set whose estimated size (`bytes`) exceeds the memory limit,
+    /// before anything is allocated; the caret goes on the argument that makes it large.
+    static func checkSynthetic(_ bytes: Double, _ argument: String, _ name: String) throws {
+        let limit = MemoryLimit.defaultBytes()
+        guard bytes <= Double(limit) else {
+            throw CMCLError("\(name) would need about \(SizeLimit.size(bytes)), more than the memory limit of \(MemoryLimit.describe(limit))",
+                            hint: "CMCL_MEMORY_LIMIT sets the limit", argument: .label(argument))
         }
     }
 }

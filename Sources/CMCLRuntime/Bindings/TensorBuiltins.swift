@@ -168,7 +168,7 @@ enum TensorBuiltins {
                                     generator: a.interpreter.random))
         }
         r.add("randperm(n)", "tensor", "A random permutation of 0…n-1 (int32).", example: "randperm(5)") { a in
-            wrap(try Tensor.randperm(try a.int("n"), generator: a.interpreter.random))
+            wrap(try Tensor.randperm(try a.int("n", from: 0), generator: a.interpreter.random, stop: Interrupt.check))
         }
         r.add("seed(n)", "tensor", "Reseeds the session's random generator: the same seed gives the same numbers.",
               example: "seed(42)") { a in

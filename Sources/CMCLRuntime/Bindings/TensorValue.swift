@@ -136,19 +136,26 @@ enum TensorFormatter {
         let edge = 3
         var strides = [Int](repeating: 1, count: shape.count)
         for i in stride(from: shape.count - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * shape[i + 1] }
-        let cells = values.map(cell)
-        let width = cells.map(\.count).max() ?? 1
+        /// Which elements are shown (a big tensor shows only its corners, so formatting a
+        /// 3000 × 3000 tensor formats a few dozen numbers, not nine million).
+        func shownIndices(_ n: Int) -> [Int] { summarize && n > 2 * edge ? Array(0..<edge) + Array((n - edge)..<n) : Array(0..<n) }
+        var cells: [Int: String] = [:]
+        func collect(_ dim: Int, _ offset: Int) {
+            if shape.isEmpty || dim == shape.count { cells[offset] = cell(values[offset]); return }
+            for i in shownIndices(shape[dim]) { collect(dim + 1, offset + i * strides[dim]) }
+        }
+        if !values.isEmpty { collect(0, 0) }
+        let width = cells.values.map(\.count).max() ?? 1
         func render(_ dim: Int, _ offset: Int, _ indent: Int) -> String {
-            if shape.isEmpty { return cells.first ?? "" }
+            if shape.isEmpty { return cells[0] ?? "" }
             let n = shape[dim]
-            var idx = Array(0..<n)
-            var elided = false
-            if summarize && n > 2 * edge {
-                idx = Array(0..<edge) + Array((n - edge)..<n)
-                elided = true
-            }
+            let idx = shownIndices(n)
+            let elided = idx.count < n
             if dim == shape.count - 1 {
-                var parts = idx.map { String(repeating: " ", count: width - cells[offset + $0].count) + cells[offset + $0] }
+                var parts = idx.map { i -> String in
+                    let c = cells[offset + i] ?? ""
+                    return String(repeating: " ", count: width - c.count) + c
+                }
                 if elided { parts.insert("...", at: edge) }
                 return "[" + parts.joined(separator: ", ") + "]"
             }

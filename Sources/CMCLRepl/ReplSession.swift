@@ -168,7 +168,7 @@ public final class ReplSession {
 
     func fail(_ message: String) {
         finishLine()
-        writeError((color ? "\u{1B}[1;31merror\u{1B}[0m" : "error") + ": " + message + "\n")
+        writeError((color ? "\u{1B}[1;31merror\u{1B}[0m" : "error") + ": " + StringEscape.printable(message) + "\n")
     }
 
     func paint(_ s: String, _ code: String) -> String {

@@ -106,9 +106,14 @@ final class Compiler {
         self.scope = scope
     }
 
+    static let tooManyGlobals = "too many global variables"
+    static let globalsHint = "a session holds at most \(Interpreter.globalCapacity) top-level names; keep many values in a list or a record"
+
     func error(_ kind: Diagnostic.Kind, _ message: String, _ span: Span, hint: String? = nil) {
         // `x += 1` reads and writes `x`: report an unknown name there once.
         if diagnostics.contains(where: { $0.message == message && $0.span == span && $0.file?.name == file.name }) { return }
+        // Past the last global slot every further `let` would fail the same way: say it once.
+        if message == Compiler.tooManyGlobals, diagnostics.contains(where: { $0.message == message }) { return }
         diagnostics.append(Diagnostic(kind, message, file: file, span: span, hint: hint))
     }
 
@@ -142,10 +147,10 @@ final class Compiler {
             }
             switch stmt.kind {
             case .letBinding(let name, let span, _):
-                if vm.globalSlot(name) == nil { error(.runtime, "too many global variables", span) }
+                if vm.globalSlot(name) == nil { error(.runtime, Compiler.tooManyGlobals, span, hint: Compiler.globalsHint) }
             case .function(let decl):
                 if let name = decl.name, vm.globalSlot(name) == nil {
-                    error(.runtime, "too many global variables", decl.span)
+                    error(.runtime, Compiler.tooManyGlobals, decl.span, hint: Compiler.globalsHint)
                 }
             default: break
             }
@@ -330,7 +335,7 @@ final class Compiler {
         if declaring {
             if scope.bindsGlobals {
                 guard let g = vm.globalSlot(name) else {
-                    error(.runtime, "too many global variables", span)
+                    error(.runtime, Compiler.tooManyGlobals, span, hint: Compiler.globalsHint)
                     return { _, _ in .null }
                 }
                 target = .global(g)

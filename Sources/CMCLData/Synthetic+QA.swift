@@ -43,7 +43,15 @@ extension Synthetic {
     /// with other relations, or about other entities with the same relation, among filler words.
     public static func questionAnswering(n: Int, paragraphs: Int = 6, paragraphLength: Int = 16,
                                          twoHop: Double = 0.5, entities: Int = 200, relations: Int = 12,
-                                         seed: UInt64 = 0, stop: () throws -> Void = {}) rethrows -> Dataset<SyntheticQAExample> {
+                                         seed: UInt64 = 0) -> Dataset<SyntheticQAExample> {
+        questionAnswering(n: n, paragraphs: paragraphs, paragraphLength: paragraphLength, twoHop: twoHop, entities: entities,
+                          relations: relations, seed: seed, stop: {})
+    }
+
+    /// `questionAnswering` that calls `stop` every 256 examples; it may throw to abandon the work.
+    public static func questionAnswering(n: Int, paragraphs: Int = 6, paragraphLength: Int = 16,
+                                         twoHop: Double = 0.5, entities: Int = 200, relations: Int = 12,
+                                         seed: UInt64 = 0, stop: () throws -> Void) rethrows -> Dataset<SyntheticQAExample> {
         var rng = SplitMix64(seed: seed ^ 0x0A9A_11CE)
         let entityCount = Swift.max(4, entities), relationCount = Swift.max(3, relations)
         let total = Swift.max(2, paragraphs), length = Swift.max(6, paragraphLength)

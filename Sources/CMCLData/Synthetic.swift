@@ -45,8 +45,15 @@ public enum Synthetic {
     /// defaults a bag-of-embeddings model reaches roughly 85–95% while filler words invite
     /// overfitting. Balanced labels; deterministic for a seed.
     public static func sentiment(n: Int, noise: Double = 0.3, length: Int = 20, signalWords: Int = 3,
+                                 labelNoise: Double = 0, fillerVocabulary: Int = 500, seed: UInt64 = 0) -> Dataset<TextExample> {
+        sentiment(n: n, noise: noise, length: length, signalWords: signalWords, labelNoise: labelNoise,
+                  fillerVocabulary: fillerVocabulary, seed: seed, stop: {})
+    }
+
+    /// `sentiment` that calls `stop` every 1024 examples; it may throw to abandon the work (Ctrl-C).
+    public static func sentiment(n: Int, noise: Double = 0.3, length: Int = 20, signalWords: Int = 3,
                                  labelNoise: Double = 0, fillerVocabulary: Int = 500, seed: UInt64 = 0,
-                                 stop: () throws -> Void = {}) rethrows -> Dataset<TextExample> {
+                                 stop: () throws -> Void) rethrows -> Dataset<TextExample> {
         var rng = SplitMix64(seed: seed ^ 0x5E47_1D3E)
         let zipf = Zipf(size: fillerVocabulary)
         let count = Swift.max(0, n), len = Swift.max(1, length)
@@ -75,7 +82,14 @@ public enum Synthetic {
     /// `documentLength` words; relevance 2 when a document contains every query word, 1 when it
     /// contains some, 0 otherwise. Every query has at least one relevant document.
     public static func ranking(n: Int, candidates: Int = 10, queryLength: Int = 3, documentLength: Int = 12,
-                               vocabulary: Int = 300, seed: UInt64 = 0, stop: () throws -> Void = {}) rethrows -> Dataset<RankingExample> {
+                               vocabulary: Int = 300, seed: UInt64 = 0) -> Dataset<RankingExample> {
+        ranking(n: n, candidates: candidates, queryLength: queryLength, documentLength: documentLength, vocabulary: vocabulary,
+                seed: seed, stop: {})
+    }
+
+    /// `ranking` that calls `stop` every 1024 candidates; it may throw to abandon the work (Ctrl-C).
+    public static func ranking(n: Int, candidates: Int = 10, queryLength: Int = 3, documentLength: Int = 12,
+                               vocabulary: Int = 300, seed: UInt64 = 0, stop: () throws -> Void) rethrows -> Dataset<RankingExample> {
         var rng = SplitMix64(seed: seed ^ 0x4A4E_4B21)
         let m = Swift.max(1, candidates), q = Swift.max(1, Swift.min(queryLength, documentLength)), d = Swift.max(1, documentLength)
         let words = Swift.max(vocabulary, q * 2 + 1)

@@ -16,10 +16,10 @@ import Testing
 
         func code(_ target: String, force: Bool = false) -> String {
             let prefix = """
-            let net = transformer(vocab: 30, layers: 1, hidden: 8, heads: 2, intermediate: 16, max_len: 16, classes: 2, seed: 1)
             let data = synth.sentiment(n: 20, length: 6, seed: 1)
             let tok = word_tokenizer(data)
             let enc = encode(data, tok, max_len: 8)
+            let net = transformer(vocab: len(tok), layers: 1, hidden: 8, heads: 2, intermediate: 16, max_len: 16, classes: 2, seed: 1)
 
             """
             return prefix + call.replacingOccurrences(of: "TARGET", with: StringEscape.quoted(target))
@@ -161,13 +161,11 @@ import Testing
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let target = dir + "/model"
-        let code = """
-        let net = transformer(vocab: 30, layers: 1, hidden: 8, heads: 2, intermediate: 16, max_len: 16, classes: 2, seed: 1)
-        net.save_pretrained(\(StringEscape.quoted(target)))
-        """
-        #expect(run(code).errors.isEmpty)
+        let code = "let net = transformer(vocab: 30, layers: 1, hidden: 8, heads: 2, intermediate: 16, max_len: 16, classes: 2, seed: 1)\n"
+            + "net.save_pretrained(\(StringEscape.quoted(target))FORCE)"
+        #expect(run(code.replacingOccurrences(of: "FORCE", with: "")).errors.isEmpty)
         try "{}".write(toFile: target + "/tokenizer.json", atomically: false, encoding: .utf8)
-        #expect(run(code.replacingOccurrences(of: "))", with: "), force: true)")).errors.isEmpty)
+        #expect(run(code.replacingOccurrences(of: "FORCE", with: ", force: true")).errors.isEmpty)
         #expect(!Self.entries(target).contains("tokenizer.json"))
         #expect(Self.entries(target).contains("config.json"))
     }

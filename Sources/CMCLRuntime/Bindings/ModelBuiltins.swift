@@ -248,6 +248,8 @@ enum ModelBuiltins {
               example: "net.save(\"ckpt.safetensors\")") { a in
             let path = try a.string("path")
             do {
+                // Checked before it becomes a URL, which would read "" as the current directory.
+                try WritePolicy.validate(path)
                 try model(a, "self").save(to: URL(fileURLWithPath: path), policy: try FileOutput.policy(a))
             } catch let e as FileWriteError {
                 throw FileOutput.error(e, argument: "path")

@@ -33,7 +33,7 @@ enum PlotBuiltins {
         let height = try a.optionalInt("height") ?? min(20, max(10, (terminal?.rows ?? 18) - 4))
         let plot = PlotValue(figures, width: width, height: height, color: terminal != nil)
         if let file = try a.optionalString("file") {
-            guard file.hasSuffix(".svg") else { throw CMCLError("plots are written as SVG: give a file ending in .svg", argument: .label("file")) }
+            guard file.hasSuffix(".svg") || file.isEmpty else { throw CMCLError("plots are written as SVG: give a file ending in .svg", argument: .label("file")) }
             try FileOutput.write(plot.svg, toArgument: "file", a)
         }
         return .object(plot)

@@ -46,7 +46,7 @@ enum RunLog {
             let row: ResultsTable.Row, k: String
             switch record(v) {
             case .failure(let problem):
-                contents.problems.append("line \(number): \(problem)")
+                contents.problems.append("line \(number): \(problem.text)")
                 continue
             case .success(let found):
                 (k, row) = found

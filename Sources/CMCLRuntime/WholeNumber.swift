@@ -13,7 +13,7 @@ enum WholeNumber {
 
     static func int(_ v: Value, argument: String, from low: Int? = nil, to high: Int? = nil, what: String? = nil) throws -> Int {
         guard case .number(let n) = v else {
-            throw CMCLError("\(what ?? "argument `\(argument)`") must be \(range(low, high)), got \(Display.describe(v))",
+            throw CMCLError("\(what ?? "argument `\(argument)`") must be \(range(low, high, plural: what != nil)), got \(Display.describe(v))",
                             argument: .label(argument))
         }
         return try int(n, argument: argument, from: low, to: high, what: what)
@@ -22,18 +22,20 @@ enum WholeNumber {
     static func int(_ n: Double, argument: String, from low: Int? = nil, to high: Int? = nil, what: String? = nil) throws -> Int {
         let lo = max(Double(low ?? Int.min), -limit), hi = min(Double(high ?? Int.max), limit)
         guard n.isFinite, n.rounded() == n, n >= lo, n <= hi else {
-            throw CMCLError("\(what ?? "argument `\(argument)`") must be \(range(low, high)), got \(Display.number(n))",
+            throw CMCLError("\(what ?? "argument `\(argument)`") must be \(range(low, high, plural: what != nil)), got \(Display.number(n))",
                             argument: .label(argument))
         }
         return Int(n)
     }
 
-    static func range(_ low: Int?, _ high: Int?) -> String {
+    /// `a whole number from 0 to 9`, or `whole numbers from 0 to 9` for a plural `what`.
+    static func range(_ low: Int?, _ high: Int?, plural: Bool = false) -> String {
+        let noun = plural ? "whole numbers" : "a whole number"
         switch (low, high) {
-        case (nil, nil): return "a whole number"
-        case (let l?, nil): return l == 0 ? "a whole number ≥ 0" : "a whole number ≥ \(l)"
-        case (nil, let h?): return "a whole number ≤ \(h)"
-        case (let l?, let h?): return "a whole number from \(l) to \(h)"
+        case (nil, nil): return noun
+        case (let l?, nil): return "\(noun) ≥ \(l)"
+        case (nil, let h?): return "\(noun) ≤ \(h)"
+        case (let l?, let h?): return "\(noun) from \(l) to \(h)"
         }
     }
 }

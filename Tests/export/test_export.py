@@ -15,7 +15,8 @@ def check(cond, what):
     if not cond: failures.append(what)
 
 def export(notebook, target):
-    r = subprocess.run([cmcl, "notebook", notebook, "-o", target], capture_output=True, text=True, timeout=600, cwd=root)
+    # The outputs of an earlier run are this test's own: replace them (docs/files.md).
+    r = subprocess.run([cmcl, "notebook", notebook, "-o", target, "--force"], capture_output=True, text=True, timeout=600, cwd=root)
     check(r.returncode == 0, f"cmcl notebook {os.path.relpath(notebook, root)} -o {os.path.basename(target)} (exit {r.returncode}) {r.stderr[-300:]}")
     return open(target, encoding="utf-8").read() if os.path.exists(target) else ""
 

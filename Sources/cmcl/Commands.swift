@@ -15,7 +15,9 @@ enum Commands {
                                         check golden notebooks (expected output written inline as `# > ` lines);
                                         --record rewrites the expectations; PATH may be a folder; notebooks
                                         whose `# requires:` (data, model:NAME, slow) are not met are skipped
-           cmcl notebook FILE.cmcl -o OUT  run a notebook and write it as one document (OUT ending in .html or .md)
+           cmcl notebook FILE.cmcl -o OUT [--allow-errors]
+                                        run a notebook and write it as one document (OUT ending in .html or .md);
+                                        exits 70 when a cell failed unless --allow-errors, 130 on Ctrl-C
            cmcl help [NAME] [--markdown] builtin documentation
            cmcl --version
 
@@ -138,9 +140,11 @@ enum Commands {
     /// outputs, plots and errors as one self-contained document.
     static func notebook(_ args: [String]) -> Int32 {
         var input: String?, output: String?
+        var allowErrors = false
         var i = 0
         while i < args.count {
             if args[i] == "-o", i + 1 < args.count { output = args[i + 1]; i += 2; continue }
+            if args[i] == "--allow-errors" { allowErrors = true; i += 1; continue }
             if args[i].hasPrefix("-") { return usageError("unknown option \(args[i]) for notebook") }
             if input != nil { return usageError("notebook takes one file") }
             input = args[i]
@@ -155,7 +159,12 @@ enum Commands {
             return 66
         }
         let vm = Interpreter.session()
-        let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm)
+        let terminal = isatty(2) != 0
+        let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm) { n, count, line in
+            // Per-cell progress on stderr: in place on a terminal, a line per cell otherwise.
+            let text = "cell \(n)/\(count) (line \(line)) …"
+            writeError(terminal ? "\r\u{1B}[K" + text + (n == count ? "\n" : "") : text + "\n")
+        }
         do {
             try NotebookDocument.write(document, to: output)
         } catch {
@@ -163,6 +172,15 @@ enum Commands {
             return 73
         }
         FileHandle.standardError.write(Data("wrote \(output) (\(document.cells.count) cells)\n".utf8))
+        if document.interrupted {
+            writeError("cmcl: stopped by Ctrl-C; the cells after it did not run\n")
+            return 130
+        }
+        if document.errorCount > 0, let failure = document.failure {
+            let n = document.errorCount
+            writeError("cmcl: \(n) error\(n == 1 ? "" : "s") in \(input)" + (allowErrors ? " (--allow-errors)\n" : "; --allow-errors exits 0 anyway\n"))
+            return allowErrors ? 0 : failure.exitCode
+        }
         return 0
     }
 

@@ -8,6 +8,15 @@ enum RunLog {
         config.serialized(sortKeys: true, compact: true) + "#" + Display.number(seed)
     }
 
+    /// A short fingerprint of a run function's source (FNV-1a, 64 bits, hex), logged with each
+    /// run as `run` so that a resumed sweep notices an edited function. Builtins have none.
+    static func fingerprint(_ function: Value) -> String? {
+        guard case .closure(let c) = function else { return nil }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in c.sourceText.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+
     static func name(of config: JSONValue) -> String {
         if case .string(let s)? = config["name"] { return s }
         return config.serialized(sortKeys: true, compact: true)
@@ -27,7 +36,7 @@ enum RunLog {
             if case .object(let m)? = v["metrics"] { metrics = m.pairs.map { ($0.key, ValueJSON.value($0.value)) } }
             let row = ResultsTable.Row(config: ValueJSON.value(config), name: v["name"]?.string ?? name(of: config), seed: seed,
                                        status: status, seconds: v["seconds"]?.number ?? .nan, metrics: metrics,
-                                       error: v["error"]?.string)
+                                       error: v["error"]?.string, function: v["run"]?.string)
             let k = key(config: config, seed: seed)
             if byKey[k] == nil { order.append(k) }
             // A finished run is not replaced by a later failure of the same run.
@@ -45,6 +54,7 @@ enum RunLog {
         o["status"] = .string(row.status)
         o["metrics"] = .object(JSONObject(try row.metrics.map { ($0.0, try ValueJSON.json($0.1, path: "metric \($0.0)")) }))
         if let e = row.error { o["error"] = .string(e) }
+        if let f = row.function { o["run"] = .string(f) }
         o["seconds"] = .number((row.seconds * 1000).rounded() / 1000)
         o["time"] = .string(timestamp(Date()))
         o["cmcl"] = .string(Version.text)

@@ -43,8 +43,11 @@ public struct TerminalRenderer: Sendable {
 
     func renderLines(_ f: Figure) -> [String] {
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
-        let yTicks = Scale.ticks(ylo, yhi, count: max(3, (height - 3) / 2))
-        let labelWidth = max(yTicks.map { Scale.label($0).count }.max() ?? 1, f.yLabel.isEmpty ? 0 : 0)
+        let yIntegral = f.series.allSatisfy { $0.y.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
+        let yTicks = Scale.ticks(ylo, yhi, count: max(3, (height - 3) / 2), integral: yIntegral)
+        // The ends of the axis are labelled too (where no tick is), so its range is never a guess.
+        let endLabels = [Scale.label(yhi), Scale.label(ylo)]
+        let labelWidth = max(yTicks.map { Scale.label($0).count }.max() ?? 1, endLabels.map(\.count).max() ?? 1)
         let plotColumns = max(10, width - labelWidth - 2)
         let plotRows = max(3, height - 3)
         var canvas = BrailleCanvas(columns: plotColumns, rows: plotRows)
@@ -81,6 +84,8 @@ public struct TerminalRenderer: Sendable {
         // Which canvas row each y tick falls on.
         var tickRow: [Int: String] = [:]
         for t in yTicks { tickRow[min(plotRows - 1, max(0, dy(t) / 4))] = Scale.label(t) }
+        if tickRow[0] == nil && tickRow[1] == nil { tickRow[0] = endLabels[0] }
+        if tickRow[plotRows - 1] == nil && tickRow[plotRows - 2] == nil { tickRow[plotRows - 1] = endLabels[1] }
         var out: [String] = []
         if !f.yLabel.isEmpty { out.append(f.yLabel) }
         for r in 0..<plotRows {
@@ -89,11 +94,13 @@ public struct TerminalRenderer: Sendable {
             out.append(label + canvas.row(r, paint: paint))
         }
         out.append(String(repeating: " ", count: labelWidth) + " └" + String(repeating: "─", count: plotColumns))
-        out.append(xAxisLabels(xlo, xhi, offset: labelWidth + 2, columns: plotColumns))
+        out.append(xAxisLabels(xlo, xhi, offset: labelWidth + 2, columns: plotColumns, integral: f.xIsIntegral))
         if !f.xLabel.isEmpty { out.append(String(repeating: " ", count: labelWidth + 2) + f.xLabel) }
         if f.series.count > 1 || !(f.series.first?.name.isEmpty ?? true) {
+            let hidden = f.hiddenUnder
             let legend = f.series.enumerated().map { s, series in
                 paint(String(TerminalRenderer.markers[s % TerminalRenderer.markers.count]), s) + " " + series.name
+                    + (hidden[s].map { " (hidden under \(f.series[$0].name))" } ?? "")
             }
             out.append(String(repeating: " ", count: labelWidth + 2) + legend.joined(separator: "  "))
         }
@@ -101,10 +108,10 @@ public struct TerminalRenderer: Sendable {
     }
 
     /// Tick labels under an x axis of `columns` cells starting at `offset`.
-    func xAxisLabels(_ lo: Double, _ hi: Double, offset: Int, columns: Int) -> String {
+    func xAxisLabels(_ lo: Double, _ hi: Double, offset: Int, columns: Int, integral: Bool = false) -> String {
         var line = [Character](repeating: " ", count: offset + columns + 8)
         var lastEnd = -1
-        for t in Scale.ticks(lo, hi, count: max(3, columns / 10)) {
+        for t in Scale.ticks(lo, hi, count: max(3, columns / 10), integral: integral) {
             let text = Scale.label(t)
             let center = offset + Int(((t - lo) / (hi - lo) * Double(columns * 2 - 1)).rounded()) / 2
             let start = max(offset, min(center - text.count / 2, line.count - text.count))

@@ -136,6 +136,9 @@ public final class Interpreter {
     }
     /// Whether `errorOutput` is a terminal (progress lines then update in place).
     public var errorIsTerminal = false
+    /// Where progress lines (`fit`, `ablation_curve`) are drawn in place when the host keeps
+    /// them out of the output (`cmcl notebook` on a terminal: stderr, not the document).
+    public var progressOutput: ((String) -> Void)?
     /// When set (notebook export, the REPL's record for `:export`), `print` hands values with a
     /// graphical form (plots) here instead of writing their text.
     public var richOutput: ((any RichDisplay) -> Void)?

@@ -160,6 +160,8 @@ enum Commands {
         }
         let vm = Interpreter.session()
         let terminal = isatty(2) != 0
+        // On a terminal, `fit` and friends draw their progress line under the cell's, not into the document.
+        if terminal { vm.progressOutput = { writeError($0) } }
         let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm) { n, count, line in
             // Per-cell progress on stderr: in place on a terminal, a line per cell otherwise.
             let text = "cell \(n)/\(count) (line \(line)) …"

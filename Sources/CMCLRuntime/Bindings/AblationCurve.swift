@@ -28,7 +28,10 @@ enum AblationCurve {
                     progress: (label: String, vm: Interpreter)? = nil,
                     _ visit: (Int, CMCLNN.Batch, [Double], ModelOutput) throws -> Void) throws {
         // A progress line as `fit` draws one (on a terminal), counted in batches.
-        let display = progress.map { ProgressDisplay(output: $0.vm.errorOutput, terminal: $0.vm.errorIsTerminal, enabled: true, plainEvery: 0) }
+        let display = progress.map { p in
+            ProgressDisplay(output: p.vm.progressOutput ?? p.vm.errorOutput, terminal: p.vm.progressOutput != nil || p.vm.errorIsTerminal,
+                            enabled: true, plainEvery: 0)
+        }
         let start = Date()
         var done = 0
         defer { display?.endLine() }

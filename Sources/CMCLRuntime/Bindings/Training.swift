@@ -93,7 +93,7 @@ enum Training {
                       + "give the model dropout or the operator a rate (cmpdrop(\(drop.steps), p: 0.1))\n")
         }
         let mode = try a.value("progress")
-        let display = ProgressDisplay(output: vm.errorOutput, terminal: vm.errorIsTerminal,
+        let display = ProgressDisplay(output: vm.progressOutput ?? vm.errorOutput, terminal: vm.progressOutput != nil || vm.errorIsTerminal,
                                       enabled: mode.isTruthy, plainEvery: 0)
         try Interrupt.check()  // a Ctrl-C before training (e.g. between two `fit` calls in a loop) stops here
         let history: TrainingHistory

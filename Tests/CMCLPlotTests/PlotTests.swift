@@ -96,7 +96,7 @@ struct PlotTests {
         #expect(text.contains("cmpdrop (hidden under plain)"), "\(text)")
         #expect(!text.contains("0.5 ") && !text.contains("1.5"), "\(text)")
         let rows = text.split(separator: "\n")
-        #expect(rows.first?.contains("┤") == true && rows.dropLast(2).last?.contains("┤") == true, "both ends labelled:\n\(text)")
+        #expect(rows.first?.contains("┤") == true && rows.dropLast(3).last?.contains("┤") == true, "both ends labelled:\n\(text)")
         var one = Figure(kind: .lines)
         one.series = [Series(name: "acc", x: [30], y: [0.7])]
         #expect(one.xRange == (29, 31))

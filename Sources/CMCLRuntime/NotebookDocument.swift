@@ -66,7 +66,8 @@ public struct NotebookDocument {
         let renderer = DiagnosticRenderer(color: false)
         let result = vm.run(file, continueOnError: true, beforeStatement: { span in
             current = cellIndex(line: file.line(of: span.start))
-            if current != started {
+            // Function declarations run first (hoisted); a cell is reported when its other code starts.
+            if current != started, !file.text(of: span).hasPrefix("fn ") {
                 started = current
                 progress(current + 1, cells.count, ranges[current].lowerBound)
             }
@@ -76,6 +77,10 @@ public struct NotebookDocument {
             if case .null = value { return }
             if case .object(let o) = value, let rich = o as? RichDisplay {
                 cells[current].append(.svg(rich.svg))
+            } else if case .object(let o) = value, o is ModelValue {
+                // A model reads as its one-line summary in a document, not its parameter table.
+                let lines = Display.render(value, .repl).split(separator: "\n")
+                cells[current].append(.text((lines.first.map(String.init) ?? "") + (lines.count > 1 ? "; " + (lines.last.map(String.init) ?? "") : "") + "\n"))
             } else {
                 cells[current].append(.text(Display.render(value, .repl) + "\n"))
             }

@@ -527,6 +527,16 @@ def completion_offers_named_arguments_and_glue_tasks():
     quit(c)
 
 
+@test
+def a_missing_data_file_names_the_data_root():
+    env = dict(os.environ, CMCL_DATA=os.path.join(TMP, "no-data"))
+    r = subprocess.run([BIN, "-e", "squad(data_dir(\"squad/dev-v1.1.json\"))"], capture_output=True, text=True,
+                       timeout=TIMEOUT, env=env, stdin=subprocess.DEVNULL)
+    assert r.returncode == 70, (r.returncode, r.stderr)
+    assert "the data root is " + env["CMCL_DATA"] in r.stderr and "CMCL_DATA=" in r.stderr, r.stderr
+    assert "scripts/fetch-data" in r.stderr, r.stderr
+
+
 def main():
     passed = failed = 0
     start = time.time()

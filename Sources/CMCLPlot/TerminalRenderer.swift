@@ -45,11 +45,16 @@ public struct TerminalRenderer: Sendable {
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
         let yIntegral = f.series.allSatisfy { $0.y.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
         let yTicks = Scale.ticks(ylo, yhi, count: max(3, (height - 3) / 2), integral: yIntegral)
-        // The ends of the axis are labelled too (where no tick is), so its range is never a guess.
-        let endLabels = [Scale.label(yhi), Scale.label(ylo)]
-        let labelWidth = max(yTicks.map { Scale.label($0).count }.max() ?? 1, endLabels.map(\.count).max() ?? 1)
-        let plotColumns = max(10, width - labelWidth - 2)
         let plotRows = max(3, height - 3)
+        // Which row each y tick falls on; the ends of the axis are labelled too where no tick is
+        // near, so its range is never a guess.
+        func row(_ y: Double) -> Int { min(plotRows - 1, max(0, Int(((yhi - y) / (yhi - ylo) * Double(plotRows * 4 - 1)).rounded()) / 4)) }
+        var tickRow: [Int: String] = [:]
+        for t in yTicks { tickRow[row(t)] = Scale.label(t) }
+        if tickRow[0] == nil && tickRow[1] == nil { tickRow[0] = Scale.label(yhi) }
+        if tickRow[plotRows - 1] == nil && tickRow[plotRows - 2] == nil { tickRow[plotRows - 1] = Scale.label(ylo) }
+        let labelWidth = tickRow.values.map(\.count).max() ?? 1
+        let plotColumns = max(10, width - labelWidth - 2)
         var canvas = BrailleCanvas(columns: plotColumns, rows: plotRows)
         func dx(_ x: Double) -> Int { Int(((x - xlo) / (xhi - xlo) * Double(canvas.dotWidth - 1)).rounded()) }
         func dy(_ y: Double) -> Int { Int(((yhi - y) / (yhi - ylo) * Double(canvas.dotHeight - 1)).rounded()) }
@@ -81,11 +86,6 @@ public struct TerminalRenderer: Sendable {
                 }
             }
         }
-        // Which canvas row each y tick falls on.
-        var tickRow: [Int: String] = [:]
-        for t in yTicks { tickRow[min(plotRows - 1, max(0, dy(t) / 4))] = Scale.label(t) }
-        if tickRow[0] == nil && tickRow[1] == nil { tickRow[0] = endLabels[0] }
-        if tickRow[plotRows - 1] == nil && tickRow[plotRows - 2] == nil { tickRow[plotRows - 1] = endLabels[1] }
         var out: [String] = []
         if !f.yLabel.isEmpty { out.append(f.yLabel) }
         for r in 0..<plotRows {
@@ -147,9 +147,13 @@ public struct TerminalRenderer: Sendable {
                 let m = Int(min(Double(barColumns - 1), max(0, position(b.value))).rounded(.down))
                 var whisker = [Character](repeating: " ", count: barColumns)
                 for k in a...max(a, z) { whisker[k] = "─" }
-                whisker[a] = "├"
-                whisker[max(a, z)] = "┤"
-                if m > a && m < z { whisker[m] = "┼" }
+                if z <= a {
+                    whisker[a] = "┼"   // narrower than a cell
+                } else {
+                    whisker[a] = "├"
+                    whisker[z] = "┤"
+                    if m > a && m < z { whisker[m] = "┼" }
+                }
                 out.append(String(repeating: " ", count: nameWidth) + " │" + String(whisker))
             }
         }

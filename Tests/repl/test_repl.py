@@ -537,6 +537,21 @@ def a_missing_data_file_names_the_data_root():
     assert "scripts/fetch-data" in r.stderr, r.stderr
 
 
+@test
+def step_runs_a_notebook_cell_by_cell():
+    path = os.path.join(TMP, "lesson.cmcl")
+    with open(path, "w") as f:
+        f.write("# A lesson\nlet a = 20\n\nprint(\"second\", a + 1)\n# > second 21\n")
+    c = spawn()
+    out = run_cell(c, ":step " + path, 2)
+    assert "(cell 1/2)" in out and "let a = 20" in out, out
+    out = run_cell(c, ":step", 3)
+    assert "(cell 2/2)" in out and "second 21" in out, out
+    out = run_cell(c, ":step", 3)
+    assert "end of" in out, out
+    quit(c)
+
+
 def main():
     passed = failed = 0
     start = time.time()

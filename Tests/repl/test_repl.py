@@ -552,6 +552,17 @@ def step_runs_a_notebook_cell_by_cell():
     quit(c)
 
 
+@test
+def progress_lines_on_a_terminal():
+    c = spawn()
+    run_cell(c, TRAIN_SETUP, 2)
+    out = run_cell(c, "let h = fit(net, tr, loss: ce, epochs: 1)", 3)
+    assert "step 13/13" in out and "done" in out and "0 µs left" not in out, out
+    out = run_cell(c, "let curve = ablation_curve(net, tr, cmpdrop(2, p: 0.1), batch: 16)", 4)
+    assert "ablation_curve cmpdrop(2" in out and "batch" in out and "done in" in out, out
+    quit(c)
+
+
 def main():
     passed = failed = 0
     start = time.time()

@@ -134,6 +134,29 @@ public enum Evaluation {
         return result
     }
 
+    /// Classification outputs whose predictions are all one class although the gold labels are
+    /// not: a collapsed model (too high a learning rate, too few steps). Nil otherwise.
+    public struct Collapse: Sendable, Equatable, CustomStringConvertible {
+        /// Number of predictions, all of class ``predictedClass``.
+        public var count: Int
+        public var predictedClass: Int
+        /// Macro-F1 over the classes present in targets or predictions.
+        public var macroF1: Double
+        /// `all 200 predictions are class 1; macro-F1 0.33`
+        public var description: String {
+            "all \(count) predictions are class \(predictedClass); macro-F1 \(String(format: "%.2f", macroF1))"
+        }
+    }
+
+    /// The collapse of classification outputs (see ``Collapse``), if they collapsed.
+    public static func collapse(_ outputs: Outputs) -> Collapse? {
+        guard case .classification = outputs.head, outputs.predictions.count > 1,
+              let first = outputs.predictions.first, outputs.predictions.allSatisfy({ $0 == first }),
+              Set(outputs.targets).count > 1 else { return nil }
+        return Collapse(count: outputs.predictions.count, predictedClass: Int(first),
+                        macroF1: macroF1(outputs.predictions, outputs.targets))
+    }
+
     static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
 
     /// F1 of class `positive`.

@@ -139,10 +139,13 @@ public final class Trainer {
             guard let progress else { return }
             let elapsed = Date().timeIntervalSince(start)
             let rate = elapsed > 0 ? Double(step) / elapsed : 0
-            progress(TrainingProgress(step: step, totalSteps: total, epoch: epoch, totalEpochs: epochs, loss: loss,
-                                      learningRate: lr, metricName: options.keepBest ?? lastMetricName,
-                                      metricValue: lastMetric, stepsPerSecond: rate,
-                                      secondsRemaining: rate > 0 ? Double(total - step) / rate : .infinity, isEvaluation: isEvaluation))
+            var p = TrainingProgress(step: step, totalSteps: total, epoch: epoch, totalEpochs: epochs, loss: loss,
+                                     learningRate: lr, metricName: options.keepBest ?? lastMetricName,
+                                     metricValue: lastMetric, stepsPerSecond: rate,
+                                     secondsRemaining: rate > 0 ? Double(total - step) / rate : .infinity, isEvaluation: isEvaluation)
+            p.taskLoss = history.steps.last?.taskLoss
+            p.objectiveName = history.steps.last?.objectiveName
+            progress(p)
         }
 
         func runEvaluation(epoch: Int) throws {

@@ -15,7 +15,9 @@ public struct SVGRenderer: Sendable {
     }
 
     // Plot area margins.
-    let left = 64.0, right = 16.0, top = 36.0, bottom = 52.0
+    let left = 64.0, right = 16.0, top = 48.0, bottom = 52.0
+    /// Dash patterns by series, so that curves drawn on top of each other stay distinguishable.
+    static let dashes = ["", "7 4", "2 3", "9 3 2 3", "4 4", "1 2", "12 4", "6 2 2 2"]
 
     public func render(_ f: Figure) -> String {
         var body = ""
@@ -53,7 +55,7 @@ public struct SVGRenderer: Sendable {
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
-    func axes(xlo: Double, xhi: Double, ylo: Double, yhi: Double, xTicks: Bool = true) -> String {
+    func axes(xlo: Double, xhi: Double, ylo: Double, yhi: Double, xTicks: Bool = true, xIntegral: Bool = false) -> String {
         var out = "<g class=\"axes\" stroke=\"#333\" fill=\"none\">"
         out += "<line x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(top + plotHeight))\"/>"
         out += "<line x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(top + plotHeight))\"/></g>\n"
@@ -65,7 +67,7 @@ public struct SVGRenderer: Sendable {
             out += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(Scale.label(t))</text>"
         }
         if xTicks {
-            for t in Scale.ticks(xlo, xhi, count: 6) {
+            for t in Scale.ticks(xlo, xhi, count: 6, integral: xIntegral) {
                 let x = left + Scale.fraction(t, xlo, xhi) * plotWidth
                 out += "<line x1=\"\(n(x))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(x))\" y2=\"\(n(top + plotHeight + 4))\" stroke=\"#333\"/>"
                 out += "<text x=\"\(n(x))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(Scale.label(t))</text>"
@@ -76,7 +78,7 @@ public struct SVGRenderer: Sendable {
 
     func lines(_ f: Figure) -> String {
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
-        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi)
+        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi, xIntegral: f.xIsIntegral)
         func px(_ x: Double) -> Double { left + Scale.fraction(x, xlo, xhi) * plotWidth }
         func py(_ y: Double) -> Double { top + (1 - Scale.fraction(y, ylo, yhi)) * plotHeight }
         for (s, series) in f.series.enumerated() {
@@ -85,7 +87,9 @@ public struct SVGRenderer: Sendable {
             var segment: [String] = []
             func flush() {
                 if segment.count > 1 {
-                    out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(segment.joined(separator: " "))\"/>"
+                    let dash = SVGRenderer.dashes[s % SVGRenderer.dashes.count]
+                    out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"" + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")
+                        + " points=\"\(segment.joined(separator: " "))\"/>"
                 }
                 segment = []
             }
@@ -102,13 +106,16 @@ public struct SVGRenderer: Sendable {
             out += "</g>\n"
         }
         if f.series.count > 1 || !(f.series.first?.name.isEmpty ?? true) {
+            // Above the plot area, under the title: never over the data.
             out += "<g class=\"legend\">"
             var x = left + 8
+            let hidden = f.hiddenUnder
             for (s, series) in f.series.enumerated() {
                 let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
-                out += "<rect x=\"\(n(x))\" y=\"\(n(top + 4))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-                out += "<text x=\"\(n(x + 14))\" y=\"\(n(top + 13))\">\(StringEscape.xml(series.name))</text>"
-                x += 24 + Double(series.name.count) * 7
+                let name = series.name + (hidden[s].map { " (hidden under \(f.series[$0].name))" } ?? "")
+                out += "<rect x=\"\(n(x))\" y=\"\(n(top - 18))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+                out += "<text x=\"\(n(x + 14))\" y=\"\(n(top - 9))\">\(StringEscape.xml(name))</text>"
+                x += 24 + Double(name.count) * 7
             }
             out += "</g>\n"
         }

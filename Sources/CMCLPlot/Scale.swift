@@ -31,12 +31,14 @@ enum Scale {
     }
 
     /// About `count` round tick values inside `lo…hi` (steps of 1, 2 or 5 × 10^k).
-    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
+    /// `integral`: only whole-number ticks (an axis of steps or levels).
+    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5, integral: Bool = false) -> [Double] {
         guard hi > lo, lo.isFinite, hi.isFinite, count > 0 else { return [lo] }
         let raw = (hi * 0.5 - lo * 0.5) / Double(count) * 2
         guard raw.isFinite, raw > 0 else { return [lo] }
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        if integral { step = max(1, step.rounded()) }
         var out: [Double] = []
         var t = ceil(lo / step) * step
         while t <= hi + step * 1e-9 {

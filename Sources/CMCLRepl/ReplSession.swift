@@ -39,6 +39,8 @@ public final class ReplSession {
     /// How many cells the files `:save` and `:export` wrote in this session held (whether a file
     /// is still this session's, unchanged, is the interpreter's `WriteLedger`).
     private var writtenCells: [String: Int] = [:]
+    /// The notebook `:step` is stepping through: its path, cells and the next cell.
+    var stepping: (path: String, cells: [(line: Int, code: String)], next: Int)?
     /// Colour diagnostics and prompts (ANSI).
     public var color: Bool
     /// Successful cells with what they printed and displayed (plots as SVG), for `:export`.
@@ -86,6 +88,12 @@ public final class ReplSession {
     @discardableResult
     public func submit(_ text: String) -> Outcome {
         if let (name, argument) = MetaCommand.split(text) { return command(name, argument) }
+        // `fit?` (the IPython habit) is `:help fit`.
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasSuffix("?"), trimmed.count > 1, !trimmed.contains("\n"),
+           trimmed.dropLast().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) {
+            return command("help", String(trimmed.dropLast()))
+        }
         runCell(text)
         return .proceed
     }
@@ -205,6 +213,7 @@ public final class ReplSession {
         case "type": type(argument)
         case "time": time(argument)
         case "load": load(Self.unquoted(argument))
+        case "step": step(Self.unquoted(argument))
         case "save": save(argument, force: forced)
         case "export": export(argument, force: forced)
         case "reset":
@@ -232,6 +241,28 @@ public final class ReplSession {
         let ok = runCell(source)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if ok { write("time: \(Display.duration(seconds))\n") }
+    }
+
+    /// `:step FILE` starts stepping through FILE's cells; `:step` shows and runs the next one.
+    private func step(_ path: String) {
+        if !path.isEmpty {
+            do {
+                let text = try SourceReader.read(path: NSString(string: path).expandingTildeInPath)
+                stepping = (path, NotebookDocument.cells(of: text), 0)
+            } catch {
+                return fail(":step cannot read \(path): \(error)")
+            }
+        }
+        guard var s = stepping else { return fail(":step needs a file first: `:step FILE`") }
+        guard s.next < s.cells.count else {
+            stepping = nil
+            return write("end of \(s.path) (\(s.cells.count) cells)\n")
+        }
+        let cell = s.cells[s.next]
+        s.next += 1
+        stepping = s
+        write(paint("── \(s.path):\(cell.line) (cell \(s.next)/\(s.cells.count)) ──", "2") + "\n" + cell.code + "\n")
+        runCell(cell.code)
     }
 
     private func load(_ path: String) {

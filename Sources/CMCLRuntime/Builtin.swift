@@ -21,6 +21,8 @@ public final class Builtin {
     public let example: String
     /// The section of `:help` and the docs (`core`, `math`, `tensor`, …).
     public let category: String
+    /// Known values of string parameters, for completion (`glue`'s `task`: the GLUE task names).
+    public var choices: [String: [String]] = [:]
     let body: (Arguments) throws -> Value
 
     public init(_ signature: String, kind: Kind = .function, category: String, summary: String, example: String = "",

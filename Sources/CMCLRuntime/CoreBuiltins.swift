@@ -94,8 +94,13 @@ enum CoreBuiltins {
             .number(Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
         }
         r.add("help(name)", "core", "The documentation of a builtin, as text.", example: "print(help(\"range\"))") { a in
-            let name = try a.string("name")
+            // `help(fit)` as well as `help("fit")`.
+            let name: String
+            if case .builtin(let b) = try a.value("name") { name = b.builtin.name } else { name = try a.string("name") }
             if let v = a.interpreter.registry.documentedValue(name) { return .string(v.text) }
+            if a.interpreter.registry.lookup(name) == nil, let m = a.interpreter.registry.methods(named: name).first {
+                return .string(Help.text(for: m))
+            }
             guard let b = a.interpreter.registry.lookup(name) else {
                 throw CMCLError("no builtin named `\(name)`",
                                 hint: Suggestion.hint(for: name, in: a.interpreter.registry.all.map(\.name)))

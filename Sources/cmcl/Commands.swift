@@ -15,9 +15,10 @@ enum Commands {
                                         check golden notebooks (expected output written inline as `# > ` lines);
                                         --record rewrites the expectations; PATH may be a folder; notebooks
                                         whose `# requires:` (data, model:NAME, slow) are not met are skipped
-           cmcl notebook FILE.cmcl -o OUT [--force]
+           cmcl notebook FILE.cmcl -o OUT [--force] [--allow-errors]
                                         run a notebook and write it as one document (OUT ending in .html or .md);
-                                        an existing OUT is replaced only with --force, and never when it is FILE
+                                        an existing OUT is replaced only with --force, and never when it is FILE;
+                                        exits 70 when a cell failed unless --allow-errors, 130 on Ctrl-C
            cmcl help [NAME] [--markdown] builtin documentation
            cmcl --version
 
@@ -140,11 +141,12 @@ enum Commands {
     /// outputs, plots and errors as one self-contained document.
     static func notebook(_ args: [String]) -> Int32 {
         var input: String?, output: String?
-        var force = false
+        var force = false, allowErrors = false
         var i = 0
         while i < args.count {
             if args[i] == "-o", i + 1 < args.count { output = args[i + 1]; i += 2; continue }
             if args[i] == "--force" { force = true; i += 1; continue }
+            if args[i] == "--allow-errors" { allowErrors = true; i += 1; continue }
             if args[i].hasPrefix("-") { return usageError("unknown option \(args[i]) for notebook") }
             if input != nil { return usageError("notebook takes one file") }
             input = args[i]
@@ -169,13 +171,29 @@ enum Commands {
             return writeFailure(error)
         }
         let vm = Interpreter.session()
-        let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm)
+        let terminal = isatty(2) != 0
+        // On a terminal, `fit` and friends draw their progress line under the cell's, not into the document.
+        if terminal { vm.progressOutput = { writeError($0) } }
+        let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm) { n, count, line in
+            // Per-cell progress on stderr: in place on a terminal, a line per cell otherwise.
+            let text = "cell \(n)/\(count) (line \(line)) …"
+            writeError(terminal ? "\r\u{1B}[K" + text + (n == count ? "\n" : "") : text + "\n")
+        }
         do {
             try NotebookDocument.write(document, to: output, policy: policy)
         } catch {
             return writeFailure(error)
         }
         FileHandle.standardError.write(Data("wrote \(output) (\(document.cells.count) cells)\n".utf8))
+        if document.interrupted {
+            writeError("cmcl: stopped by Ctrl-C; the cells after it did not run\n")
+            return 130
+        }
+        if document.errorCount > 0, let failure = document.failure {
+            let n = document.errorCount
+            writeError("cmcl: \(n) error\(n == 1 ? "" : "s") in \(input)" + (allowErrors ? " (--allow-errors)\n" : "; --allow-errors exits 0 anyway\n"))
+            return allowErrors ? 0 : failure.exitCode
+        }
         return 0
     }
 

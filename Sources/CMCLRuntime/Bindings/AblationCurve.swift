@@ -1,14 +1,16 @@
 import CMCLCompare
 import CMCLNN
 import CMCLTensor
+import Foundation
 
 /// `ablation_curve` and `violations`: the variants k = 0…c of a model under one ablation
 /// operator, for classification, regression and span heads.
 enum AblationCurve {
     /// The batches of the data and, per batch, a function giving its variants' forward contexts
     /// and inputs.
-    static func variants(_ a: Arguments, _ op: String) throws -> (model: TextModel, batches: [CMCLNN.Batch], ablation: Ablation, seed: UInt64) {
-        let m = try ModelBuiltins.model(a, "model")
+    static func variants(_ a: Arguments, _ op: String, model parameter: String = "model") throws
+        -> (model: TextModel, batches: [CMCLNN.Batch], ablation: Ablation, seed: UInt64) {
+        let m = try ModelBuiltins.model(a, parameter)
         guard let model = m as? TextModel else { throw CMCLError("\(op) needs a text model") }
         let ablation = try CompareBuiltins.ablations(try a.value("ablate"))
         guard ablation.count == 1 else { throw CMCLError("\(op) takes one ablation operator") }
@@ -16,40 +18,39 @@ enum AblationCurve {
         if case .crop(let c) = ablation[0] { cropSteps = c.steps }
         // Data that re-encodes its crops (HotpotQA) makes the levels itself, with the reference's
         // evaluation counts (6, 4, 2, 0 distractors kept).
-        let batches = try ModelBuiltins.batches(try a.value("data"), size: try a.int("batch"), tokenizer: try a.optional("tokenizer"),
+        let batches = try ModelBuiltins.batches(try a.value("data"), size: try a.int("batch"), tokenizer: try ModelBuiltins.tokenizerArgument(a, model: parameter),
                                                 maxLength: try a.tokenLength("max_len"), shuffleSeed: nil, cropSteps: cropSteps)
         return (model, batches, ablation[0], UInt64(max(0, try a.int("seed"))))
     }
 
     /// Runs every variant of every batch: `visit(level, batch, perExampleLosses, output)`.
     static func run(_ model: TextModel, _ batches: [CMCLNN.Batch], _ ablation: Ablation, seed: UInt64,
+                    progress: (label: String, vm: Interpreter)? = nil,
                     _ visit: (Int, CMCLNN.Batch, [Double], ModelOutput) throws -> Void) throws {
-        let kind = try ExampleLoss.automatic.resolved(for: model)
-        let g = Generator(seed: seed)
-        try Tensor.withNoGrad {
-            for b in batches {
-                switch ablation {
-                case .drop(let d):
-                    let step = d.makeStep(model: model, generator: g)
-                    for k in 0...d.steps {
-                        let ctx = step.context(level: k, base: ForwardContext(training: true, generator: g))
-                        let out = try model(b, context: ctx)
-                        try visit(k, b, try kind.compute(out, batch: b).combined().toDoubles(), out)
-                    }
-                case .crop(let c):
-                    let levels: [CMCLNN.Batch]
-                    if !b.cropLevels.isEmpty {
-                        levels = [b] + b.cropLevels.prefix(c.steps)
-                    } else {
-                        levels = try c.crops(b, generator: g)
-                    }
-                    for (k, cropped) in levels.enumerated() {
-                        let out = try model(cropped, context: ForwardContext(training: false))
-                        try visit(k, cropped, try kind.compute(out, batch: cropped).combined().toDoubles(), out)
-                    }
-                }
+        // A progress line as `fit` draws one (on a terminal), counted in batches.
+        let display = progress.map { p in
+            ProgressDisplay(output: p.vm.progressOutput ?? p.vm.errorOutput, terminal: p.vm.progressOutput != nil || p.vm.errorIsTerminal,
+                            enabled: true, plainEvery: 0)
+        }
+        let start = Date()
+        var done = 0
+        defer { display?.endLine() }
+        try VariantLosses.forEach(model: model, batches: batches, ablation: ablation, seed: seed) { k, b, losses, out in
+            try visit(k, b, losses, out)
+            if k == 0 {
+                try Interrupt.check()
+                done += 1
+                display?.update(label: "\(progress?.label ?? "") \(ablation)  batch", done: done, total: batches.count, since: start)
             }
         }
+    }
+
+    /// `variant_losses(model, data, ablate)`: the [examples, c+1] task-loss matrix.
+    static func lossMatrix(_ a: Arguments, op: String = "variant_losses", model parameter: String = "model") throws -> Tensor {
+        let (model, batches, ablation, seed) = try variants(a, op, model: parameter)
+        let rows = try VariantLosses.matrix(model: model, batches: batches, ablation: ablation, seed: seed)
+        let columns = rows.first?.count ?? 0
+        return try Tensor(doubles: rows.flatMap { $0 }, shape: [rows.count, columns])
     }
 
     static func compute(_ a: Arguments) throws -> Value {
@@ -67,7 +68,7 @@ enum AblationCurve {
         case .crop(let c): levels = c.steps + 1
         }
         var correct = [Double](repeating: 0, count: levels), total = correct, lossSum = correct
-        try run(model, batches, ablation, seed: seed) { k, b, losses, out in
+        try run(model, batches, ablation, seed: seed, progress: ("ablation_curve", a.interpreter)) { k, b, losses, out in
             lossSum[k] += losses.reduce(0, +)
             total[k] += Double(losses.count)
             if metric == "accuracy" { correct[k] += try hits(model, b, out) }
@@ -110,7 +111,7 @@ enum AblationCurve {
             }
             current = []
         }
-        try run(model, batches, ablation, seed: seed) { k, _, losses, _ in
+        try run(model, batches, ablation, seed: seed, progress: ("violations", a.interpreter)) { k, _, losses, _ in
             if k == 0 { flush() }
             current.append(losses)
         }

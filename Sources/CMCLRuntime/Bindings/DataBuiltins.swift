@@ -5,6 +5,18 @@ import Foundation
 
 /// Readers, tokenizers, datasets, batches, metrics and synthetic tasks, bound to cmcl names.
 enum DataBuiltins {
+    /// Runs a data reader; a missing file says where the data root is and how to set it.
+    static func locatingData<T>(_ read: () throws -> T) throws -> T {
+        do {
+            return try read()
+        } catch DataError.unreadable(let path, let reason) where !FileManager.default.fileExists(atPath: path) {
+            let env = ProcessInfo.processInfo.environment["CMCL_DATA"].map { "CMCL_DATA=\($0)" } ?? "CMCL_DATA is not set"
+            throw CMCLError("cannot read \(path): \(reason)",
+                            hint: "the data root is \(DataRoot.path) (\(env)); set CMCL_DATA to the folder holding glue/, squad/ and hotpot/, "
+                                + "or run scripts/fetch-data")
+        }
+    }
+
     static func register(into r: BuiltinRegistry) {
         r.category("data", title: "Data")
         r.category("metrics", title: "Metrics")
@@ -49,8 +61,8 @@ enum DataBuiltins {
               "A GLUE task (sst2, cola, mrpc, rte, stsb, qnli, qqp, mnli) from a GLUE folder (`dir`, else $GLUE_DIR, else data_dir(\"glue\")).",
               example: "let dev = glue(\"sst2\", split: \"dev\")") { a in
             let dir = try a.optionalString("dir") ?? ProcessInfo.processInfo.environment["GLUE_DIR"] ?? DataRoot.path("glue")
-            return text(try GLUE.load(try a.string("task"), split: try a.string("split"), dir: dir,
-                                      skipBadRows: try a.bool("skip_bad")))
+            return text(try locatingData { try GLUE.load(try a.string("task"), split: try a.string("split"), dir: dir,
+                                                         skipBadRows: try a.bool("skip_bad")) })
         }
         for (name, format) in [("read_tsv", DelimitedFormat.tsv), ("read_csv", .csv)] {
             r.add("\(name)(path, text: \"sentence\", pair: nil, label: \"label\", regression: false, skip_bad: false, rows: false)", "data",
@@ -67,15 +79,16 @@ enum DataBuiltins {
                                         format: format, skipBadRows: try a.bool("skip_bad")))
             }
         }
+        r.lookup("glue")?.choices["task"] = GLUE.tasks.map(\.name)
         r.add("squad(path, skip_bad: false)", "data", "SQuAD v1.1 questions (one example per question).",
               example: "let dev = squad(data_dir(\"squad/dev-v1.1.json\"))") { a in
-            .object(DatasetValue(TypedDataset(data: try SQuAD.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")),
+            .object(DatasetValue(TypedDataset(data: try locatingData { try SQuAD.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")) },
                                               kind: "SQuAD", toRecord: ExampleRecords.squad)))
         }
         r.add("hotpot(path, skip_bad: false)", "data",
               "HotpotQA distractor questions: ten paragraphs each, gold paragraphs marked.",
               example: "let hp = hotpot(data_dir(\"hotpotqa/hotpot_dev_distractor_v1.json\"))") { a in
-            .object(DatasetValue(TypedDataset(data: try HotpotQA.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")),
+            .object(DatasetValue(TypedDataset(data: try locatingData { try HotpotQA.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")) },
                                               kind: "HotpotQA", toRecord: ExampleRecords.hotpot)))
         }
     }

@@ -26,6 +26,16 @@ enum ModelBuiltins {
 
     static func wrap(_ m: Module) -> Value { .object(ModelValue(m)) }
 
+    /// The checkpoint metadata key naming the directory of a model's tokenizer.
+    static let tokenizerKey = "cmcl.tokenizer_directory"
+
+    /// The directory a model value's tokenizer was read from (a pretrained model's), if any.
+    static func tokenizerDirectory(_ v: Value) -> String? {
+        guard case .object(let m as ModelValue) = v, m.tokenizer != nil, case .record(let r)? = m.origin,
+              case .string(let dir)? = r["directory"] else { return nil }
+        return URL(fileURLWithPath: dir).standardizedFileURL.path
+    }
+
     /// The `tokenizer:` argument, or the tokenizer that came with the model argument.
     static func tokenizerArgument(_ a: Arguments, model name: String = "model") throws -> Value? {
         if let t = try a.optional("tokenizer") {
@@ -91,7 +101,16 @@ enum ModelBuiltins {
 
     /// Batches from a dataset (encoded, or text with `tokenizer:`) or a list of batch values.
     static func batches(_ v: Value, size: Int, tokenizer: Value?, maxLength: Int, shuffleSeed: UInt64?, cropSteps: Int = 0) throws -> [CMCLNN.Batch] {
-        if case .list(let l) = v { return try l.items.map { try nnBatch($0) } }
+        if case .list(let l) = v {
+            // A list of texts goes through the tokenizer (the model's), `size` at a time.
+            if case .object(let t as TokenizerValue)? = tokenizer, !l.items.isEmpty,
+               l.items.allSatisfy({ if case .string = $0 { return true }; return false }) {
+                return try stride(from: 0, to: l.items.count, by: max(1, size)).map { i in
+                    try nnBatch(.list(Array(l.items[i..<min(i + max(1, size), l.items.count)])), tokenizer: t.tokenizer, maxLength: maxLength)
+                }
+            }
+            return try l.items.map { try nnBatch($0) }
+        }
         return try batcher(v, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps).make(size, shuffleSeed)
     }
 
@@ -244,13 +263,15 @@ enum ModelBuiltins {
             })
         }
         r.add("Model.save(self, path, force: false)", "model",
-              "Writes the weights as a safetensors file; an existing file this session did not write is replaced only with `force: true`.",
+              "Writes the weights as a safetensors file; a pretrained model's file names the directory of its tokenizer, which `load(path)` takes back. An existing file this session did not write is replaced only with `force: true`.",
               example: "net.save(\"ckpt.safetensors\")") { a in
             let path = try a.string("path")
+            var metadata: [String: String] = [:]
+            if let dir = tokenizerDirectory(try a.value("self")) { metadata[tokenizerKey] = dir }
             do {
                 // Checked before it becomes a URL, which would read "" as the current directory.
                 try WritePolicy.validate(path)
-                try model(a, "self").save(to: URL(fileURLWithPath: path), policy: try FileOutput.policy(a))
+                try model(a, "self").save(to: URL(fileURLWithPath: path), metadata: metadata, policy: try FileOutput.policy(a))
             } catch let e as FileWriteError {
                 throw FileOutput.error(e, argument: "path")
             }
@@ -270,7 +291,16 @@ enum ModelBuiltins {
               "A model saved with `net.save(path)`: its architecture is read from the file's metadata, then its weights.",
               example: "let net2 = load(\"ckpt.safetensors\")") { a in
             do {
-                return wrap(try TextModel.load(from: URL(fileURLWithPath: try a.string("path"))))
+                let url = URL(fileURLWithPath: try a.string("path"))
+                let model = try TextModel.load(from: url)
+                // The tokenizer comes back from the directory the file names, if it is still there.
+                guard let dir = try SafetensorsFile(url).header.metadata[tokenizerKey] else { return wrap(model) }
+                guard FileManager.default.fileExists(atPath: dir), let tok = try? TokenizerFiles.load(directory: dir) else {
+                    a.interpreter.errorOutput("warning: the tokenizer was lost: the model was saved with the tokenizer of \(dir), "
+                                              + "which cannot be read now; give text inputs a `tokenizer:`\n")
+                    return wrap(model)
+                }
+                return .object(ModelValue(model, tokenizer: tok, origin: .record([("directory", .string(dir))])))
             } catch let e as NNError {
                 guard case .weightsOnly = e else { throw e }
                 var error = CMCLError(engine: e)
@@ -349,7 +379,7 @@ enum ModelBuiltins {
         }
         r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, on_nan: \"stop\", progress: \"auto\")",
               "train",
-              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). `dropout: false` trains without ordinary dropout, as the reference QA script does whenever CmpDrop is off. A NaN or infinite loss stops training with an error naming the step, keeping the weights from before it (`on_nan: \"skip\"` skips such steps, `\"continue\"` trains on). Ctrl-C stops after the current step.",
+              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). `dropout: false` trains without ordinary dropout, as the reference QA script does whenever CmpDrop is off. A NaN or infinite loss stops training with an error naming the step, keeping the weights from before it (`on_nan: \"skip\"` skips such steps, `\"continue\"` trains on). Ctrl-C stops after the current step. Defaults for a pretrained model (as the Hugging Face Trainer): `optimizer: nil` is adamw(lr: 5e-5) and `schedule: nil` a linear decay to 0 without warm-up; for a model built from scratch, adamw(lr: 1e-3) at a constant rate. Warns when every evaluation prediction is one class.",
               example: "let h = fit(net, train, optimizer: adamw(lr: 1e-3), epochs: 3, eval: dev, keep_best: \"accuracy\", seed: 1)") { a in
             try Training.fit(a)
         }
@@ -367,7 +397,10 @@ enum ModelBuiltins {
                 guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
                 return s
             }
-            let result = try Scoring.evaluate(m, batches: bs, metrics: names)
+            let vm = a.interpreter
+            let result = try Scoring.evaluate(m, batches: bs, metrics: names) { c in
+                vm.errorOutput("warning: \(c) — the model predicts one class for everything\n")
+            }
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
         }
         r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128)", "train",

@@ -21,7 +21,9 @@ enum Scoring {
         return Metrics.names(for: t) + own.filter { !Metrics.names(for: t).contains($0) }
     }
 
-    static func evaluate(_ module: Module, batches: [CMCLNN.Batch], metrics: [String]) throws -> [String: Double] {
+    /// `collapsed` hears when every prediction is one class (``Evaluation/collapse(_:)``).
+    static func evaluate(_ module: Module, batches: [CMCLNN.Batch], metrics: [String],
+                         collapsed: ((Evaluation.Collapse) -> Void)? = nil) throws -> [String: Double] {
         guard let model = module as? TextModel else { throw CMCLError("evaluate needs a text model with a task head") }
         let available = available(model.head)
         let wanted = metrics.isEmpty ? Evaluation.metrics(for: model.head) : metrics.map { $0.lowercased() }
@@ -29,6 +31,7 @@ enum Scoring {
             throw CMCLError("unknown metric \"\(m)\" for a \(model.head) head", hint: "available: \(available.joined(separator: ", "))")
         }
         let outputs = try Tensor.withNoGrad { try Evaluation.collect(model, batches: batches, loss: wanted.contains("loss")) }
+        if let c = Evaluation.collapse(outputs) { collapsed?(c) }
         var result = Evaluation.score(outputs, metrics: wanted)
         if let t = task(model.head) {
             for m in wanted {

@@ -129,8 +129,10 @@ enum TensorFormatter {
             if v.isInfinite { return v > 0 ? "inf" : "-inf" }
             if isInt { return String(Int(v)) }
             if scientific { return String(format: "%.\(style.precision)e", v) }
-            if allIntegral { return String(format: "%.0f.", v) }
-            return String(format: "%.\(style.precision)f", v)
+            let text = allIntegral ? String(format: "%.0f.", v) : String(format: "%.\(style.precision)f", v)
+            // A value that rounds to zero shows as 0, not -0.0000.
+            if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(text.dropFirst()) }
+            return text
         }
         let summarize = values.count > 1000
         let edge = 3

@@ -11,21 +11,30 @@ enum Training {
         var cropSteps = 0
         if let l = try a.optional("loss") {
             guard case .object(let lv as LossValue) = l else {
-                throw a.typeError("loss", "a loss (task_loss(), ce, cmp(...), rdrop(...))", l)
+                var error = a.typeError("loss", "a loss (task_loss(), ce, cmp(...), rdrop(...))", l)
+                if case .object(let o) = l, o.typeName == "Ablation" {
+                    // `loss: cmpdrop(2)`: the ablation goes inside the comparative loss.
+                    error.hint = "an ablation is not a loss: write `loss: cmp(ce, ablate: \(o.display(.print)))`"
+                }
+                throw error
             }
             lossFunction = lv.function
             cropSteps = lv.cropSteps ?? 0
         } else {
             lossFunction = TaskLoss.standard()
         }
+        // Defaults as the Hugging Face trainer's for a pretrained transformer (AdamW 5e-5, linear
+        // decay to 0, no warm-up); a model built from scratch trains at a constant 1e-3.
+        let pretrained: Bool
+        if case .object(let mv as ModelValue) = try a.value("model") { pretrained = mv.origin != nil } else { pretrained = false }
         let optimizer: Optimizer
         if let o = try a.optional("optimizer") {
             guard case .object(let ov as OptimizerValue) = o else { throw a.typeError("optimizer", "an optimizer (adamw(...))", o) }
             optimizer = try ov.make()
         } else {
-            optimizer = try AdamW(learningRate: 1e-3)
+            optimizer = try AdamW(learningRate: pretrained ? Self.pretrainedRate : Self.scratchRate)
         }
-        var schedule = LearningRateSchedule.flat
+        var schedule = pretrained ? LearningRateSchedule.linear(warmup: .steps(0)) : .flat
         if let s = try a.optional("schedule") {
             guard case .object(let sv as ScheduleValue) = s else { throw a.typeError("schedule", "a schedule (warmup_linear(...))", s) }
             schedule = sv.schedule
@@ -40,6 +49,9 @@ enum Training {
         let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed,
                                      cropSteps: cropSteps)
         var evaluate: ((Module) throws -> [String: Double])?
+        // Evaluations whose predictions were all one class: (evaluation number, what).
+        var collapses: [(Int, Evaluation.Collapse)] = []
+        var evaluations = 0
         if let dev = try a.optional("eval"), QAData.isTextQA(dev) {
             let size = max(batchSize, 16)
             evaluate = { m in try QAData.evaluate(m, dev, batchSize: size) }
@@ -54,7 +66,10 @@ enum Training {
             if let best = try a.optionalString("keep_best"), !names.contains(best), let text = model as? TextModel {
                 names = (names.isEmpty ? Evaluation.metrics(for: text.head) : names) + [best]
             }
-            evaluate = { m in try Scoring.evaluate(m, batches: devBatches, metrics: names) }
+            evaluate = { m in
+                evaluations += 1
+                return try Scoring.evaluate(m, batches: devBatches, metrics: names) { collapses.append((evaluations, $0)) }
+            }
         }
         let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
         if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
@@ -78,7 +93,7 @@ enum Training {
                       + "give the model dropout or the operator a rate (cmpdrop(\(drop.steps), p: 0.1))\n")
         }
         let mode = try a.value("progress")
-        let display = ProgressDisplay(output: vm.errorOutput, terminal: vm.errorIsTerminal,
+        let display = ProgressDisplay(output: vm.progressOutput ?? vm.errorOutput, terminal: vm.progressOutput != nil || vm.errorIsTerminal,
                                       enabled: mode.isTruthy, plainEvery: 0)
         try Interrupt.check()  // a Ctrl-C before training (e.g. between two `fit` calls in a loop) stops here
         let history: TrainingHistory
@@ -94,13 +109,25 @@ enum Training {
             throw error
         }
         display.finish(history)
+        // Warn when the final evaluation collapsed (an early collapse the run recovered from is history).
+        if let (index, last) = collapses.last, index == evaluations {
+            let n = evaluations, earlier = collapses.count - 1
+            let when = n == 1 ? ": \(last)" : " at the last of \(n) evaluations"
+                + (earlier > 0 ? " (and \(earlier) before it)" : "") + ": \(last)"
+            vm.errorOutput("warning: the model collapsed to one class\(when); try a lower learning rate or a warm-up "
+                           + "(optimizer: adamw(lr: 5e-5), schedule: warmup_linear(ratio: 0.06))\n")
+        }
         if history.skippedSteps > 0 {
             let n = history.skippedSteps
             vm.errorOutput("warning: \(n) step\(n == 1 ? "" : "s") with a NaN or infinite loss \(n == 1 ? "was" : "were") skipped (on_nan: \"skip\")\n")
         }
         if history.stoppedEarly && Interrupt.isRequested {
             // The flag stays set: the interruption stops the script (exit 130) or the REPL cell.
-            vm.errorOutput("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
+            let done = history.steps.count
+            vm.errorOutput("interrupted: training stopped after step \(done) of \(history.plannedSteps); the model was changed "
+                           + "(it keeps the weights of step \(done), so later measurements see a partly trained model)"
+                           + (vm.isAtTopLevel ? "; a `let` of this call keeps its History (stopped_early: true)" : "") + "\n")
+            if vm.isAtTopLevel { vm.interruptedPartial = .object(HistoryValue(history)) }
             throw CMCLError.interrupted
         }
         return .object(HistoryValue(history))
@@ -113,6 +140,10 @@ enum Training {
             try batcher.make(size, epochSeed(seed, epoch))
         }
     }
+
+    /// `fit`'s learning rate without `optimizer:` for a pretrained model (with linear decay) and
+    /// for one built from scratch (constant).
+    static let pretrainedRate = 5e-5, scratchRate = 1e-3
 
     /// The shuffle seed of an epoch's batches in a run seeded with `seed`.
     static func epochSeed(_ seed: UInt64, _ epoch: Int) -> UInt64 { seed &+ UInt64(epoch) &* 7919 &+ 1 }
@@ -135,7 +166,10 @@ final class ProgressDisplay {
     }
 
     func line(_ p: TrainingProgress) -> String {
-        var s = "epoch \(p.epoch + 1)/\(p.totalEpochs)  step \(p.step)/\(p.totalSteps)  loss \(String(format: "%.4f", p.loss))"
+        // `loss` is the task loss l_0 in every mode, so runs compare; a ranking loss or an
+        // objective with a regulariser is shown under its own name.
+        var s = "epoch \(p.epoch + 1)/\(p.totalEpochs)  step \(p.step)/\(p.totalSteps)  loss \(String(format: "%.4f", p.taskLoss ?? p.loss))"
+        if let name = p.objectiveName { s += "  \(name) \(String(format: "%.4f", p.loss))" }
         if let name = p.metricName, let v = p.metricValue { s += "  \(name) \(String(format: "%.4f", v))" }
         return s
     }
@@ -147,12 +181,31 @@ final class ProgressDisplay {
             guard p.isEvaluation || p.step == p.totalSteps || now.timeIntervalSince(lastDraw) > 0.1 else { return }
             lastDraw = now
             var s = line(p) + String(format: "  %.1f steps/s", p.stepsPerSecond)
-            if p.secondsRemaining.isFinite { s += "  " + Display.duration(p.secondsRemaining) + " left" }
+            // The last step reports the time taken, not "0 µs left".
+            if p.step >= p.totalSteps { s += "  done" } else if p.secondsRemaining.isFinite { s += "  " + Display.duration(p.secondsRemaining) + " left" }
             output("\r\u{1B}[K" + s)
             drewInPlace = true
         } else if p.isEvaluation {
             output(line(p) + "\n")
         }
+    }
+
+    /// A count-based line for work other than training (`ablation_curve: batch 3/10 …`),
+    /// drawn in place on a terminal only; `endLine()` ends it.
+    func update(label: String, done: Int, total: Int, since start: Date) {
+        guard enabled, terminal else { return }
+        let now = Date()
+        guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        let elapsed = now.timeIntervalSince(start)
+        var s = "\(label)  \(done)/\(total)"
+        if done >= total {
+            s += "  done in " + Display.duration(elapsed)
+        } else if done > 0, elapsed > 0 {
+            s += "  " + Display.duration(elapsed / Double(done) * Double(total - done)) + " left"
+        }
+        output("\r\u{1B}[K" + s)
+        drewInPlace = true
     }
 
     /// Ends an in-place progress line (before an error is reported under it).
@@ -165,7 +218,8 @@ final class ProgressDisplay {
         guard enabled else { return }
         if terminal && drewInPlace { output("\n") }
         if !terminal && h.evaluations.isEmpty, let last = h.steps.last {
-            output("trained \(h.steps.count) steps, final loss \(String(format: "%.4f", last.loss))\n")
+            output("trained \(h.steps.count) steps, final loss \(String(format: "%.4f", last.taskLoss))"
+                   + (last.objectiveName.map { ", \($0) \(String(format: "%.4f", last.loss))" } ?? "") + "\n")
         }
     }
 }

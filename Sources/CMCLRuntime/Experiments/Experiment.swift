@@ -36,6 +36,17 @@ enum Experiment {
         if resumed > 0, showProgress, let logPath {
             vm.errorOutput("experiment: \(resumed) of \(total) runs already in \(logPath); running the other \(total - resumed)\n")
         }
+        // A logged run of an edited run function is stale. Runs logged without a fingerprint
+        // (older logs) are taken as they are.
+        let fingerprint = RunLog.fingerprint(function)
+        let stale = keys.joined().filter { k in
+            guard let f = finished[k]?.function, let fingerprint else { return false }
+            return f != fingerprint
+        }.count
+        if stale > 0, let logPath {
+            vm.errorOutput("warning: the run function changed since \(stale) of the \(resumed) reused runs in \(logPath) were logged; "
+                           + "their results come from the old code (delete their lines or log to a new file to run them again)\n")
+        }
 
         var rows: [ResultsTable.Row] = []
         var done = 0
@@ -49,13 +60,19 @@ enum Experiment {
                 }
                 try Interrupt.check()
                 let start = DispatchTime.now().uptimeNanoseconds
-                var row = ResultsTable.Row(config: config, name: name, seed: seed, status: "ok", seconds: 0, metrics: [], error: nil)
+                var row = ResultsTable.Row(config: config, name: name, seed: seed, status: "ok", seconds: 0, metrics: [], error: nil,
+                                           function: fingerprint)
                 let interruptions = Interrupt.requests
                 do {
                     row.metrics = try metrics(try a.call(function, [config, .number(seed)]))
                 } catch let d as Diagnostic where d.kind == .runtime {
                     row.status = "error"
-                    row.error = d.message
+                    if let file = d.file {
+                        let at = file.location(of: d.span.start)
+                        row.error = "\((file.name as NSString).lastPathComponent):\(at.line):\(at.column): \(d.message)"
+                    } else {
+                        row.error = d.message
+                    }
                 } catch let e as CMCLError where !e.isInterruption {
                     row.status = "error"
                     row.error = e.message

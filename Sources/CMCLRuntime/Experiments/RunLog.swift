@@ -9,6 +9,15 @@ enum RunLog {
         config.serialized(sortKeys: true, compact: true) + "#" + Display.number(seed)
     }
 
+    /// A short fingerprint of a run function's source (FNV-1a, 64 bits, hex), logged with each
+    /// run as `run` so that a resumed sweep notices an edited function. Builtins have none.
+    static func fingerprint(_ function: Value) -> String? {
+        guard case .closure(let c) = function else { return nil }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in c.sourceText.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+
     static func name(of config: JSONValue) -> String {
         if case .string(let s)? = config["name"] { return s }
         return config.serialized(sortKeys: true, compact: true)
@@ -84,8 +93,10 @@ enum RunLog {
         if let t = v["seconds"], t != .null { guard let n = t.number else { return wrong("seconds", "a number") }; seconds = n }
         var error: String?
         if let e = v["error"], e != .null { guard let text = e.string else { return wrong("error", "a string") }; error = text }
+        var function: String?
+        if let f = v["run"], f != .null { guard let text = f.string else { return wrong("run", "a string") }; function = text }
         let row = ResultsTable.Row(config: ValueJSON.value(config), name: name, seed: seed, status: status, seconds: seconds,
-                                   metrics: metrics, error: error)
+                                   metrics: metrics, error: error, function: function)
         return .success((key(config: config, seed: seed), row))
     }
 
@@ -97,6 +108,7 @@ enum RunLog {
         o["status"] = .string(row.status)
         o["metrics"] = .object(JSONObject(try row.metrics.map { ($0.0, try ValueJSON.json($0.1, path: "metric \($0.0)")) }))
         if let e = row.error { o["error"] = .string(e) }
+        if let f = row.function { o["run"] = .string(f) }
         o["seconds"] = .number((row.seconds * 1000).rounded() / 1000)
         o["time"] = .string(timestamp(Date()))
         o["cmcl"] = .string(Version.text)

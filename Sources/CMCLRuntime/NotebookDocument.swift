@@ -122,7 +122,7 @@ extension NotebookDocument.Cell {
 }
 
 extension NotebookDocument {
-    static func plainText(_ s: String) -> String {
+    public static func plainText(_ s: String) -> String {
         var out = ""
         var i = s.unicodeScalars.startIndex
         let scalars = s.unicodeScalars

@@ -1,4 +1,5 @@
 import CMCLBase
+import CMCLKernel
 import CMCLLang
 import CMCLRepl
 import CMCLRuntime
@@ -16,6 +17,10 @@ enum Commands {
                                         --record rewrites the expectations; PATH may be a folder; notebooks
                                         whose `# requires:` (data, model:NAME, slow) are not met are skipped
            cmcl notebook FILE.cmcl -o OUT  run a notebook and write it as one document (OUT ending in .html or .md)
+                                        or as a Jupyter notebook with its outputs (OUT.ipynb); FILE.ipynb
+                                        (a notebook whose kernel is cmcl) runs and is written as .html or .md
+           cmcl kernel -f CONNECTION_FILE  the Jupyter kernel; `cmcl kernel install [--user] [--prefix DIR]`
+                                        writes its kernelspec (`uninstall` removes it); see docs/jupyter.md
            cmcl help [NAME] [--markdown] builtin documentation
            cmcl --version
 
@@ -54,6 +59,8 @@ enum Commands {
             return help(Array(args.dropFirst()))
         case "notebook":
             return notebook(Array(args.dropFirst()))
+        case "kernel":
+            return KernelCommand.main(Array(args.dropFirst()), output: writeOut, error: writeError)
         default:
             if first.hasPrefix("-") { return usageError("unknown option \(first)") }
             guard let text = readSource(first) else { return inputFailure }
@@ -146,23 +153,33 @@ enum Commands {
             input = args[i]
             i += 1
         }
-        guard let input, let output else { return usageError("notebook needs a file and -o OUT.html (or OUT.md)") }
-        guard output.hasSuffix(".html") || output.hasSuffix(".htm") || output.hasSuffix(".md") else {
-            return usageError("the output of notebook must end in .html or .md")
+        guard let input, let output else { return usageError("notebook needs a file and -o OUT.html, OUT.md or OUT.ipynb") }
+        let toJupyter = output.hasSuffix(".ipynb")
+        guard toJupyter || output.hasSuffix(".html") || output.hasSuffix(".htm") || output.hasSuffix(".md") else {
+            return usageError("the output of notebook must end in .html, .md or .ipynb")
         }
-        guard let data = FileManager.default.contents(atPath: input) else {
-            FileHandle.standardError.write(Data("cmcl: cannot read \(input)\n".utf8))
-            return 66
+        let document: NotebookDocument
+        if input.hasSuffix(".ipynb") {
+            guard !toJupyter else { return usageError("a .ipynb notebook is written as .html or .md") }
+            do { document = try JupyterNotebook.run(path: input) } catch {
+                writeError("cmcl: \(input): \(error)\n")
+                return inputFailure
+            }
+        } else {
+            guard let text = readSource(input) else { return inputFailure }
+            document = NotebookDocument.run(name: input, text: text, interpreter: Interpreter.session())
         }
-        let vm = Interpreter.session()
-        let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm)
         do {
-            try NotebookDocument.write(document, to: output)
+            if toJupyter {
+                try AtomicFile.write(JupyterNotebook.ipynb(document), to: output)
+            } else {
+                try NotebookDocument.write(document, to: output)
+            }
         } catch {
-            FileHandle.standardError.write(Data("cmcl: \(error)\n".utf8))
+            writeError("cmcl: \(error)\n")
             return 73
         }
-        FileHandle.standardError.write(Data("wrote \(output) (\(document.cells.count) cells)\n".utf8))
+        writeError("wrote \(output) (\(document.cells.count) cells)\n")
         return 0
     }
 

@@ -105,6 +105,7 @@ def main():
             if frames and not any(b"interrupt" in f for f in frames if isinstance(f, bytes)):
                 sock.send_multipart(frames)
                 sent += 1
+            time.sleep(0.002)  # a hostile but finite rate: the backlog must drain within the check below
             if sent % 50 == 0:
                 # Drain replies so queues stay short.
                 for s in (shell, control):
@@ -129,7 +130,7 @@ def main():
         beating = hb.poll(5000) and hb.recv() == b"ping"
         hb.close()
         # Shell replies to the fuzzer are on its own socket; the real client still works.
-        reply = kc.execute_interactive("40 + 2", timeout=30, output_hook=lambda m: None)
+        reply = kc.execute_interactive("40 + 2", timeout=120, output_hook=lambda m: None)
         answered = reply["content"]["status"] == "ok"
         print(f"fuzz: {sent} messages in {args.seconds:.0f} s; alive: {alive}, heartbeat: {bool(beating)}, "
               f"execute after fuzzing: {'ok' if answered else reply['content']}")

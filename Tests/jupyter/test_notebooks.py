@@ -106,11 +106,13 @@ class NotebookFileTests(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             page = os.path.join(d, "report.html")
             subprocess.run([BINARY, "notebook", committed, "-o", page], check=True, capture_output=True, cwd=ROOT)
-            html = open(page).read()
+            with open(page) as f:
+                html = f.read()
             self.assertIn("tensor([[1., 2.],", html)
             markdown = os.path.join(d, "report.md")
             subprocess.run([BINARY, "notebook", committed, "-o", markdown], check=True, capture_output=True, cwd=ROOT)
-            self.assertIn("```cmcl", open(markdown).read())
+            with open(markdown) as f:
+                self.assertIn("```cmcl", f.read())
 
 
 if __name__ == "__main__":

@@ -5,8 +5,11 @@ rich values, the kernelspec.
 Run by scripts/test-jupyter, which installs the kernelspec into a temporary prefix and puts it
 on JUPYTER_PATH; CMCL_HISTORY points at a temporary history file.
 """
+import json
 import os
-import queue
+import subprocess
+import sys
+import tempfile
 import time
 import unittest
 
@@ -204,6 +207,43 @@ class KernelLifecycleTests(unittest.TestCase):
         finally:
             kc.stop_channels()
             km.shutdown_kernel()
+
+    def test_exits_when_its_parent_dies(self):
+        # A parent that starts a kernel and dies without shutting it down.
+        code = ("import os; from jupyter_client.manager import KernelManager as K; km = K(kernel_name='cmcl'); "
+                "km.start_kernel(); print(km.provisioner.process.pid, flush=True); os._exit(0)")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        pid = int(out.stdout.split()[0])
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    if f.read().split(")")[-1].split()[0] == "Z":
+                        return  # exited; only its parent's successor has not reaped it
+            except FileNotFoundError:
+                return
+            time.sleep(0.2)
+        os.kill(pid, 9)
+        self.fail("the kernel outlived its parent by 15 s")
+
+
+class KernelSpecTests(unittest.TestCase):
+    def test_install_and_uninstall(self):
+        binary = os.environ["CMCL_BINARY"]
+        with tempfile.TemporaryDirectory() as prefix:
+            subprocess.run([binary, "kernel", "install", "--prefix", prefix], check=True, capture_output=True)
+            directory = os.path.join(prefix, "share", "jupyter", "kernels", "cmcl")
+            with open(os.path.join(directory, "kernel.json")) as f:
+                spec = json.load(f)
+            self.assertEqual(spec["argv"][1:], ["kernel", "-f", "{connection_file}"])
+            self.assertTrue(os.path.isabs(spec["argv"][0]))
+            self.assertEqual((spec["display_name"], spec["language"], spec["interrupt_mode"]), ("cmcl", "cmcl", "signal"))
+            with open(os.path.join(directory, "logo-64x64.png"), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+            subprocess.run([binary, "kernel", "uninstall", "--prefix", prefix], check=True, capture_output=True)
+            self.assertFalse(os.path.exists(directory))
+            again = subprocess.run([binary, "kernel", "uninstall", "--prefix", prefix], capture_output=True)
+            self.assertEqual(again.returncode, 1)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,22 @@ extension Kernel {
         }
         reply(request, on: shell, content: replyContent)
         currentParent = [:]
+        if !errorText.isEmpty, !silent, content["stop_on_error"] != .bool(false) { abortQueuedCells() }
+    }
+
+    /// After a failed cell (with `stop_on_error`, the default), cells already queued behind it
+    /// are not run but answered `aborted`, as ipykernel does, so *Run All* stops at the error.
+    /// Other queued requests are answered as usual.
+    func abortQueuedCells() {
+        while let frames = try? shell.receive(timeout: 0) {
+            guard let queued = try? KernelMessage.decode(frames, signer: signer), queued.type == "execute_request" else {
+                handle(frames, on: shell)
+                continue
+            }
+            publish("status", ["execution_state": .string("busy")], parent: queued.header)
+            reply(queued, on: shell, content: ["status": "aborted", "execution_count": .number(Double(max(repl.cellNumber - 1, 0)))])
+            publish("status", ["execution_state": .string("idle")], parent: queued.header)
+        }
     }
 
     /// Runs `body` with the session's output and errors gathered instead of sent; returns the

@@ -139,6 +139,18 @@ class CmclKernelTests(jkt.KernelTests):
             self.assertEqual(reply["header"]["msg_type"], "interrupt_reply")
         self.long_cell_and_interrupt(send)
 
+    def test_cells_queued_after_an_error_are_aborted(self):
+        self.flush_channels()
+        first = self.kc.execute("undefined_before_queue")
+        second = self.kc.execute("let should_not_run = 1")
+        replies = {}
+        while len(replies) < 2:
+            msg = self.kc.get_shell_msg(timeout=15)
+            replies[msg["parent_header"]["msg_id"]] = msg["content"]["status"]
+        self.assertEqual(replies, {first: "error", second: "aborted"})
+        reply, _ = self.run_cell("should_not_run")
+        self.assertEqual(reply["content"]["status"], "error")
+
     def test_comm_info_is_empty(self):
         self.flush_channels()
         msg_id = self.kc.comm_info()

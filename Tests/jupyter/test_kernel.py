@@ -195,8 +195,8 @@ class KernelLifecycleTests(unittest.TestCase):
         km1, kc1 = start_new_kernel(kernel_name="cmcl")
         km2, kc2 = start_new_kernel(kernel_name="cmcl")
         try:
-            kc1.execute_interactive("let only_in_one = 1", timeout=10)
-            reply = kc2.execute_interactive("only_in_one", timeout=10)
+            kc1.execute_interactive("let only_in_one = 1", timeout=10, output_hook=lambda m: None)
+            reply = kc2.execute_interactive("only_in_one", timeout=10, output_hook=lambda m: None)
             self.assertEqual(reply["content"]["status"], "error")
         finally:
             for kc in (kc1, kc2):
@@ -209,12 +209,12 @@ class KernelLifecycleTests(unittest.TestCase):
     def test_restart_keeps_serving(self):
         km, kc = start_new_kernel(kernel_name="cmcl")
         try:
-            kc.execute_interactive("let before_restart = 1", timeout=10)
+            kc.execute_interactive("let before_restart = 1", timeout=10, output_hook=lambda m: None)
             km.restart_kernel(now=False)
             kc.wait_for_ready(timeout=30)
-            reply = kc.execute_interactive("before_restart", timeout=10)
+            reply = kc.execute_interactive("before_restart", timeout=10, output_hook=lambda m: None)
             self.assertEqual(reply["content"]["status"], "error")  # a fresh session
-            reply = kc.execute_interactive("1 + 1", timeout=10)
+            reply = kc.execute_interactive("1 + 1", timeout=10, output_hook=lambda m: None)
             self.assertEqual(reply["content"]["status"], "ok")
         finally:
             kc.stop_channels()

@@ -8,6 +8,7 @@ results, and `cmcl notebook X.ipynb -o report.html` runs a notebook into a page.
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -113,6 +114,35 @@ class NotebookFileTests(unittest.TestCase):
             subprocess.run([BINARY, "notebook", committed, "-o", markdown], check=True, capture_output=True, cwd=ROOT)
             with open(markdown) as f:
                 self.assertIn("```cmcl", f.read())
+
+    def test_nbconvert_execute_to_html_shows_the_plot_in_chromium(self):
+        try:
+            import nbconvert  # noqa: F401
+        except ImportError:
+            self.skipTest("nbconvert is not installed")
+        out = os.path.join(ROOT, ".build", "test-output", "jupyter")
+        os.makedirs(out, exist_ok=True)
+        notebook = os.path.join(TEACHING[-1].replace(".cmcl", ".ipynb"))
+        page = os.path.join(out, "03-why-it-works.html")
+        subprocess.run([sys.executable, "-m", "nbconvert", "--execute", "--to", "html", "--ExecutePreprocessor.kernel_name=cmcl",
+                        "--ExecutePreprocessor.timeout=600", "--output", page, notebook],
+                       check=True, capture_output=True, cwd=ROOT)
+        with open(page) as f:
+            html = f.read()
+        # nbconvert shows SVG outputs as <img> elements with a data: URI inside a jp-RenderedSVG block.
+        self.assertGreaterEqual(html.count('class="jp-RenderedSVG'), 3, "the executed notebook's plots are in the page")
+        browser = shutil.which("chromium") or shutil.which("chromium-browser")
+        if not browser:
+            self.skipTest("chromium is not installed (scripts/install-browser); the page was checked without it")
+        args = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+                "--user-data-dir=" + os.path.join(out, "profile")]
+        shot = os.path.join(out, "03-why-it-works.png")
+        subprocess.run(args + ["--window-size=1000,3000", "--screenshot=" + shot, "file://" + page],
+                       capture_output=True, timeout=180)
+        self.assertTrue(os.path.exists(shot) and os.path.getsize(shot) > 10000, "screenshot kept in " + shot)
+        dom = subprocess.run(args + ["--dump-dom", "file://" + page], capture_output=True, text=True, timeout=180).stdout
+        self.assertGreaterEqual(len(re.findall(r'jp-RenderedSVG[^>]*>\s*<img src="data:image/svg\+xml', dom)), 3,
+                                "the plots are in the rendered DOM")
 
 
 if __name__ == "__main__":

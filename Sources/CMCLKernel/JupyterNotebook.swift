@@ -73,7 +73,7 @@ public enum JupyterNotebook {
             return ["output_type": "stream", "name": "stdout", "text": source(t)]
         case .svg(let s):
             return ["output_type": "display_data", "metadata": [:],
-                    "data": ["image/svg+xml": source(s), "text/plain": ["<plot>"]]]
+                    "data": ["image/svg+xml": source(KernelDisplay.singleSVG(s)), "text/plain": ["<plot>"]]]
         case .error(let e):
             let text = e.hasSuffix("\n") ? String(e.dropLast()) : e
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { JSONValue.string(String($0)) }

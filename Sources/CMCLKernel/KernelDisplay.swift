@@ -17,7 +17,28 @@ enum KernelDisplay {
     /// A plot: its SVG, with its text drawing as the fallback.
     static func bundle(rich: any RichDisplay) -> JSONObject {
         let text = (rich as? any NativeObject)?.display(.print) ?? "<plot>"
-        return ["image/svg+xml": .string(rich.svg), "text/plain": .string(text)]
+        return ["image/svg+xml": .string(singleSVG(rich.svg)), "text/plain": .string(text)]
+    }
+
+    /// One SVG document for `svg`, which may hold several `<svg>` elements (a history's loss
+    /// and metric charts): they are stacked top to bottom inside an outer `<svg>`, since an
+    /// `image/svg+xml` output (shown as an image) must be a single document.
+    static func singleSVG(_ svg: String) -> String {
+        let parts = svg.components(separatedBy: "<svg").dropFirst()
+        guard parts.count > 1 else { return svg }
+        func size(_ name: String, _ element: String) -> Int {
+            guard let r = element.range(of: "\(name)=\"") else { return 0 }
+            return Int(element[r.upperBound...].prefix { $0.isNumber }) ?? 0
+        }
+        var body = "", y = 0, width = 0
+        for part in parts {
+            let element = part.trimmingCharacters(in: .whitespacesAndNewlines)
+            body += "<svg x=\"0\" y=\"\(y)\" " + element + "\n"
+            y += size("height", element)
+            width = max(width, size("width", element))
+        }
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(y)\" viewBox=\"0 0 \(width) \(y)\">\n"
+            + body + "</svg>\n"
     }
 
     /// Most rows and columns an HTML table shows.

@@ -76,3 +76,15 @@ final class MessageTests: XCTestCase {
         XCTAssertEqual(Kernel.codePoint("é1", utf8Offset: 2), 1)
     }
 }
+
+final class DisplayTests: XCTestCase {
+    func testSeveralSVGsBecomeOneDocument() {
+        let one = #"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><rect/></svg>"#
+        XCTAssertEqual(KernelDisplay.singleSVG(one), one)
+        let two = KernelDisplay.singleSVG(one + "\n" + one.replacingOccurrences(of: "360", with: "200"))
+        XCTAssertTrue(two.hasPrefix(#"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="560" viewBox="0 0 640 560">"#))
+        XCTAssertTrue(two.contains(#"<svg x="0" y="360" xmlns="#))
+        XCTAssertEqual(two.components(separatedBy: "<svg").count - 1, 3)
+        XCTAssertEqual(two.components(separatedBy: "</svg>").count - 1, 3)
+    }
+}

@@ -5,6 +5,7 @@ results, and `cmcl notebook X.ipynb -o report.html` runs a notebook into a page.
 
     python test_notebooks.py path/to/cmcl      (the cmcl kernelspec must be on JUPYTER_PATH)
 """
+import base64
 import glob
 import os
 import re
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import xml.dom.minidom
 
 import nbformat
 from nbclient import NotebookClient
@@ -129,6 +131,9 @@ class NotebookFileTests(unittest.TestCase):
                        check=True, capture_output=True, cwd=ROOT)
         with open(page) as f:
             html = f.read()
+        # Every plot is one well-formed SVG document (a history's two charts are stacked in one).
+        for data in re.findall(r'data-mime-type="image/svg\+xml"[^>]*>\s*<img[^>]*src="data:image/svg\+xml;base64,([^"]+)"', html):
+            xml.dom.minidom.parseString(base64.b64decode(data))
         # nbconvert shows SVG outputs as <img> elements with a data: URI inside a jp-RenderedSVG block.
         self.assertGreaterEqual(html.count('class="jp-RenderedSVG'), 3, "the executed notebook's plots are in the page")
         browser = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -137,11 +142,11 @@ class NotebookFileTests(unittest.TestCase):
         args = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
                 "--user-data-dir=" + os.path.join(out, "profile")]
         shot = os.path.join(out, "03-why-it-works.png")
-        subprocess.run(args + ["--window-size=1000,3000", "--screenshot=" + shot, "file://" + page],
+        subprocess.run(args + ["--window-size=1000,6000", "--screenshot=" + shot, "file://" + page],
                        capture_output=True, timeout=180)
         self.assertTrue(os.path.exists(shot) and os.path.getsize(shot) > 10000, "screenshot kept in " + shot)
         dom = subprocess.run(args + ["--dump-dom", "file://" + page], capture_output=True, text=True, timeout=180).stdout
-        self.assertGreaterEqual(len(re.findall(r'jp-RenderedSVG[^>]*>\s*<img src="data:image/svg\+xml', dom)), 3,
+        self.assertGreaterEqual(len(re.findall(r'jp-RenderedSVG[^>]*>\s*<img[^>]*src="data:image/svg\+xml', dom)), 3,
                                 "the plots are in the rendered DOM")
 
 

@@ -103,6 +103,8 @@ public final class Kernel: @unchecked Sendable {
             }
         }
         publish("status", ["execution_state": .string("starting")], parent: [:])
+        // One call per turn: with the loop's body written inline in a `while true`, Swift 6.3's
+        // release optimizer spent many minutes on this file.
         while serveShell() {}
         return 0
     }

@@ -53,6 +53,13 @@ public final class ReplSession {
     private var atLineStart = true
     /// Globals that existed before the first cell (builtins, prelude), with their values.
     private var baseline: [String: Value] = [:]
+    /// When set (the Jupyter kernel), a cell's value is handed here with the cell's number
+    /// instead of being written as `Out[N]: …`.
+    public var presentValue: ((Value, Int) -> Void)?
+    /// When set (the Jupyter kernel), `print(plot)` hands the plot here instead of writing its drawing.
+    public var presentRich: ((any RichDisplay) -> Void)?
+    /// What the last submission reported (empty when it succeeded or failed without a diagnostic).
+    public private(set) var lastDiagnostics: [Diagnostic] = []
 
     /// - Parameters:
     ///   - output: standard output; the interpreter's `print` is routed here too.
@@ -69,7 +76,11 @@ public final class ReplSession {
         // `print(plot)`: the terminal shows the drawing; `:export` keeps the SVG.
         interpreter.richOutput = { [weak self] rich in
             guard let self else { return }
-            if let o = rich as? any NativeObject { self.write(o.display(.print) + "\n") }
+            if let present = self.presentRich {
+                present(rich)
+            } else if let o = rich as? any NativeObject {
+                self.write(o.display(.print) + "\n")
+            }
             self.cellRecord?.append(.svg(rich.svg))
         }
         recordBaseline()
@@ -87,6 +98,7 @@ public final class ReplSession {
     /// Runs one complete cell or meta-command.
     @discardableResult
     public func submit(_ text: String) -> Outcome {
+        lastDiagnostics = []
         if let (name, argument) = MetaCommand.split(text) { return command(name, argument) }
         // `fit?` (the IPython habit) is `:help fit`.
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -134,7 +146,11 @@ public final class ReplSession {
             interpreter.defineGlobal("_", value)
             let rendered = Display.render(value, .repl)
             let out = rendered.contains("\n") ? "Out[\(number)]:\n\(rendered)" : "Out[\(number)]: \(rendered)"
-            write(paint("Out[\(number)]:", "31") + String(out.dropFirst("Out[\(number)]:".count)) + "\n")
+            if let present = presentValue {
+                present(value, number)
+            } else {
+                write(paint("Out[\(number)]:", "31") + String(out.dropFirst("Out[\(number)]:".count)) + "\n")
+            }
             shown = out
             if case .object(let o) = value, let rich = o as? RichDisplay {
                 cellRecord?.append(.svg(rich.svg))
@@ -153,6 +169,7 @@ public final class ReplSession {
     }
 
     private func report(_ diagnostics: [Diagnostic]) {
+        lastDiagnostics += diagnostics
         let renderer = DiagnosticRenderer(color: color)
         for d in diagnostics { writeError(renderer.render(d)) }
     }

@@ -22,8 +22,12 @@ public struct NotebookDocument {
         }
 
         public mutating func append(_ o: Output) {
-            if case .text(let t) = o, case .text(let previous)? = outputs.last {
-                outputs[outputs.count - 1] = .text(previous + t)
+            if case .text(let t) = o, case .text(var previous)? = outputs.last {
+                // Drop the array's reference first, so the text grows in place: a cell that
+                // prints 100,000 lines costs linear time, not quadratic.
+                outputs[outputs.count - 1] = .text("")
+                previous += t
+                outputs[outputs.count - 1] = .text(previous)
             } else {
                 outputs.append(o)
             }
@@ -156,7 +160,7 @@ extension NotebookDocument.Cell {
 }
 
 extension NotebookDocument {
-    static func plainText(_ s: String) -> String {
+    public static func plainText(_ s: String) -> String {
         var out = ""
         var i = s.unicodeScalars.startIndex
         let scalars = s.unicodeScalars

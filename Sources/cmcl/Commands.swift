@@ -1,4 +1,5 @@
 import CMCLBase
+import CMCLKernel
 import CMCLLang
 import CMCLRepl
 import CMCLRuntime
@@ -15,10 +16,14 @@ enum Commands {
                                         check golden notebooks (expected output written inline as `# > ` lines);
                                         --record rewrites the expectations; PATH may be a folder; notebooks
                                         whose `# requires:` (data, model:NAME, slow) are not met are skipped
-           cmcl notebook FILE.cmcl -o OUT [--force] [--allow-errors]
-                                        run a notebook and write it as one document (OUT ending in .html or .md);
-                                        an existing OUT is replaced only with --force, and never when it is FILE;
+           cmcl notebook FILE -o OUT [--force] [--allow-errors]
+                                        run a notebook and write it as one document (OUT ending in .html or .md)
+                                        or as a Jupyter notebook with its outputs (OUT.ipynb); FILE.ipynb (a
+                                        notebook whose kernel is cmcl) runs and is written as .html or .md; an
+                                        existing OUT is replaced only with --force, and never when it is FILE;
                                         exits 70 when a cell failed unless --allow-errors, 130 on Ctrl-C
+           cmcl kernel -f CONNECTION_FILE  the Jupyter kernel; `cmcl kernel install [--user] [--prefix DIR]`
+                                        writes its kernelspec (`uninstall` removes it); see docs/jupyter.md
            cmcl help [NAME] [--markdown] builtin documentation
            cmcl --version
 
@@ -57,6 +62,8 @@ enum Commands {
             return help(Array(args.dropFirst()))
         case "notebook":
             return notebook(Array(args.dropFirst()))
+        case "kernel":
+            return KernelCommand.main(Array(args.dropFirst()), output: writeOut, error: writeError)
         default:
             if first.hasPrefix("-") { return usageError("unknown option \(first)") }
             guard let text = readSource(first) else { return inputFailure }
@@ -152,13 +159,10 @@ enum Commands {
             input = args[i]
             i += 1
         }
-        guard let input, let output else { return usageError("notebook needs a file and -o OUT.html (or OUT.md)") }
-        guard output.hasSuffix(".html") || output.hasSuffix(".htm") || output.hasSuffix(".md") else {
-            return usageError("the output of notebook must end in .html or .md")
-        }
-        guard let data = FileManager.default.contents(atPath: input) else {
-            FileHandle.standardError.write(Data("cmcl: cannot read \(input)\n".utf8))
-            return 66
+        guard let input, let output else { return usageError("notebook needs a file and -o OUT.html, OUT.md or OUT.ipynb") }
+        let toJupyter = output.hasSuffix(".ipynb")
+        guard toJupyter || output.hasSuffix(".html") || output.hasSuffix(".htm") || output.hasSuffix(".md") else {
+            return usageError("the output of notebook must end in .html, .md or .ipynb")
         }
         if let a = FileStamp(path: input), let b = FileStamp(path: output), a.device == b.device, a.inode == b.inode {
             return usageError("the output \(StringEscape.quoted(output)) is the notebook itself; choose another -o file")
@@ -170,21 +174,35 @@ enum Commands {
         } catch {
             return writeFailure(error)
         }
-        let vm = Interpreter.session()
-        let terminal = isatty(2) != 0
-        // On a terminal, `fit` and friends draw their progress line under the cell's, not into the document.
-        if terminal { vm.progressOutput = { writeError($0) } }
-        let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm) { n, count, line in
-            // Per-cell progress on stderr: in place on a terminal, a line per cell otherwise.
-            let text = "cell \(n)/\(count) (line \(line)) …"
-            writeError(terminal ? "\r\u{1B}[K" + text + (n == count ? "\n" : "") : text + "\n")
+        let document: NotebookDocument
+        if input.hasSuffix(".ipynb") {
+            guard !toJupyter else { return usageError("a .ipynb notebook is written as .html or .md") }
+            do { document = try JupyterNotebook.run(path: input) } catch {
+                writeError("cmcl: \(input): \(error)\n")
+                return inputFailure
+            }
+        } else {
+            guard let text = readSource(input) else { return inputFailure }
+            let vm = Interpreter.session()
+            let terminal = isatty(2) != 0
+            // On a terminal, `fit` and friends draw their progress line under the cell's, not into the document.
+            if terminal { vm.progressOutput = { writeError($0) } }
+            document = NotebookDocument.run(name: input, text: text, interpreter: vm) { n, count, line in
+                // Per-cell progress on stderr: in place on a terminal, a line per cell otherwise.
+                let text = "cell \(n)/\(count) (line \(line)) …"
+                writeError(terminal ? "\r\u{1B}[K" + text + (n == count ? "\n" : "") : text + "\n")
+            }
         }
         do {
-            try NotebookDocument.write(document, to: output, policy: policy)
+            if toJupyter {
+                try AtomicFile.write(JupyterNotebook.ipynb(document), to: output, policy: policy)
+            } else {
+                try NotebookDocument.write(document, to: output, policy: policy)
+            }
         } catch {
             return writeFailure(error)
         }
-        FileHandle.standardError.write(Data("wrote \(output) (\(document.cells.count) cells)\n".utf8))
+        writeError("wrote \(output) (\(document.cells.count) cells)\n")
         if document.interrupted {
             writeError("cmcl: stopped by Ctrl-C; the cells after it did not run\n")
             return 130

@@ -22,7 +22,7 @@ enum AblationCurve {
     }
 
     /// Runs every variant of every batch: `visit(level, batch, perExampleLosses, output)`.
-    static func run(_ model: TextModel, _ batches: [CMCLNN.Batch], _ ablation: Ablation, seed: UInt64,
+    static func run(_ model: TextModel, _ batches: [CMCLNN.Batch], _ ablation: Ablation, seed: UInt64, precision: Precision = .fp32,
                     _ visit: (Int, CMCLNN.Batch, [Double], ModelOutput) throws -> Void) throws {
         let kind = try ExampleLoss.automatic.resolved(for: model)
         let g = Generator(seed: seed)
@@ -32,7 +32,7 @@ enum AblationCurve {
                 case .drop(let d):
                     let step = d.makeStep(model: model, generator: g)
                     for k in 0...d.steps {
-                        let ctx = step.context(level: k, base: ForwardContext(training: true, generator: g))
+                        let ctx = step.context(level: k, base: ForwardContext(training: true, generator: g, precision: precision))
                         let out = try model(b, context: ctx)
                         try visit(k, b, try kind.compute(out, batch: b).combined().toDoubles(), out)
                     }
@@ -44,7 +44,7 @@ enum AblationCurve {
                         levels = try c.crops(b, generator: g)
                     }
                     for (k, cropped) in levels.enumerated() {
-                        let out = try model(cropped, context: ForwardContext(training: false))
+                        let out = try model(cropped, context: ForwardContext(training: false, precision: precision))
                         try visit(k, cropped, try kind.compute(out, batch: cropped).combined().toDoubles(), out)
                     }
                 }
@@ -67,7 +67,7 @@ enum AblationCurve {
         case .crop(let c): levels = c.steps + 1
         }
         var correct = [Double](repeating: 0, count: levels), total = correct, lossSum = correct
-        try run(model, batches, ablation, seed: seed) { k, b, losses, out in
+        try run(model, batches, ablation, seed: seed, precision: try PrecisionArgument.resolve(a)) { k, b, losses, out in
             lossSum[k] += losses.reduce(0, +)
             total[k] += Double(losses.count)
             if metric == "accuracy" { correct[k] += try hits(model, b, out) }

@@ -21,14 +21,14 @@ enum Scoring {
         return Metrics.names(for: t) + own.filter { !Metrics.names(for: t).contains($0) }
     }
 
-    static func evaluate(_ module: Module, batches: [CMCLNN.Batch], metrics: [String]) throws -> [String: Double] {
+    static func evaluate(_ module: Module, batches: [CMCLNN.Batch], metrics: [String], precision: Precision = .fp32) throws -> [String: Double] {
         guard let model = module as? TextModel else { throw CMCLError("evaluate needs a text model with a task head") }
         let available = available(model.head)
         let wanted = metrics.isEmpty ? Evaluation.metrics(for: model.head) : metrics.map { $0.lowercased() }
         for m in wanted where !available.contains(m) {
             throw CMCLError("unknown metric \"\(m)\" for a \(model.head) head", hint: "available: \(available.joined(separator: ", "))")
         }
-        let outputs = try Tensor.withNoGrad { try Evaluation.collect(model, batches: batches, loss: wanted.contains("loss")) }
+        let outputs = try Tensor.withNoGrad { try Evaluation.collect(model, batches: batches, loss: wanted.contains("loss"), precision: precision) }
         var result = Evaluation.score(outputs, metrics: wanted)
         if let t = task(model.head) {
             for m in wanted {

@@ -7,6 +7,7 @@ import Foundation
 enum Training {
     static func fit(_ a: Arguments) throws -> Value {
         let model = try ModelBuiltins.model(a, "model")
+        let precision = try PrecisionArgument.resolve(a)
         let lossFunction: LossFunction
         var cropSteps = 0
         if let l = try a.optional("loss") {
@@ -42,7 +43,7 @@ enum Training {
         var evaluate: ((Module) throws -> [String: Double])?
         if let dev = try a.optional("eval"), QAData.isTextQA(dev) {
             let size = max(batchSize, 16)
-            evaluate = { m in try QAData.evaluate(m, dev, batchSize: size) }
+            evaluate = { m in try QAData.evaluate(m, dev, batchSize: size, precision: precision) }
         } else if let dev = try a.optional("eval") {
             let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
                                                        shuffleSeed: nil)
@@ -54,7 +55,7 @@ enum Training {
             if let best = try a.optionalString("keep_best"), !names.contains(best), let text = model as? TextModel {
                 names = (names.isEmpty ? Evaluation.metrics(for: text.head) : names) + [best]
             }
-            evaluate = { m in try Scoring.evaluate(m, batches: devBatches, metrics: names) }
+            evaluate = { m in try Scoring.evaluate(m, batches: devBatches, metrics: names, precision: precision) }
         }
         let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
         if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
@@ -68,6 +69,7 @@ enum Training {
             throw CMCLError("on_nan must be \"stop\", \"skip\" or \"continue\", not \"\(onNaN)\"", argument: .label("on_nan"))
         }
         options.onNonFinite = policy
+        options.precision = precision
         let trainer = try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
 
         let vm = a.interpreter

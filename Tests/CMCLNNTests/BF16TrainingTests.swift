@@ -24,23 +24,25 @@ struct BF16TrainingTests {
     /// 2^-9 relative. The two must differ (the products really ran in bf16).
     @Test func forwardWithinToleranceOfFloat32() throws {
         let net = try Self.model(), b = try Self.batch()
-        let (full, mixed) = try Tensor.withNoGrad {
-            (try net.hiddenStates(b, context: ForwardContext(precision: .fp32)),
-             try net.hiddenStates(b, context: ForwardContext(precision: .bf16)))
-        }
-        let x = full.toDoubles(), y = mixed.toDoubles()
-        let diff = zip(x, y).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
-        let norm = x.map { $0 * $0 }.reduce(0, +).squareRoot()
-        #expect(diff / norm < 0.01, "relative difference \(diff / norm)")
-        #expect(diff > 0)
-        let l32 = try Tensor.withNoGrad { try net(b, context: ForwardContext(precision: .fp32)).logits.toDoubles() }
-        let l16 = try Tensor.withNoGrad { try net(b, context: ForwardContext(precision: .bf16)).logits.toDoubles() }
-        let worst = zip(l32, l16).map { abs($0 - $1) }.max() ?? .infinity
+        let full: Tensor = try Tensor.withNoGrad { try net.hiddenStates(b, context: ForwardContext(precision: .fp32)).last }
+        let mixed: Tensor = try Tensor.withNoGrad { try net.hiddenStates(b, context: ForwardContext(precision: .bf16)).last }
+        let x: [Double] = full.toDoubles(), y: [Double] = mixed.toDoubles()
+        var squared = 0.0, normSquared = 0.0
+        for (u, v) in zip(x, y) { squared += (u - v) * (u - v); normSquared += u * u }
+        let relative = squared.squareRoot() / normSquared.squareRoot()
+        #expect(relative < 0.01, "relative difference \(relative)")
+        #expect(squared > 0)
+        let l32: [Double] = try Tensor.withNoGrad { try net(b, context: ForwardContext(precision: .fp32)).logits.toDoubles() }
+        let l16: [Double] = try Tensor.withNoGrad { try net(b, context: ForwardContext(precision: .bf16)).logits.toDoubles() }
+        var worst = 0.0
+        for (u, v) in zip(l32, l16) { worst = Swift.max(worst, abs(u - v)) }
         #expect(worst < 0.03, "largest logit difference \(worst)")
     }
 
     /// Gradients in bf16 (forward and backward products) against float32: every parameter's gradient
-    /// has cosine similarity above 0.99 with float32's.
+    /// has cosine similarity above 0.99 with float32's. The key biases are left out: their true
+    /// gradient is zero (a key bias adds the same q·b to every score of a query, which softmax
+    /// ignores), so both runs hold rounding noise there.
     @Test func gradientsPointTheSameWay() throws {
         let net = try Self.model(), b = try Self.batch()
         func grads(_ p: Precision) throws -> [String: [Double]] {
@@ -52,7 +54,7 @@ struct BF16TrainingTests {
             return g
         }
         let g32 = try grads(.fp32), g16 = try grads(.bf16)
-        for (name, a) in g32 {
+        for (name, a) in g32 where !name.hasSuffix("key.bias") {
             let c = try #require(g16[name])
             let dot = zip(a, c).map { $0 * $1 }.reduce(0, +)
             let na = a.map { $0 * $0 }.reduce(0, +).squareRoot(), nc = c.map { $0 * $0 }.reduce(0, +).squareRoot()

@@ -57,6 +57,21 @@ float cmcl_bf16_round(float x) {
 }
 
 #if defined(__x86_64__)
+// Packing buffers, one pair per thread, kept for the thread's life and grown when a product needs
+// more: allocating them per call (about 1 MB for B) made every call map fresh pages, a thousand
+// page faults per training step. They hold no state between calls (each call packs before use).
+typedef struct { uint32_t *words; size_t capacity; } Scratch;
+static _Thread_local Scratch tls_a, tls_b;
+
+static uint32_t *scratch(Scratch *s, size_t words) {
+    if (s->capacity < words) {
+        free(s->words);
+        s->words = aligned_alloc(64, (words * 4 + 63) / 64 * 64);
+        s->capacity = s->words ? words : 0;
+    }
+    return s->words;
+}
+
 #define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
 // Packs `width` panel entries (rows of op(A), or columns of op(B)) × `kc` values along k,
@@ -160,9 +175,8 @@ BF16_TARGET static void gemm(int transA, int transB, long m, long n, long k, con
     long ncap = n < NC ? n : NC;
     long bwords = ((ncap + NR - 1) / NR) * NR * (KC / 2);
     long awords = ((MC + MR - 1) / MR) * MR * (KC / 2);
-    uint32_t *bp = aligned_alloc(64, (size_t)bwords * 4);
-    uint32_t *ap = aligned_alloc(64, (size_t)awords * 4);
-    if (!bp || !ap) { free(bp); free(ap); return; }
+    uint32_t *bp = scratch(&tls_b, (size_t)bwords), *ap = scratch(&tls_a, (size_t)awords);
+    if (!bp || !ap) return;
     for (long jc = 0; jc < n; jc += NC) {
         long nc = n - jc < NC ? n - jc : NC;
         for (long pc = 0; pc < k; pc += KC) {
@@ -189,8 +203,6 @@ BF16_TARGET static void gemm(int transA, int transB, long m, long n, long k, con
             }
         }
     }
-    free(bp);
-    free(ap);
 }
 #endif
 

@@ -74,6 +74,31 @@ static uint32_t *scratch(Scratch *s, size_t words) {
 
 #define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
+// r[j] (16 words each) becomes its transpose: word i of r[j] moves to word j of r[i].
+BF16_TARGET static inline void transpose16(__m512i r[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_unpacklo_epi64(t[i], t[i + 2]);
+        r[i + 1] = _mm512_unpackhi_epi64(t[i], t[i + 2]);
+        r[i + 2] = _mm512_unpacklo_epi64(t[i + 1], t[i + 3]);
+        r[i + 3] = _mm512_unpackhi_epi64(t[i + 1], t[i + 3]);
+    }
+    for (int h = 0; h < 16; h += 8) {
+        for (int i = 0; i < 4; i++) {
+            t[h + i] = _mm512_shuffle_i32x4(r[h + i], r[h + i + 4], 0x88);
+            t[h + i + 4] = _mm512_shuffle_i32x4(r[h + i], r[h + i + 4], 0xdd);
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0xdd);
+    }
+}
+
 // Packs `width` panel entries (rows of op(A), or columns of op(B)) × `kc` values along k,
 // starting at k = p0, into `panel` words per pair of k: dst[kp * panel + i] holds entry i's
 // values at k = p0 + 2kp (low half) and p0 + 2kp + 1 (high half); missing entries and k beyond
@@ -82,18 +107,30 @@ BF16_TARGET static void pack(const float *src, long is, long ks, int width, int 
                              uint32_t *dst) {
     long pairs = (kc + 1) / 2;
     if (ks == 1 && p0 + kc <= kmax && (kc & 1) == 0) {
-        // Pairs lie next to each other in memory: convert 32 values (16 pairs) at a time.
+        // Pairs lie next to each other in memory: convert 32 values (16 pairs) of 16 entries at a
+        // time and transpose the 16 × 16 words in registers.
+        long full = pairs / 16 * 16;
+        for (int i0 = 0; i0 < width; i0 += 16) {
+            int n = width - i0 < 16 ? width - i0 : 16;
+            int lanes = panel - i0 < 16 ? panel - i0 : 16;
+            __mmask16 store = (__mmask16)((1u << lanes) - 1u);
+            for (long kp = 0; kp < full; kp += 16) {
+                __m512i r[16];
+                for (int j = 0; j < 16; j++) {
+                    if (j < n) {
+                        const float *row = src + (i0 + j) * is + p0 + 2 * kp;
+                        r[j] = (__m512i)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 16), _mm512_loadu_ps(row));
+                    } else {
+                        r[j] = _mm512_setzero_si512();
+                    }
+                }
+                transpose16(r);
+                for (int j = 0; j < 16; j++) _mm512_mask_storeu_epi32(dst + (kp + j) * panel + i0, store, r[j]);
+            }
+        }
         for (int i = 0; i < width; i++) {
             const float *row = src + i * is + p0;
-            long kp = 0;
-            for (; kp + 16 <= pairs; kp += 16) {
-                __m512 lo = _mm512_loadu_ps(row + 2 * kp), hi = _mm512_loadu_ps(row + 2 * kp + 16);
-                __m512i w = (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
-                uint32_t tmp[16];
-                _mm512_storeu_si512(tmp, w);
-                for (int j = 0; j < 16; j++) dst[(kp + j) * panel + i] = tmp[j];
-            }
-            for (; kp < pairs; kp++)
+            for (long kp = full; kp < pairs; kp++)
                 dst[kp * panel + i] = bf16_bits(row[2 * kp]) | (bf16_bits(row[2 * kp + 1]) << 16);
         }
         for (long kp = 0; kp < pairs; kp++)

@@ -213,7 +213,12 @@ BF16_TARGET static void gemm(int transA, int transB, long m, long n, long k, con
     long bwords = ((ncap + NR - 1) / NR) * NR * (KC / 2);
     long awords = ((MC + MR - 1) / MR) * MR * (KC / 2);
     uint32_t *bp = scratch(&tls_b, (size_t)bwords), *ap = scratch(&tls_a, (size_t)awords);
-    if (!bp || !ap) return;
+    if (!bp || !ap) {
+        // Out of memory for about a megabyte of packing space: a product of NaNs, which training
+        // reports as a non-finite loss, rather than stale memory passed off as a result.
+        for (long i = 0; i < m; i++) for (long j = 0; j < n; j++) c[i * ldc + j] = __builtin_nanf("");
+        return;
+    }
     for (long jc = 0; jc < n; jc += NC) {
         long nc = n - jc < NC ? n - jc : NC;
         for (long pc = 0; pc < k; pc += KC) {

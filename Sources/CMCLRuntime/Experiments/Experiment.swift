@@ -19,7 +19,10 @@ enum Experiment {
             }
             // The run's precision: the configuration's field, else the call's; a non-default one
             // joins the configuration, so that the log tells the runs apart.
-            guard case .record(let r) = config else { return config }
+            guard case .record(let r) = config else {
+                precisions.append(fallback)
+                return config
+            }
             if let field = r.pairs.first(where: { $0.0 == "precision" })?.1 {
                 guard case .string(let s) = field else { throw a.typeError("configs", "a precision field \"fp32\" or \"bf16\"", field) }
                 precisions.append(try PrecisionArgument.parse(s))

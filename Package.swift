@@ -35,7 +35,9 @@ let package = Package(
 
         // Engine: knows nothing of the language.
         // OpenBLAS is opened at run time (Sources/CMCLTensor/Kernels/BLASLibrary.swift).
-        .target(name: "CMCLTensor", dependencies: ["CMCLBase"], swiftSettings: nativeFlags),
+        // The bfloat16 matrix product (AVX512_BF16, chosen at run time; portable elsewhere).
+        .target(name: "CMCLBF16", path: "Sources/CMCLBF16"),
+        .target(name: "CMCLTensor", dependencies: ["CMCLBase", "CMCLBF16"], swiftSettings: nativeFlags),
         .target(name: "CMCLNN", dependencies: ["CMCLBase", "CMCLTensor"], swiftSettings: nativeFlags),
         .target(name: "CMCLCompare", dependencies: ["CMCLBase", "CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
         .target(name: "CMCLData", dependencies: ["CMCLBase"], swiftSettings: nativeFlags),

@@ -41,24 +41,26 @@ public enum Evaluation {
     }
 
     /// Runs `model` over `batches` without gradients and computes `metrics` (all of the head's
-    /// metrics when empty).
-    public static func evaluate(_ module: Module, batches: [Batch], metrics: [String] = []) throws -> [String: Double] {
+    /// metrics when empty), its matrix products in `precision`.
+    public static func evaluate(_ module: Module, batches: [Batch], metrics: [String] = [],
+                                precision: Precision = .fp32) throws -> [String: Double] {
         guard let model = module as? TextModel else {
             throw NNError.invalidInput(op: "evaluate", reason: "\(module.typeName) is not a text model with a task head")
         }
         let available = Self.metrics(for: model.head)
         let wanted = metrics.isEmpty ? available : metrics.map { $0.lowercased() }
         for m in wanted where !available.contains(m) { throw NNError.unknownMetric(name: m, available: available) }
-        return score(try collect(model, batches: batches, loss: wanted.contains("loss")), metrics: wanted)
+        return score(try collect(model, batches: batches, loss: wanted.contains("loss"), precision: precision), metrics: wanted)
     }
 
     /// The outputs of `module` on `batches` (no gradients, no dropout); `loss` adds the task loss.
-    public static func collect(_ module: Module, batches: [Batch], loss: Bool = true) throws -> Outputs {
+    public static func collect(_ module: Module, batches: [Batch], loss: Bool = true, precision: Precision = .fp32) throws -> Outputs {
         guard let model = module as? TextModel else {
             throw NNError.invalidInput(op: "evaluate", reason: "\(module.typeName) is not a text model with a task head")
         }
         guard !batches.isEmpty else { throw NNError.invalidInput(op: "evaluate", reason: "no evaluation batches") }
-        let context = ForwardContext(training: false)
+        try precision.check(op: "evaluate")
+        let context = ForwardContext(training: false, precision: precision)
         var lossSum = 0.0, lossCount = 0
         var predictions: [Double] = [], targets: [Double] = []     // class/real/rank predictions
         var startHits: [Bool] = [], endHits: [Bool] = []

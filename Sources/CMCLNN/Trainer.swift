@@ -25,6 +25,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// switches the model to eval mode (`elif self.eval() and …`) and so trains with dropout off.
     /// CmpDrop's ablated variants keep their own rates either way.
     public var dropout: Bool = true
+    /// The precision of the matrix products in training and evaluation (``ForwardContext/precision``;
+    /// default float32). Weights, gradients and optimizer state stay float32 either way.
+    public var precision: Precision = .fp32
 
     /// Options; defaults: 1 epoch, evaluation per epoch, seed 0, clipping at 1.0 (as the Hugging
     /// Face trainer).
@@ -107,6 +110,7 @@ public final class Trainer {
                     evaluate: ((Module) throws -> [String: Double])? = nil,
                     shouldStop: () -> Bool = { false },
                     progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingHistory {
+        try options.precision.check(op: "fit")
         let perEpoch = data.batchesPerEpoch
         guard perEpoch > 0 else { throw NNError.invalidInput(op: "fit", reason: "the training data has no batches") }
         let epochs: Int
@@ -179,7 +183,8 @@ public final class Trainer {
                 let lr = schedule.rate(base: optimizer.baseLearningRate, step: step, totalSteps: total)
                 optimizer.learningRate = lr
                 model.zeroGrad()
-                let context = ForwardContext(training: true, generator: generator, dropoutEnabled: options.dropout)
+                let context = ForwardContext(training: true, generator: generator, dropoutEnabled: options.dropout,
+                                             precision: options.precision)
                 let out = try loss(model, batch, context)
                 let value = try out.total.item()
                 try out.total.backward()
@@ -233,10 +238,11 @@ public final class Trainer {
 public func fit(_ model: Module, data: BatchSource, loss: LossFunction = TaskLoss.standard(), optimizer: Optimizer,
                 schedule: LearningRateSchedule = .flat, epochs: Int? = nil, steps: Int? = nil,
                 evaluate: ((Module) throws -> [String: Double])? = nil, every: Int? = nil, keepBest: String? = nil,
-                seed: UInt64 = 0, maxGradientNorm: Double? = 1.0, shouldStop: () -> Bool = { false },
+                seed: UInt64 = 0, maxGradientNorm: Double? = 1.0, precision: Precision = .fp32, shouldStop: () -> Bool = { false },
                 progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingHistory {
-    let options = TrainingOptions(epochs: epochs, steps: steps, evaluateEvery: every, keepBest: keepBest, seed: seed,
+    var options = TrainingOptions(epochs: epochs, steps: steps, evaluateEvery: every, keepBest: keepBest, seed: seed,
                                   maxGradientNorm: maxGradientNorm)
+    options.precision = precision
     return try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
         .fit(data: data, loss: loss, evaluate: evaluate, shouldStop: shouldStop, progress: progress)
 }

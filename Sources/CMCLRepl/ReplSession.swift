@@ -233,6 +233,7 @@ public final class ReplSession {
         case "step": step(Self.unquoted(argument))
         case "save": save(argument, force: forced)
         case "export": export(argument, force: forced)
+        case "precision": precision(Self.unquoted(argument))
         case "reset":
             interpreter.resetSession()
             cellNumber = 1
@@ -244,6 +245,20 @@ public final class ReplSession {
         default: break
         }
         return .proceed
+    }
+
+    /// `:precision` shows the session's precision; `:precision bf16` sets it.
+    private func precision(_ spelled: String) {
+        if spelled.isEmpty { return write("precision: \(interpreter.precision)\n") }
+        do {
+            let p = try PrecisionArgument.parse(spelled)
+            interpreter.precision = p
+            write("precision: \(p)\n")
+        } catch let e as CMCLError {
+            fail(e.message + (e.hint.map { "; " + $0 } ?? ""))
+        } catch {
+            fail("\(error)")
+        }
     }
 
     private func type(_ source: String) {

@@ -142,6 +142,10 @@ public final class Interpreter {
     /// When set (notebook export, the REPL's record for `:export`), `print` hands values with a
     /// graphical form (plots) here instead of writing their text.
     public var richOutput: ((any RichDisplay) -> Void)?
+    /// The session's precision for matrix products: what `fit`, `evaluate`, `predict` and
+    /// `ablation_curve` use when a call gives no `precision:` (the REPL's `:precision`; `experiment`
+    /// sets it while its runs run). Each call hands it to its forward contexts; nothing else reads it.
+    public var precision: Precision = .fp32
     /// Arguments after the script name (`args`).
     public var scriptArguments: [String] = [] {
         didSet { defineGlobal("args", .list(scriptArguments.map { .string($0) })) }

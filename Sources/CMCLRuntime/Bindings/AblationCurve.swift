@@ -24,7 +24,7 @@ enum AblationCurve {
     }
 
     /// Runs every variant of every batch: `visit(level, batch, perExampleLosses, output)`.
-    static func run(_ model: TextModel, _ batches: [CMCLNN.Batch], _ ablation: Ablation, seed: UInt64,
+    static func run(_ model: TextModel, _ batches: [CMCLNN.Batch], _ ablation: Ablation, seed: UInt64, precision: Precision = .fp32,
                     progress: (label: String, vm: Interpreter)? = nil,
                     _ visit: (Int, CMCLNN.Batch, [Double], ModelOutput) throws -> Void) throws {
         // A progress line as `fit` draws one (on a terminal), counted in batches.
@@ -35,7 +35,7 @@ enum AblationCurve {
         let start = Date()
         var done = 0
         defer { display?.endLine() }
-        try VariantLosses.forEach(model: model, batches: batches, ablation: ablation, seed: seed) { k, b, losses, out in
+        try VariantLosses.forEach(model: model, batches: batches, ablation: ablation, seed: seed, precision: precision) { k, b, losses, out in
             try visit(k, b, losses, out)
             if k == 0 {
                 try Interrupt.check()
@@ -68,7 +68,8 @@ enum AblationCurve {
         case .crop(let c): levels = c.steps + 1
         }
         var correct = [Double](repeating: 0, count: levels), total = correct, lossSum = correct
-        try run(model, batches, ablation, seed: seed, progress: ("ablation_curve", a.interpreter)) { k, b, losses, out in
+        try run(model, batches, ablation, seed: seed, precision: try PrecisionArgument.resolve(a),
+                progress: ("ablation_curve", a.interpreter)) { k, b, losses, out in
             lossSum[k] += losses.reduce(0, +)
             total[k] += Double(losses.count)
             if metric == "accuracy" { correct[k] += try hits(model, b, out) }

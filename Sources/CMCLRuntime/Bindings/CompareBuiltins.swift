@@ -194,7 +194,7 @@ enum CompareBuiltins {
             }
             return .object(AblatedModelValue(try view(a).prune(ratio: try a.number("ratio"), scope: scope)))
         }
-        r.add("ablation_curve(model, data, ablate, metric: \"accuracy\", batch: 64, tokenizer: nil, max_len: 128, seed: 0)", "compare",
+        r.add("ablation_curve(model, data, ablate, metric: \"accuracy\", batch: 64, tokenizer: nil, max_len: 128, seed: 0, precision: nil)", "compare",
               "The metric of every nested variant k = 0…c of a model under an ablation (no training): how fast performance falls as neurons are ablated.",
               example: "ablation_curve(net, dev, cmpdrop(4, p: 0.1))") { a in
             try AblationCurve.compute(a)

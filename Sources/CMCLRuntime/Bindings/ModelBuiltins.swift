@@ -377,18 +377,18 @@ enum ModelBuiltins {
               example: "fit(net, data, loss: task_loss())") { _ in
             .object(LossValue(name: "task", task: .automatic, function: TaskLoss.standard()))
         }
-        r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, on_nan: \"stop\", progress: \"auto\")",
+        r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, on_nan: \"stop\", progress: \"auto\", precision: nil)",
               "train",
-              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). `dropout: false` trains without ordinary dropout, as the reference QA script does whenever CmpDrop is off. A NaN or infinite loss stops training with an error naming the step, keeping the weights from before it (`on_nan: \"skip\"` skips such steps, `\"continue\"` trains on). Ctrl-C stops after the current step. Defaults for a pretrained model (as the Hugging Face Trainer): `optimizer: nil` is adamw(lr: 5e-5) and `schedule: nil` a linear decay to 0 without warm-up; for a model built from scratch, adamw(lr: 1e-3) at a constant rate. Warns when every evaluation prediction is one class.",
+              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). `dropout: false` trains without ordinary dropout, as the reference QA script does whenever CmpDrop is off. A NaN or infinite loss stops training with an error naming the step, keeping the weights from before it (`on_nan: \"skip\"` skips such steps, `\"continue\"` trains on). Ctrl-C stops after the current step. Defaults for a pretrained model (as the Hugging Face Trainer): `optimizer: nil` is adamw(lr: 5e-5) and `schedule: nil` a linear decay to 0 without warm-up; for a model built from scratch, adamw(lr: 1e-3) at a constant rate. Warns when every evaluation prediction is one class. `precision: \"bf16\"` runs the matrix products (forward and backward) with bfloat16 inputs and float32 accumulation, as PyTorch's CPU autocast; weights, gradients, optimizer state, norms, softmax, GELU and losses stay float32 (default: the session's, \"fp32\" unless `:precision` changed it).",
               example: "let h = fit(net, train, optimizer: adamw(lr: 1e-3), epochs: 3, eval: dev, keep_best: \"accuracy\", seed: 1)") { a in
             try Training.fit(a)
         }
-        r.add("evaluate(model, data, metrics: [], batch: 64, tokenizer: nil, max_len: 128)", "train",
+        r.add("evaluate(model, data, metrics: [], batch: 64, tokenizer: nil, max_len: 128, precision: nil)", "train",
               "Metrics of the model on a dataset (accuracy, f1, macro_f1, mcc, loss; pearson, spearman, mse, rmse, mae; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
               example: "evaluate(net, dev, metrics: [\"accuracy\"])") { a in
             let m = try model(a, "model")
             if QAData.isTextQA(try a.value("data")) {
-                let result = try QAData.evaluate(m, try a.value("data"), batchSize: try a.int("batch"))
+                let result = try QAData.evaluate(m, try a.value("data"), batchSize: try a.int("batch"), precision: try PrecisionArgument.resolve(a))
                 return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
             }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
@@ -398,17 +398,18 @@ enum ModelBuiltins {
                 return s
             }
             let vm = a.interpreter
-            let result = try Scoring.evaluate(m, batches: bs, metrics: names) { c in
+            let result = try Scoring.evaluate(m, batches: bs, metrics: names, precision: try PrecisionArgument.resolve(a)) { c in
                 vm.errorOutput("warning: \(c) — the model predicts one class for everything\n")
             }
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
         }
-        r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128)", "train",
+        r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128, precision: nil)", "train",
               "Predicted classes (or scores for regression) for every example, in order; answer texts for SQuAD and HotpotQA data.",
               example: "predict(net, dev)[0:5]") { a in
             let m = try model(a, "model")
+            let precision = try PrecisionArgument.resolve(a)
             if QAData.isTextQA(try a.value("data")) {
-                return .list(try QAData.predictions(m, try a.value("data"), batchSize: try a.int("batch")).texts.map { .string($0) })
+                return .list(try QAData.predictions(m, try a.value("data"), batchSize: try a.int("batch"), precision: precision).texts.map { .string($0) })
             }
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
@@ -416,7 +417,7 @@ enum ModelBuiltins {
             var out: [Value] = []
             try Tensor.withNoGrad {
                 for b in bs {
-                    let logits = try tm(b, context: ForwardContext(training: false)).logits
+                    let logits = try tm(b, context: ForwardContext(training: false, precision: precision)).logits
                     if logits.rank == 2 {
                         out += try logits.argmax(axis: 1).toInts().map { .number(Double($0)) }
                     } else {

@@ -147,14 +147,14 @@ enum QAData {
     }
 
     /// Start and end logits of every row, in order.
-    static func logits(_ model: Module, _ batches: [CMCLNN.Batch]) throws -> (start: [[Float]], end: [[Float]]) {
+    static func logits(_ model: Module, _ batches: [CMCLNN.Batch], precision: Precision = .fp32) throws -> (start: [[Float]], end: [[Float]]) {
         guard let text = model as? TextModel, case .span = text.head else {
             throw CMCLError("answer metrics need a model with a span head", hint: "transformer(..., head: \"span\")")
         }
         var starts: [[Float]] = [], ends: [[Float]] = []
         try Tensor.withNoGrad {
             for b in batches {
-                let out = try text.forward(b, context: ForwardContext(training: false))
+                let out = try text.forward(b, context: ForwardContext(training: false, precision: precision))
                 guard let s = out.startLogits, let e = out.endLogits else { throw CMCLError("the model returned no span logits") }
                 let t = s.shape[1]
                 let sf = s.toArray(), ef = e.toArray()
@@ -168,12 +168,12 @@ enum QAData {
     }
 
     /// Predicted answer texts (one per question) and the gold answers.
-    static func predictions(_ model: Module, _ v: Value, batchSize: Int) throws -> (texts: [String], gold: [[String]], hotpot: Bool) {
+    static func predictions(_ model: Module, _ v: Value, batchSize: Int, precision: Precision = .fp32) throws -> (texts: [String], gold: [[String]], hotpot: Bool) {
         guard case .object(let d as DatasetValue) = v else { throw CMCLError("expected a QA dataset") }
         let pad = d.tokenizer?.padID ?? 0
         if let s = d.data as? TypedDataset<SQuADItem> {
             let items = s.data
-            let (starts, ends) = try logits(model, try squadBatches(items, size: batchSize, padID: pad, seed: nil))
+            let (starts, ends) = try logits(model, try squadBatches(items, size: batchSize, padID: pad, seed: nil), precision: precision)
             var examples: [SQuADExample] = [], index: [String: Int] = [:]
             var features: [SQuADFeature] = []
             for item in items {
@@ -192,7 +192,7 @@ enum QAData {
         }
         if let h = d.data as? TypedDataset<HotpotItem> {
             let items = h.data
-            let (starts, ends) = try logits(model, try hotpotBatches(items, size: batchSize, padID: pad, seed: nil, cropSteps: 0))
+            let (starts, ends) = try logits(model, try hotpotBatches(items, size: batchSize, padID: pad, seed: nil, cropSteps: 0), precision: precision)
             var texts: [String] = []
             for (i, item) in items.enumerated() {
                 texts.append(HotpotEncoder.decode(item.input, item.evaluationFeature, start: starts[i], end: ends[i]))
@@ -203,8 +203,8 @@ enum QAData {
     }
 
     /// Official answer exact match and F1 (fractions) of the model on a QA dataset.
-    static func evaluate(_ model: Module, _ v: Value, batchSize: Int) throws -> [String: Double] {
-        let (texts, gold, hotpot) = try predictions(model, v, batchSize: batchSize)
+    static func evaluate(_ model: Module, _ v: Value, batchSize: Int, precision: Precision = .fp32) throws -> [String: Double] {
+        let (texts, gold, hotpot) = try predictions(model, v, batchSize: batchSize, precision: precision)
         guard !texts.isEmpty else { throw CMCLError("the dataset is empty") }
         if hotpot {
             let m = try Metrics.hotpot(texts, answers: gold.map { $0.first ?? "" })

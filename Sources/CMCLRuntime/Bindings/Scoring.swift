@@ -22,7 +22,7 @@ enum Scoring {
     }
 
     /// `collapsed` hears when every prediction is one class (``Evaluation/collapse(_:)``).
-    static func evaluate(_ module: Module, batches: [CMCLNN.Batch], metrics: [String],
+    static func evaluate(_ module: Module, batches: [CMCLNN.Batch], metrics: [String], precision: Precision = .fp32,
                          collapsed: ((Evaluation.Collapse) -> Void)? = nil) throws -> [String: Double] {
         guard let model = module as? TextModel else { throw CMCLError("evaluate needs a text model with a task head") }
         let available = available(model.head)
@@ -30,7 +30,7 @@ enum Scoring {
         for m in wanted where !available.contains(m) {
             throw CMCLError("unknown metric \"\(m)\" for a \(model.head) head", hint: "available: \(available.joined(separator: ", "))")
         }
-        let outputs = try Tensor.withNoGrad { try Evaluation.collect(model, batches: batches, loss: wanted.contains("loss")) }
+        let outputs = try Tensor.withNoGrad { try Evaluation.collect(model, batches: batches, loss: wanted.contains("loss"), precision: precision) }
         if let c = Evaluation.collapse(outputs) { collapsed?(c) }
         var result = Evaluation.score(outputs, metrics: wanted)
         if let t = task(model.head) {

@@ -7,6 +7,7 @@ import Foundation
 enum Training {
     static func fit(_ a: Arguments) throws -> Value {
         let model = try ModelBuiltins.model(a, "model")
+        let precision = try PrecisionArgument.resolve(a)
         let lossFunction: LossFunction
         var cropSteps = 0
         if let l = try a.optional("loss") {
@@ -54,7 +55,7 @@ enum Training {
         var evaluations = 0
         if let dev = try a.optional("eval"), QAData.isTextQA(dev) {
             let size = max(batchSize, 16)
-            evaluate = { m in try QAData.evaluate(m, dev, batchSize: size) }
+            evaluate = { m in try QAData.evaluate(m, dev, batchSize: size, precision: precision) }
         } else if let dev = try a.optional("eval") {
             let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
                                                        shuffleSeed: nil)
@@ -68,7 +69,7 @@ enum Training {
             }
             evaluate = { m in
                 evaluations += 1
-                return try Scoring.evaluate(m, batches: devBatches, metrics: names) { collapses.append((evaluations, $0)) }
+                return try Scoring.evaluate(m, batches: devBatches, metrics: names, precision: precision) { collapses.append((evaluations, $0)) }
             }
         }
         let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
@@ -83,6 +84,7 @@ enum Training {
             throw CMCLError("on_nan must be \"stop\", \"skip\" or \"continue\", not \"\(onNaN)\"", argument: .label("on_nan"))
         }
         options.onNonFinite = policy
+        options.precision = precision
         let trainer = try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
 
         let vm = a.interpreter

@@ -1,18 +1,35 @@
 import CMCLData
 import CMCLLang
+import CMCLTensor
 import Foundation
 
 /// `experiment(configs, seeds:, run:, log:)`: every configuration with every seed, one log
 /// line per finished run, resuming from the log.
 enum Experiment {
     static func run(_ a: Arguments) throws -> Value {
+        let fallback = try PrecisionArgument.resolve(a)
+        var precisions: [Precision] = []
         let configs = try a.list("configs").enumerated().map { i, v -> Value in
+            let config: Value
             switch v {
-            case .record: return v
-            case .string: return .record([("name", v)])
+            case .record: config = v
+            case .string: config = .record([("name", v)])
             default: throw CMCLError("configuration \(i) must be a record (e.g. {name: \"plain\", lr: 1e-3}), got \(Display.describe(v))",
                                      argument: .label("configs"))
             }
+            // The run's precision: the configuration's field, else the call's; a non-default one
+            // joins the configuration, so that the log tells the runs apart.
+            guard case .record(let r) = config else {
+                precisions.append(fallback)
+                return config
+            }
+            if let field = r.pairs.first(where: { $0.0 == "precision" })?.1 {
+                guard case .string(let s) = field else { throw a.typeError("configs", "a precision field \"fp32\" or \"bf16\"", field) }
+                precisions.append(try PrecisionArgument.parse(s))
+                return config
+            }
+            precisions.append(fallback)
+            return fallback == .fp32 ? config : .record(r.pairs + [("precision", .string(fallback.rawValue))])
         }
         let seeds = try a.list("seeds").map { v -> Double in
             guard case .number(let n) = v, n == n.rounded() else { throw a.typeError("seeds", "a list of whole numbers", v) }
@@ -63,6 +80,9 @@ enum Experiment {
                 var row = ResultsTable.Row(config: config, name: name, seed: seed, status: "ok", seconds: 0, metrics: [], error: nil,
                                            function: fingerprint)
                 let interruptions = Interrupt.requests
+                let sessionPrecision = vm.precision
+                vm.precision = precisions[c]
+                defer { vm.precision = sessionPrecision }
                 do {
                     row.metrics = try metrics(try a.call(function, [config, .number(seed)]))
                 } catch let d as Diagnostic where d.kind == .runtime {

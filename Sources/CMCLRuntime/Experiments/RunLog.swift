@@ -37,7 +37,7 @@ enum RunLog {
         return (order.compactMap { k in byKey[k].map { (k, $0) } }, bad)
     }
 
-    static func line(_ row: ResultsTable.Row, config: JSONValue) throws -> String {
+    static func line(_ row: ResultsTable.Row, config: JSONValue, machine: JSONValue? = nil) throws -> String {
         var o = JSONObject()
         o["config"] = config
         o["name"] = .string(row.name)
@@ -46,6 +46,7 @@ enum RunLog {
         o["metrics"] = .object(JSONObject(try row.metrics.map { ($0.0, try ValueJSON.json($0.1, path: "metric \($0.0)")) }))
         if let e = row.error { o["error"] = .string(e) }
         o["seconds"] = .number((row.seconds * 1000).rounded() / 1000)
+        if let machine { o["machine"] = machine }
         o["time"] = .string(timestamp(Date()))
         o["cmcl"] = .string(Version.text)
         return JSONValue.object(o).serialized() + "\n"

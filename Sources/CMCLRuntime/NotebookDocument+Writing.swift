@@ -54,16 +54,28 @@ extension NotebookDocument {
         return out
     }
 
+    /// The first line of every Markdown document `cmcl notebook` writes. Its code blocks are the
+    /// notebook's cells with their outputs beside them, not golden examples (the documentation
+    /// tests skip such files).
+    public static let markdownMarker = "<!-- Written by `cmcl notebook`: edit the notebook, not this file. -->"
+
     /// Markdown: code and output in fenced blocks, plots as embedded SVG images (data URIs),
-    /// so the file stands alone.
+    /// so the file stands alone. A cell of comments only (and no output) becomes prose: its
+    /// lines without the leading `# ` (so `# ## Claim 1` is a heading); the notebook's first line,
+    /// the title, is not repeated.
     public func markdown() -> String {
-        var out = "# \(title)\n"
+        var out = NotebookDocument.markdownMarker + "\n# \(title)\n"
         func fence(_ body: String, _ info: String) -> String {
             var ticks = "```"
             while body.contains(ticks) { ticks += "`" }
             return "\n\(ticks)\(info)\n\(body.hasSuffix("\n") ? String(body.dropLast()) : body)\n\(ticks)\n"
         }
-        for cell in cells {
+        for (i, cell) in cells.enumerated() {
+            if cell.outputs.isEmpty, var prose = cell.prose {
+                if i == 0, prose.first == title { prose.removeFirst() }
+                out += "\n" + prose.joined(separator: "\n") + "\n"
+                continue
+            }
             out += fence(cell.code, "cmcl")
             for o in cell.outputs {
                 switch o {
@@ -74,5 +86,14 @@ extension NotebookDocument {
             }
         }
         return out
+    }
+}
+
+extension NotebookDocument.Cell {
+    /// The lines of a cell made only of `#` comments, without the `# ` (nil for any other cell).
+    var prose: [String]? {
+        let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+        guard !lines.isEmpty, lines.allSatisfy({ $0.hasPrefix("#") && !$0.hasPrefix("#!") }) else { return nil }
+        return lines.map { String($0.hasPrefix("# ") ? $0.dropFirst(2) : $0.dropFirst()) }
     }
 }

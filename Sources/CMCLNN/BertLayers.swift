@@ -25,6 +25,7 @@ public final class BertEmbeddings: Module, @unchecked Sendable {
     public init(_ config: BertConfig, generator: Generator) throws {
         let std = config.initializerRange, width = config.embeddingWidth
         wordEmbeddings = try Embedding(config.vocabularySize, width, std: std, generator: generator)
+        if config.freezesPaddingRow { wordEmbeddings.paddingIndex = config.padTokenID }
         positionEmbeddings = try Embedding(config.maxPositions, width, std: std, generator: generator)
         tokenTypeEmbeddings = try Embedding(config.typeVocabularySize, width, std: std, generator: generator)
         norm = try LayerNorm(width, eps: config.layerNormEps)

@@ -141,10 +141,15 @@ extension NotebookDocument {
         return out
     }
 
+    /// The first line of every Markdown document `cmcl notebook` writes. Its code blocks are the
+    /// notebook's cells with their outputs beside them, not golden examples (the documentation
+    /// tests skip such files).
+    public static let markdownMarker = "<!-- Written by `cmcl notebook`: edit the notebook, not this file. -->"
+
     /// Markdown: comment blocks as prose, code and output in fenced blocks; plots as embedded
     /// SVG images (data URIs) so the text stands alone, or where `plot` says (a file beside it).
     public func markdown(plot: ((String) -> String)? = nil) -> String {
-        var out = "# \(Self.markdownText(title))\n"
+        var out = NotebookDocument.markdownMarker + "\n# \(Self.markdownText(title))\n"
         func fence(_ body: String, _ info: String) -> String {
             var ticks = "```"
             while body.contains(ticks) { ticks += "`" }
@@ -166,5 +171,14 @@ extension NotebookDocument {
             }
         }
         return out
+    }
+}
+
+extension NotebookDocument.Cell {
+    /// The lines of a cell made only of `#` comments, without the `# ` (nil for any other cell).
+    var prose: [String]? {
+        let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+        guard !lines.isEmpty, lines.allSatisfy({ $0.hasPrefix("#") && !$0.hasPrefix("#!") }) else { return nil }
+        return lines.map { String($0.hasPrefix("# ") ? $0.dropFirst(2) : $0.dropFirst()) }
     }
 }

@@ -91,6 +91,23 @@ enum DataBuiltins {
             .object(DatasetValue(TypedDataset(data: try locatingData { try HotpotQA.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")) },
                                               kind: "HotpotQA", toRecord: ExampleRecords.hotpot)))
         }
+        r.add("squad_distractors(data, k, pool: nil, words: 32, seed: 0)", "data",
+              "SQuAD questions as long multi-paragraph inputs in the HotpotQA layout: each question's own paragraph (gold) among k paragraphs of other articles from `pool` (default `data`), every paragraph an excerpt of about `words` words; nested draws (a larger k only adds paragraphs).",
+              example: "let long = squad_distractors(squad(data_dir(\"squad/dev-v1.1.json\")), 4, seed: 1)") { a in
+            func questions(_ name: String) throws -> Dataset<SQuADExample> {
+                guard let d = try dataset(a, name).data as? TypedDataset<SQuADExample> else {
+                    throw CMCLError("\(name) must be SQuAD questions (from squad(path))", argument: .label(name))
+                }
+                return d.data
+            }
+            let k = try a.int("k"), words = try a.int("words")
+            if k < 0 { throw CMCLError("k must be >= 0, got \(k)", argument: .label("k")) }
+            if words < 1 { throw CMCLError("words must be at least 1, got \(words)", argument: .label("words")) }
+            let pool = try a.optional("pool") == nil ? nil : try questions("pool")
+            let data = HotpotQA.distractorSetting(try questions("data"), distractors: k, pool: pool, words: words,
+                                                  seed: UInt64(max(0, try a.int("seed"))))
+            return .object(DatasetValue(TypedDataset(data: data, kind: "HotpotQA", toRecord: ExampleRecords.hotpot)))
+        }
     }
 
     // MARK: Tokenizers

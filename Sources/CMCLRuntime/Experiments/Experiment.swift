@@ -76,7 +76,7 @@ enum Experiment {
                     continue
                 }
                 try Interrupt.check()
-                let start = DispatchTime.now().uptimeNanoseconds
+                let start = DispatchTime.now().uptimeNanoseconds, loadAtStart = Machine.load()
                 var row = ResultsTable.Row(config: config, name: name, seed: seed, status: "ok", seconds: 0, metrics: [], error: nil,
                                            function: fingerprint)
                 let interruptions = Interrupt.requests
@@ -101,7 +101,10 @@ enum Experiment {
                 // Ctrl-C during the run (even one that `fit` handled by stopping early): the run
                 // is unfinished, so it is not logged, and the sweep stops.
                 if Interrupt.requests != interruptions { throw CMCLError.interrupted }
-                if let logPath { try FileOutput.append(try RunLog.line(row, config: jsonConfigs[c]), to: logPath) }
+                if let logPath {
+                    let line = try RunLog.line(row, config: jsonConfigs[c], machine: Machine.record(loadAtStart: loadAtStart))
+                    try FileOutput.append(line, to: logPath)
+                }
                 if showProgress { vm.errorOutput(progress(row, done: done, total: total)) }
                 rows.append(row)
             }

@@ -100,7 +100,7 @@ enum RunLog {
         return .success((key(config: config, seed: seed), row))
     }
 
-    static func line(_ row: ResultsTable.Row, config: JSONValue) throws -> String {
+    static func line(_ row: ResultsTable.Row, config: JSONValue, machine: JSONValue? = nil) throws -> String {
         var o = JSONObject()
         o["config"] = config
         o["name"] = .string(row.name)
@@ -110,6 +110,7 @@ enum RunLog {
         if let e = row.error { o["error"] = .string(e) }
         if let f = row.function { o["run"] = .string(f) }
         o["seconds"] = .number((row.seconds * 1000).rounded() / 1000)
+        if let machine { o["machine"] = machine }
         o["time"] = .string(timestamp(Date()))
         o["cmcl"] = .string(Version.text)
         return JSONValue.object(o).serialized() + "\n"

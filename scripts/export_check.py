@@ -75,9 +75,10 @@ export_torch(net, train, "{directory}", loss: loss, optimizer: adamw(lr: 2e-3), 
              steps: 20, batch: 16, seed: 4)
 let h = fit(net, train, loss: loss, optimizer: adamw(lr: 2e-3), schedule: warmup_linear(ratio: 0.2),
             steps: 20, batch: 16, seed: 4, progress: false)
-print("LOSSES", h.losses)
+# The objective (the ranking loss here), each number in full: lists print 6 significant digits.
+print("LOSSES", h.objective.map(str))
 """)
-    cmcl_losses = tagged(out, "LOSSES")[0]
+    cmcl_losses = [float(x) for x in tagged(out, "LOSSES")[0]]
     log = torchrun(directory, "--no-save")
     torch_losses = [r["loss"] for r in log if r["type"] == "step"]
     if len(torch_losses) != 20:
@@ -227,12 +228,12 @@ def check_example():
     report("accuracy difference", abs(cmcl_accuracy - torch_accuracy), noise)
     out = run_cmcl(f"""
 let runs = read_runs("{directory / 'runs.jsonl'}")
-print("RUN", [len(runs), runs[0].name, runs[0].status, runs[0].accuracy])
+print("RUN", [len(runs), runs[0].name, runs[0].status, str(runs[0].accuracy)])
 let history = read_json("{directory / 'runs/history.jsonl'}", lines: true)
 print("HISTORY", [len(history), len(filter(history, fn(r) => r.type == "step"))])
 """)
     runs, history = tagged(out, "RUN")[0], tagged(out, "HISTORY")[0]
-    ok = runs[:3] == [1, "pytorch", "ok"] and abs(runs[3] - torch_accuracy) < 1e-12 and history[1] == end["steps"]
+    ok = runs[:3] == [1, "pytorch", "ok"] and abs(float(runs[3]) - torch_accuracy) < 1e-12 and history[1] == end["steps"]
     print(f"  {'ok  ' if ok else 'FAIL'} read back in cmcl: read_runs {runs}, read_json {history[0]} records, {history[1]} steps")
     if not ok:
         failures.append("read back")

@@ -48,7 +48,7 @@ public struct TerminalRenderer: Sendable {
         let plotRows = max(3, height - 3)
         // Which row each y tick falls on; the ends of the axis are labelled too where no tick is
         // near, so its range is never a guess.
-        func row(_ y: Double) -> Int { min(plotRows - 1, max(0, Int(((yhi - y) / (yhi - ylo) * Double(plotRows * 4 - 1)).rounded()) / 4)) }
+        func row(_ y: Double) -> Int { min(plotRows - 1, max(0, Scale.index((1 - Scale.fraction(y, ylo, yhi)) * Double(plotRows * 4 - 1)) / 4)) }
         var tickRow: [Int: String] = [:]
         for t in yTicks { tickRow[row(t)] = Scale.label(t) }
         if tickRow[0] == nil && tickRow[1] == nil { tickRow[0] = Scale.label(yhi) }

@@ -15,8 +15,9 @@ import Foundation
 public struct NotebookRequirements: Sendable, Equatable {
     /// The declared items, in order.
     public var items: [String]
-    /// The files under the data folder the notebook names with `data_dir("…")` literals; with
-    /// `data` required, each must exist (not only the folder).
+    /// The files under the data folder the notebook reads, as far as its text names them: the
+    /// `data_dir("…")` literals and the split files of `glue("TASK", split: "…")` calls with
+    /// literal names. With `data` required, each must exist (not only the folder).
     public var dataFiles: [String] = []
 
     /// The requirements declared in the leading comment lines of `text`.
@@ -40,7 +41,29 @@ public struct NotebookRequirements: Sendable, Equatable {
             if !name.isEmpty, !name.contains("\\"), !files.contains(name) { files.append(name) }
             rest = rest[close...]
         }
+        for file in Self.glueFiles(text) where !files.contains(file) { files.append(file) }
         dataFiles = files
+    }
+
+    /// `glue/SST-2/dev.tsv` for each `glue("sst2", split: "dev", …)` call whose task (and split,
+    /// if given; `train` otherwise) are literals; calls naming the task by a variable are not seen.
+    static func glueFiles(_ text: String) -> [String] {
+        var files: [String] = []
+        var rest = Substring(text)
+        while let call = rest.range(of: "glue(\"") {
+            rest = rest[call.upperBound...]
+            guard let close = rest.firstIndex(of: "\""), let task = try? GLUE.task(named: String(rest[..<close])) else { continue }
+            let line = rest[close...].prefix { $0 != "\n" && $0 != ")" }
+            var split = "train"
+            if let s = line.range(of: "split: \"") {
+                split = String(line[s.upperBound...].prefix { $0 != "\"" })
+            }
+            if task.name == "mnli" && split == "dev" { split = "dev_matched" }
+            guard task.splits.contains(split) else { continue }
+            let file = "glue/\(task.folder)/\(split).tsv"
+            if !files.contains(file) { files.append(file) }
+        }
+        return files
     }
 
     /// The shared data folder named by `environment`.

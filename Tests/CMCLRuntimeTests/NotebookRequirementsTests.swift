@@ -32,4 +32,24 @@ import Testing
         let unmet = r.unmet(environment: ["CMCL_DATA": dir])
         #expect(unmet.count == 1 && unmet[0].hasPrefix("hotpot/dev.json in the data folder"), "\(unmet)")
     }
+
+    @Test func glueCallsWithLiteralTasksNameTheirSplitFiles() throws {
+        let text = """
+            # requires: data
+            let train = glue("sst2", split: "train", dir: dir).take(10)
+            let dev = glue("SST-2", split: "dev", dir: dir)
+            let cola = glue("cola", dir: dir)
+            let mnli = glue("mnli", split: "dev")
+            let other = glue(task, split: "dev")
+            let typo = glue("sst3", split: "dev")
+            """
+        let r = NotebookRequirements(text: text)
+        #expect(r.dataFiles == ["glue/SST-2/train.tsv", "glue/SST-2/dev.tsv", "glue/CoLA/train.tsv", "glue/MNLI/dev_matched.tsv"])
+        let dir = NSTemporaryDirectory() + "cmcl-req-glue-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/glue/SST-2", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for f in ["train", "dev"] { try "x\n".write(toFile: dir + "/glue/SST-2/\(f).tsv", atomically: false, encoding: .utf8) }
+        let unmet = r.unmet(environment: ["CMCL_DATA": dir])
+        #expect(unmet.count == 1 && unmet[0].hasPrefix("glue/CoLA/train.tsv, glue/MNLI/dev_matched.tsv in the data folder"), "\(unmet)")
+    }
 }

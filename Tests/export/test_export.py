@@ -85,6 +85,6 @@ else:
     check('class="error"' in d and "sorted [1, 2, 3]" in d, "rendered DOM: outputs and errors")
     if os.path.exists(os.path.join(out, "03-why-it-works.html")):
         d = dom(os.path.join(out, "03-why-it-works.html"), screenshot=os.path.join(out, "03-why-it-works.png"))
-        check(len(re.findall(r"<svg[^>]*class=\"cmcl-plot\"", d)) >= 3, "rendered DOM: the teaching notebook's plots")
+        check(len(re.findall(r"<svg[^>]*class=\"cmcl-plot\"", d)) >= 1, "rendered DOM: the teaching notebook's plot")
 print("export:", "FAILED" if failures else "passed")
 sys.exit(1 if failures else 0)

@@ -21,7 +21,10 @@ from nbclient import NotebookClient
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("CMCL_BINARY") or (sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/release/cmcl"))
+# The plots the "why it works" notebook draws (one `plot(` call each).
+PLOTS_03 = open(os.path.join(ROOT, "examples", "teaching", "03-why-it-works.cmcl"), encoding="utf-8").read().count("plot(")
 TEACHING = sorted(glob.glob(os.path.join(ROOT, "examples", "teaching", "*.cmcl")))
+PROGRESS = re.compile(r"^(ablation_curve|violations|variant_losses|cmp_report) .*(batch|done)")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
@@ -55,7 +58,8 @@ def cell_text(cell):
 class NotebookFileTests(unittest.TestCase):
     def write_ipynb(self, source, directory):
         out = os.path.join(directory, os.path.basename(source).replace(".cmcl", ".ipynb"))
-        subprocess.run([BINARY, "notebook", source, "-o", out], check=True, capture_output=True, cwd=ROOT)
+        # language-tour.cmcl shows an error on purpose: --allow-errors keeps the exit status 0.
+        subprocess.run([BINARY, "notebook", source, "-o", out, "--allow-errors"], check=True, capture_output=True, cwd=ROOT)
         return out
 
     def test_written_notebooks_are_valid_nbformat_45(self):
@@ -102,6 +106,9 @@ class NotebookFileTests(unittest.TestCase):
                         # lines. The cell must still have run without error.
                         self.assertFalse(any(o["output_type"] == "error" for o in got.outputs), got_text)
                         continue
+                    # The analysis builtins' progress lines (drawn in place, as `fit`'s) reach the
+                    # kernel's stderr stream; a file written by `cmcl notebook` has none.
+                    got_text = "\n".join(l for l in got_text.split("\n") if not PROGRESS.match(l))
                     self.assertEqual(got_text, want_text, want.source)
 
     def test_running_an_ipynb_into_a_page(self):
@@ -135,7 +142,7 @@ class NotebookFileTests(unittest.TestCase):
         for data in re.findall(r'data-mime-type="image/svg\+xml"[^>]*>\s*<img[^>]*src="data:image/svg\+xml;base64,([^"]+)"', html):
             xml.dom.minidom.parseString(base64.b64decode(data))
         # nbconvert shows SVG outputs as <img> elements with a data: URI inside a jp-RenderedSVG block.
-        self.assertGreaterEqual(html.count('class="jp-RenderedSVG'), 3, "the executed notebook's plots are in the page")
+        self.assertGreaterEqual(html.count('class="jp-RenderedSVG'), PLOTS_03, "the executed notebook's plots are in the page")
         browser = shutil.which("chromium") or shutil.which("chromium-browser")
         if not browser:
             self.skipTest("chromium is not installed (scripts/install-browser); the page was checked without it")
@@ -146,7 +153,7 @@ class NotebookFileTests(unittest.TestCase):
                        capture_output=True, timeout=180)
         self.assertTrue(os.path.exists(shot) and os.path.getsize(shot) > 10000, "screenshot kept in " + shot)
         dom = subprocess.run(args + ["--dump-dom", "file://" + page], capture_output=True, text=True, timeout=180).stdout
-        self.assertGreaterEqual(len(re.findall(r'jp-RenderedSVG[^>]*>\s*<img[^>]*src="data:image/svg\+xml', dom)), 3,
+        self.assertGreaterEqual(len(re.findall(r'jp-RenderedSVG[^>]*>\s*<img[^>]*src="data:image/svg\+xml', dom)), PLOTS_03,
                                 "the plots are in the rendered DOM")
 
 

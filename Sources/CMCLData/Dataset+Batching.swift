@@ -1,3 +1,4 @@
+import CMCLBase
 extension Dataset where Element == TextExample {
     /// Tokenizes every example (`text` and optional `pair`) with truncation to `maxLength`.
     ///

@@ -63,7 +63,7 @@ extension Transformer {
     /// report.initialized   // ["classifier.bias", "classifier.weight"]
     /// ```
     public static func pretrained(directory: URL, head headName: String = "classification", classes: Int? = nil,
-                                  pooler: Bool? = nil, generator: Generator = .default) throws -> (Transformer, PretrainedReport) {
+                                  pooler: Bool? = nil, generator: Generator) throws -> (Transformer, PretrainedReport) {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -1,3 +1,4 @@
+import CMCLBase
 import Testing
 @testable import CMCLData
 
@@ -58,7 +59,7 @@ import Testing
 
     @Test func bucketingGroupsSimilarLengths() throws {
         var rng = SplitMix64(seed: 5)
-        let texts = (0..<200).map { _ in Array(repeating: "x", count: 1 + rng.next(below: 40)).joined(separator: " ") }
+        let texts = (0..<200).map { _ in Array(repeating: "x", count: 1 + rng.uniformIndex(below: 40)).joined(separator: " ") }
         let d = Dataset(texts.map { TextExample(text: $0, label: .score(1.5)) })
         let tok = WordTokenizer.build(from: texts)
         let plain = try d.batches(16, tokenizer: tok, options: .init(shuffleSeed: 1))

@@ -1,7 +1,11 @@
+import CMCLBase
 import CMCLTensor
 import Foundation
 import Testing
 @testable import CMCLNN
+
+/// The stream of this file's random tensors and layers (the engine has no default generator).
+private let testRandom = Generator(seed: 0)
 
 /// A synthetic sentiment task: tokens 1…10 are positive, 11…20 negative, 21…59 neutral; the label
 /// says whether positive tokens outnumber negative ones. Independent of the model code.
@@ -9,10 +13,10 @@ func syntheticSentiment(count: Int, seed: UInt64) throws -> ExampleSet {
     let g = Generator(seed: seed)
     var ids: [[Int32]] = [], labels: [Double] = []
     while ids.count < count {
-        let length = 4 + Int(g.nextInt(below: 9))
+        let length = 4 + g.uniformIndex(below: 9)
         var row: [Int32] = [], score = 0
         for _ in 0..<length {
-            let t = Int32(1 + g.nextInt(below: 59))
+            let t = Int32(1 + g.uniformIndex(below: 59))
             if t <= 10 { score += 1 } else if t <= 20 { score -= 1 }
             row.append(t)
         }
@@ -70,7 +74,7 @@ func syntheticSentiment(count: Int, seed: UInt64) throws -> ExampleSet {
     }
 
     @Test func shouldStopEndsAfterTheCurrentStep() throws {
-        let net = try BagOfEmbeddingsClassifier(vocabularySize: 60, embeddingWidth: 8, hidden: [8])
+        let net = try BagOfEmbeddingsClassifier(vocabularySize: 60, embeddingWidth: 8, hidden: [8], generator: testRandom)
         var calls = 0
         let history = try fit(net, data: syntheticSentiment(count: 64, seed: 1).source(batchSize: 8),
                               optimizer: SGD(learningRate: 0.1), epochs: 5, seed: 0, shouldStop: { calls += 1; return calls >= 3 })
@@ -80,7 +84,7 @@ func syntheticSentiment(count: Int, seed: UInt64) throws -> ExampleSet {
     }
 
     @Test func customLossReportsItsParts() throws {
-        let net = try BagOfEmbeddingsClassifier(vocabularySize: 60, embeddingWidth: 8, hidden: [8])
+        let net = try BagOfEmbeddingsClassifier(vocabularySize: 60, embeddingWidth: 8, hidden: [8], generator: testRandom)
         let base = TaskLoss.standard()
         let loss: LossFunction = { model, batch, ctx in
             let a = try base(model, batch, ctx)
@@ -100,14 +104,14 @@ func syntheticSentiment(count: Int, seed: UInt64) throws -> ExampleSet {
     }
 
     @Test func fitRejectsBadSettings() throws {
-        let net = try BagOfEmbeddingsClassifier(vocabularySize: 60, embeddingWidth: 8, hidden: [8])
+        let net = try BagOfEmbeddingsClassifier(vocabularySize: 60, embeddingWidth: 8, hidden: [8], generator: testRandom)
         let data = try syntheticSentiment(count: 16, seed: 1).source(batchSize: 8)
         #expect(throws: NNError.self) { try fit(net, data: data, optimizer: SGD(learningRate: 0.1), epochs: -1) }
         #expect(throws: NNError.self) { try fit(net, data: data, optimizer: SGD(learningRate: 0.1), keepBest: "accuracy") }
         #expect(throws: NNError.self) {
             try fit(net, data: data, optimizer: SGD(learningRate: 0.1), evaluate: { _ in ["f1": 0] }, keepBest: "accuracy")
         }
-        #expect(throws: NNError.self) { try Evaluation.evaluate(net, batches: data.make(0, .default), metrics: ["bleu"]) }
+        #expect(throws: NNError.self) { try Evaluation.evaluate(net, batches: data.make(0, testRandom), metrics: ["bleu"]) }
     }
 
     @Test func evaluationMetricsFollowTheirDefinitions() throws {

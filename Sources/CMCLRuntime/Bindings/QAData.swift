@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLData
 import CMCLNN
 import CMCLTensor

@@ -1,6 +1,7 @@
 import CMCLCompare
 import CMCLData
 import CMCLNN
+import CMCLTasks
 import CMCLTensor
 import Foundation
 
@@ -82,10 +83,10 @@ enum TorchExport {
         if let n = every, n <= 0 { throw CMCLError("every must be positive", argument: .label("every")) }
 
         var order = [[Int]]()
+        let trainPipeline = EncodedPipeline(examples: train.examples, padID: train.padID)
         for epoch in 0..<epochs {
-            let batches = try train.examples.batches(batchSize, padID: train.padID,
-                                                     options: BatchOptions(shuffleSeed: Training.epochSeed(seed, epoch)))
-            order.append(batches.flatMap(\.indices))
+            let groups = try trainPipeline.groups(size: batchSize, options: BatchOptions(shuffleSeed: BatchSource.epochSeed(seed, epoch)))
+            order.append(groups.flatMap { $0 })
         }
 
         var training: [String: Any] = [
@@ -125,11 +126,11 @@ enum TorchExport {
         if case .list = v {
             throw CMCLError("a list of batches cannot be exported", hint: "pass the dataset itself", argument: .label(argument))
         }
-        let batcher = try ModelBuiltins.batcher(v, tokenizer: tokenizer, maxLength: maxLength)
-        guard let encoded = batcher.encoded else {
+        let pipeline = try ModelBuiltins.pipeline(v, tokenizer: tokenizer, maxLength: maxLength)
+        guard let encoded = pipeline.encoded else {
             throw CMCLError("question-answering data cannot be exported yet", argument: .label(argument))
         }
-        return (encoded.examples, encoded.padID, batcher.specialTokenIDs)
+        return (encoded.examples, encoded.padID, pipeline.specialTokenIDs)
     }
 
     /// The objective section of experiment.json; what train.py cannot reproduce is an error.
@@ -216,8 +217,8 @@ enum TorchExport {
     static func reference(_ model: Transformer, _ train: (examples: Dataset<EncodedExample>, padID: Int32, specialTokenIDs: Set<Int32>))
         throws -> [String: Any] {
         let rows = min(8, train.examples.count)
-        guard let first = try train.examples.batches(rows, padID: train.padID).first else { return [:] }
-        let batch = try ModelBuiltins.convert(first)
+        let pipeline = EncodedPipeline(examples: train.examples, padID: train.padID)
+        guard let batch = try pipeline.batches(size: rows, shuffleSeed: nil).first else { return [:] }
         let logits = try Tensor.withNoGrad { try model.forward(batch, context: ForwardContext(training: false)).logits }
         let values = logits.toDoubles()
         let width = logits.rank == 2 ? logits.shape[1] : 1

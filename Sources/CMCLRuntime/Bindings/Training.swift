@@ -1,5 +1,6 @@
 import CMCLData
 import CMCLNN
+import CMCLTasks
 import CMCLTensor
 import Foundation
 
@@ -40,9 +41,9 @@ enum Training {
         let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed,
                                      cropSteps: cropSteps)
         var evaluate: ((Module) throws -> [String: Double])?
-        if let dev = try a.optional("eval"), QAData.isTextQA(dev) {
+        if let dev = try a.optional("eval"), let qa = try ModelBuiltins.answerText(dev) {
             let size = max(batchSize, 16)
-            evaluate = { m in try QAData.evaluate(m, dev, batchSize: size) }
+            evaluate = { m in try ModelBuiltins.answers(qa, m, batchSize: size).scores() }
         } else if let dev = try a.optional("eval") {
             let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
                                                        shuffleSeed: nil)
@@ -108,14 +109,9 @@ enum Training {
 
     static func batchSource(_ data: Value, size: Int, tokenizer: Value?, maxLength: Int, seed: UInt64, cropSteps: Int = 0) throws -> BatchSource {
         if case .list(let l) = data { return BatchSource(try l.items.map { try ModelBuiltins.nnBatch($0) }, shuffle: true) }
-        let batcher = try ModelBuiltins.batcher(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps)
-        return BatchSource(batchesPerEpoch: (batcher.count + size - 1) / size) { epoch, _ in
-            try batcher.make(size, epochSeed(seed, epoch))
-        }
+        return BatchSource(try ModelBuiltins.pipeline(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps),
+                           batchSize: size, seed: seed)
     }
-
-    /// The shuffle seed of an epoch's batches in a run seeded with `seed`.
-    static func epochSeed(_ seed: UInt64, _ epoch: Int) -> UInt64 { seed &+ UInt64(epoch) &* 7919 &+ 1 }
 }
 
 /// Training progress: one line updated in place on a terminal; otherwise a line per

@@ -1,0 +1,25 @@
+/// What can go wrong between a dataset and a model: typed, so that the runtime renders each
+/// case as a diagnostic with its own message and hint.
+public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A dataset of raw text was batched without a tokenizer.
+    case needsTokenizer
+    /// A dataset whose examples have no batch layout (raw SQuAD or HotpotQA questions, ranking
+    /// lists) was batched; `kind` names its examples.
+    case notBatchable(kind: String)
+    /// Answer metrics were asked of a model without a span head.
+    case needsSpanHead
+    /// A span model returned no start/end logits.
+    case missingSpanLogits
+    /// Answer metrics were asked of an empty dataset.
+    case emptyDataset
+
+    public var description: String {
+        switch self {
+        case .needsTokenizer: return "a text dataset needs `tokenizer:` to make batches"
+        case .notBatchable(let kind): return "cannot make batches of \(kind) examples directly"
+        case .needsSpanHead: return "answer metrics need a model with a span head"
+        case .missingSpanLogits: return "the model returned no span logits"
+        case .emptyDataset: return "the dataset is empty"
+        }
+    }
+}

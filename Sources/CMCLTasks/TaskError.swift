@@ -12,6 +12,10 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingSpanLogits
     /// Answer metrics were asked of an empty dataset.
     case emptyDataset
+    /// A metric the model's head does not have; `head` describes the head.
+    case unknownMetric(name: String, head: String, available: [String])
+    /// Metrics were asked of a model without a task head.
+    case needsTextModel
 
     public var description: String {
         switch self {
@@ -20,6 +24,8 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
         case .needsSpanHead: return "answer metrics need a model with a span head"
         case .missingSpanLogits: return "the model returned no span logits"
         case .emptyDataset: return "the dataset is empty"
+        case let .unknownMetric(name, head, _): return "unknown metric \"\(name)\" for a \(head) head"
+        case .needsTextModel: return "evaluate needs a text model with a task head"
         }
     }
 }

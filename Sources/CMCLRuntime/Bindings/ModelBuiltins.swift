@@ -117,6 +117,27 @@ enum ModelBuiltins {
         }
     }
 
+    /// The `metrics:` argument: a list of names.
+    static func metricNames(_ a: Arguments) throws -> [String] {
+        try a.list("metrics").map { v -> String in
+            guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
+            return s
+        }
+    }
+
+    /// The engine's evaluation of `metrics` on `batches`, the names checked against the model's
+    /// head here, before anything runs.
+    static func evaluator(_ m: Module, batches: [Batch], metrics: [String]) throws -> (Module) throws -> [String: Double] {
+        guard let model = m as? TextModel else { throw CMCLError("evaluate needs a text model with a task head") }
+        let names: [String]
+        do {
+            names = try TaskMetrics.resolve(metrics, for: model.head)
+        } catch let TaskError.unknownMetric(name, head, available) {
+            throw CMCLError("unknown metric \"\(name)\" for a \(head) head", hint: "available: \(available.joined(separator: ", "))")
+        }
+        return TaskMetrics.evaluator(batches: batches, metrics: names)
+    }
+
     // MARK: Models and layers
 
     static func registerModels(_ r: BuiltinRegistry) {
@@ -301,11 +322,7 @@ enum ModelBuiltins {
             }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
                                  maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
-            let names = try a.list("metrics").map { v -> String in
-                guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
-                return s
-            }
-            let result = try Scoring.evaluate(m, batches: bs, metrics: names)
+            let result = try evaluator(m, batches: bs, metrics: try metricNames(a))(m)
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
         }
         r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128)", "train",

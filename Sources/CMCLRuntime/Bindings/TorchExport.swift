@@ -72,7 +72,7 @@ enum TorchExport {
             guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"", argument: .label("metrics")) }
             return s
         }
-        let available = Evaluation.metrics(for: model.head)
+        let available = TaskMetrics.defaults(for: model.head)
         for m in metrics + (keepBest.map { [$0] } ?? []) where !available.contains(m.lowercased()) {
             throw CMCLError("unknown metric \"\(m)\"", hint: "the \(head) head has \(available.joined(separator: ", "))",
                             argument: .label(metrics.contains(m) ? "metrics" : "keep_best"))
@@ -96,7 +96,7 @@ enum TorchExport {
         training["clip"] = clip ?? NSNull()
         training["every"] = every ?? NSNull()
         training["keep_best"] = keepBest ?? NSNull()
-        training["higher_is_better"] = NSNull()
+        training["higher_is_better"] = keepBest.flatMap(TaskMetrics.direction).map { $0.prefersHigher as Any } ?? NSNull()
         training["dropout"] = try a.bool("dropout")
         let headNames = Set(model.huggingFaceState().keys)
         let noDecay = model.parameters().filter { !$0.decays }.map {

@@ -47,22 +47,21 @@ enum Training {
         } else if let dev = try a.optional("eval") {
             let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
                                                        shuffleSeed: nil)
-            var names = try a.list("metrics").map { v -> String in
-                guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
-                return s
-            }
+            var names = try ModelBuiltins.metricNames(a)
             // keep_best may name any metric of the head (mcc, spearman …), evaluated alongside.
             if let best = try a.optionalString("keep_best"), !names.contains(best), let text = model as? TextModel {
-                names = (names.isEmpty ? Evaluation.metrics(for: text.head) : names) + [best]
+                names = (names.isEmpty ? TaskMetrics.defaults(for: text.head) : names) + [best]
             }
-            evaluate = { m in try Scoring.evaluate(m, batches: devBatches, metrics: names) }
+            evaluate = try ModelBuiltins.evaluator(model, batches: devBatches, metrics: names)
         }
         let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
         if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
         if let s = steps, s <= 0 { throw CMCLError("steps must be positive", argument: .label("steps")) }
         let clip = try a.optionalNumber("clip")
+        let keepBest = try a.optionalString("keep_best")
         var options = TrainingOptions(epochs: epochs ?? (steps == nil ? 1 : nil), steps: steps, evaluateEvery: try a.optionalInt("every"),
-                                      keepBest: try a.optionalString("keep_best"), seed: seed, maxGradientNorm: clip)
+                                      keepBest: keepBest, higherIsBetter: keepBest.flatMap(TaskMetrics.direction)?.prefersHigher ?? true,
+                                      seed: seed, maxGradientNorm: clip)
         options.dropout = try a.bool("dropout")
         let onNaN = try a.string("on_nan")
         guard let policy = NonFinitePolicy(rawValue: onNaN) else {

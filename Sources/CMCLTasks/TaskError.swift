@@ -16,6 +16,12 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownMetric(name: String, head: String, available: [String])
     /// Metrics were asked of a model without a task head.
     case needsTextModel
+    /// An accuracy curve was asked of a regression head.
+    case noAccuracy
+    /// A span model's accuracy was asked of data without answer positions.
+    case needsAnswerPositions
+    /// Accuracy was asked of data without labels (or of a model without class logits).
+    case needsLabels
 
     public var description: String {
         switch self {
@@ -26,6 +32,9 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
         case .emptyDataset: return "the dataset is empty"
         case let .unknownMetric(name, head, _): return "unknown metric \"\(name)\" for a \(head) head"
         case .needsTextModel: return "evaluate needs a text model with a task head"
+        case .noAccuracy: return "a regression head has no accuracy"
+        case .needsAnswerPositions: return "answer positions are needed for a span head"
+        case .needsLabels: return "a classification, regression or span model and labelled data are needed"
         }
     }
 }

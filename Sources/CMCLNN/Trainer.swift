@@ -102,15 +102,8 @@ public final class Trainer {
                     progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingHistory {
         let perEpoch = data.batchesPerEpoch
         guard perEpoch > 0 else { throw NNError.invalidInput(op: "fit", reason: "the training data has no batches") }
-        let epochs: Int
-        let total: Int
-        if let s = options.steps {
-            total = options.epochs.map { Swift.min(s, $0 * perEpoch) } ?? s
-            epochs = (total + perEpoch - 1) / perEpoch
-        } else {
-            epochs = options.epochs ?? 1
-            total = epochs * perEpoch
-        }
+        let plan = TrainingPlan(batchesPerEpoch: perEpoch, epochs: options.epochs, steps: options.steps)
+        let epochs = plan.epochs, total = plan.totalSteps
         if options.keepBest != nil && evaluate == nil {
             throw NNError.invalidInput(op: "fit", reason: "keep_best needs evaluation data")
         }

@@ -97,7 +97,7 @@ extension BatchSource {
     /// let source = BatchSource(pipeline, batchSize: 32, seed: 1)
     /// ```
     public init(_ pipeline: any BatchPipeline, batchSize: Int, seed: UInt64) {
-        self.init(batchesPerEpoch: (pipeline.count + batchSize - 1) / batchSize) { epoch, _ in
+        self.init(batchesPerEpoch: TrainingPlan.batches(examples: pipeline.count, batchSize: batchSize)) { epoch, _ in
             try pipeline.batches(size: batchSize, shuffleSeed: BatchSource.epochSeed(seed, epoch))
         }
     }

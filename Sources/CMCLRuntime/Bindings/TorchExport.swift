@@ -50,19 +50,13 @@ enum TorchExport {
             objective["crop"] = crop
         }
 
-        // The plan of Trainer.fit: steps per epoch, epochs and total steps.
+        // The plan Trainer.fit runs: steps per epoch, epochs and total steps.
         let epochsArg = try a.optionalInt("epochs"), stepsArg = try a.optionalInt("steps")
         if let e = epochsArg, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
         if let s = stepsArg, s <= 0 { throw CMCLError("steps must be positive", argument: .label("steps")) }
-        let perEpoch = (train.examples.count + batchSize - 1) / batchSize
-        let total: Int, epochs: Int
-        if let s = stepsArg {
-            total = epochsArg.map { min(s, $0 * perEpoch) } ?? s
-            epochs = (total + perEpoch - 1) / perEpoch
-        } else {
-            epochs = epochsArg ?? 1
-            total = epochs * perEpoch
-        }
+        let plan = TrainingPlan(batchesPerEpoch: TrainingPlan.batches(examples: train.examples.count, batchSize: batchSize),
+                                epochs: epochsArg, steps: stepsArg)
+        let total = plan.totalSteps, epochs = plan.epochs
         let schedule = try scheduleSpec(try a.optional("schedule"), total: total)
         let keepBest = try a.optionalString("keep_best")
         if keepBest != nil && dev == nil {

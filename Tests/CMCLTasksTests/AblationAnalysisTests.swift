@@ -7,9 +7,10 @@ import Testing
 @Suite struct AblationAnalysisTests {
     static func setup() throws -> (TextModel, [Batch]) {
         let net = try BagOfEmbeddingsClassifier(vocabularySize: 20, embeddingWidth: 8, hidden: [16], dropout: 0.3, generator: Generator(seed: 4))
-        let batches = try (0..<2).map { b in
-            try Batch(ids: Tensor(ints: (0..<12).map { Int32(1 + ($0 * 7 + b * 3) % 19) }, shape: [4, 3]),
-                      labels: Tensor(ints: [0, 1, 1, 0], shape: [4]))
+        var batches: [Batch] = []
+        for b in 0..<2 {
+            let ids: [Int32] = (0..<12).map { i -> Int32 in Int32(1 + (i * 7 + b * 3) % 19) }
+            batches.append(try Batch(ids: Tensor(ints: ids, shape: [4, 3]), labels: Tensor(ints: [0, 1, 1, 0], shape: [4])))
         }
         return (net, batches)
     }

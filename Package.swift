@@ -26,6 +26,9 @@ let package = Package(
         // System libraries.
         .systemLibrary(name: "CReadline", path: "Sources/CReadline",
                        providers: [.apt(["libreadline-dev"])]),
+        // The Jupyter kernel's sockets (ZeroMQ) and message signatures (HMAC-SHA256 from libcrypto).
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", providers: [.apt(["libssl-dev"])]),
 
         // Small shared helpers (names, escaping, seeded shuffles, atomic files): a leaf every
         // other target may import.
@@ -33,7 +36,9 @@ let package = Package(
 
         // Engine: knows nothing of the language.
         // OpenBLAS is opened at run time (Sources/CMCLTensor/Kernels/BLASLibrary.swift).
-        .target(name: "CMCLTensor", dependencies: ["CMCLBase"], swiftSettings: nativeFlags),
+        // The bfloat16 matrix product (AVX512_BF16, chosen at run time; portable elsewhere).
+        .target(name: "CMCLBF16", path: "Sources/CMCLBF16"),
+        .target(name: "CMCLTensor", dependencies: ["CMCLBase", "CMCLBF16"], swiftSettings: nativeFlags),
         .target(name: "CMCLNN", dependencies: ["CMCLBase", "CMCLTensor"], swiftSettings: nativeFlags),
         .target(name: "CMCLCompare", dependencies: ["CMCLBase", "CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
         .target(name: "CMCLData", dependencies: ["CMCLBase"], swiftSettings: nativeFlags),
@@ -56,7 +61,10 @@ let package = Package(
                     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
                 ]),
         .target(name: "CMCLRepl", dependencies: ["CMCLBase", "CMCLRuntime", "CMCLLang", "CReadline"]),
-        .executableTarget(name: "cmcl", dependencies: ["CMCLBase", "CMCLRepl", "CMCLRuntime", "CMCLLang"]),
+        // The Jupyter kernel: the REPL's session behind the Jupyter messaging protocol.
+        .target(name: "CMCLKernel",
+                dependencies: ["CMCLBase", "CMCLData", "CMCLLang", "CMCLRuntime", "CMCLRepl", "CZeroMQ", "CLibCrypto"]),
+        .executableTarget(name: "cmcl", dependencies: ["CMCLBase", "CMCLRepl", "CMCLRuntime", "CMCLLang", "CMCLKernel"]),
         // Kernel benchmarks (scripts/bench-tensor), with a C loop that measures the FMA peak.
         .target(name: "CMCLPeak", path: "Sources/CMCLPeak"),
         .executableTarget(name: "CMCLBench", dependencies: ["CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLPeak"], swiftSettings: nativeFlags),
@@ -72,6 +80,7 @@ let package = Package(
         .testTarget(name: "CMCLPlotTests", dependencies: ["CMCLPlot", "CMCLBase"]),
         .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"], exclude: ["cases"]),
         .testTarget(name: "CMCLReplTests", dependencies: ["CMCLRepl", "CMCLRuntime", "CMCLLang"]),
+        .testTarget(name: "CMCLKernelTests", dependencies: ["CMCLKernel", "CMCLData", "CMCLRuntime"]),
     ]
 )
 

@@ -16,8 +16,12 @@ import Synchronization
 /// - `tsv`: bytes as TSV and as quoted CSV.
 /// - `json`: bytes as a JSON document and as JSON lines.
 /// - `wordpiece`: bytes as text for a BERT WordPiece tokenizer, and as ids to decode.
+/// - `runlog`: bytes as an existing run log; one experiment then appends a run to it, and the
+///   run must read back (`read_runs`) whatever the bytes were, and the log must end in a newline.
+/// - `readers`: bytes as a file read by `read_json`, `read_json(lines: true)` and `read_csv`
+///   under a 4 KB memory limit: a file over half the limit must be refused, never read.
 enum FuzzTarget: String, CaseIterable {
-    case parser, interpreter, safetensors, tsv, json, wordpiece
+    case parser, interpreter, safetensors, tsv, json, wordpiece, runlog, readers
 }
 
 nonisolated(unsafe) var target = FuzzTarget.parser
@@ -32,6 +36,7 @@ func fuzzerSetUp() {
         exit(2)
     }
     target = chosen
+    if chosen == .readers { setenv("CMCL_MEMORY_LIMIT", "4K", 1) }
     Tensor.maxAllocationBytes = 16 << 20
     SizeLimit.maxStringBytes = 1 << 20
 }
@@ -46,6 +51,8 @@ func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     case .tsv: fuzzTSV(bytes)
     case .json: fuzzJSON(bytes)
     case .wordpiece: fuzzWordPiece(bytes)
+    case .runlog: fuzzRunLog(bytes)
+    case .readers: fuzzReaders(bytes)
     }
     return 0
 }
@@ -140,4 +147,40 @@ func fuzzWordPiece(_ bytes: [UInt8]) {
         i += 4
     }
     _ = tok.decode(ids)
+}
+
+/// The scratch file a file-reading target writes each input to (in the fuzzer's working directory).
+let scratchFile = FileManager.default.currentDirectoryPath + "/fuzz-input"
+
+func fuzzRunLog(_ bytes: [UInt8]) {
+    guard FileManager.default.createFile(atPath: scratchFile, contents: Data(bytes)) else { return }
+    let program = """
+    let r = experiment([{name: "fuzz-run"}], [7], fn(c, s) => {acc: 0 / 0}, log: \(StringEscape.quoted(scratchFile)), progress: false)
+    let back = read_runs(\(StringEscape.quoted(scratchFile))).rows.filter(fn(x) => x.name == "fuzz-run" and x.seed == 7)
+    print(len(back))
+    """
+    var out = ""
+    worker.run {
+        let vm = Interpreter.session(registry: registry, output: { out += $0 })
+        vm.errorOutput = { _ in }
+        let result = vm.run(SourceFile(name: "runlog.cmcl", text: program))
+        if let d = result.diagnostics.first { fatalError("runlog: the program failed: \(d.message)") }
+    }
+    // The run is in the log, whatever was there before, and the next append starts on a new line.
+    guard out == "1\n" else { fatalError("runlog: the appended run did not read back (\(out))") }
+    guard let data = FileManager.default.contents(atPath: scratchFile), data.last == 0x0A else {
+        fatalError("runlog: the log does not end in a newline")
+    }
+}
+
+func fuzzReaders(_ bytes: [UInt8]) {
+    guard FileManager.default.createFile(atPath: scratchFile, contents: Data(bytes)) else { return }
+    let limit = MemoryLimit.defaultBytes() / 2
+    let json = try? JSONValue.read(path: scratchFile)
+    let lines = try? JSONValue.readLines(path: scratchFile, skipBadLines: true)
+    let csv = try? Table.read(path: scratchFile, format: .csv, skipBadRows: true)
+    let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    if bytes.count - bom > limit, json != nil || lines != nil || csv != nil {
+        fatalError("readers: a file of \(bytes.count) bytes was read under a limit of \(limit)")
+    }
 }

@@ -10,10 +10,20 @@ public struct FileWriteError: Error, Equatable, Sendable, CustomStringConvertibl
     public let path: String
     /// Why it failed ("it is read-only", "No space left on device", …).
     public let reason: String
+    /// What kind of failure: a path that names no file, a replacement the policy refused (the
+    /// caller says how to force it), or anything else.
+    public let kind: Kind
 
-    public init(path: String, reason: String) {
+    public enum Kind: Equatable, Sendable {
+        case invalidPath
+        case wouldReplace
+        case system
+    }
+
+    public init(path: String, reason: String, kind: Kind = .system) {
         self.path = path
         self.reason = reason
+        self.kind = kind
     }
 
     public var description: String { "cannot write \(path): \(reason)" }
@@ -39,38 +49,27 @@ public struct FileWriteError: Error, Equatable, Sendable, CustomStringConvertibl
 /// ```
 public enum AtomicFile {
     /// Writes `text` (UTF-8) to `path`.
-    public static func write(_ text: String, to path: String) throws(FileWriteError) {
-        try write(to: path) { out in try out.write(text) }
+    public static func write(_ text: String, to path: String, policy: WritePolicy = .replace) throws(FileWriteError) {
+        try write(to: path, policy: policy) { out in try out.write(text) }
     }
 
     /// Writes `bytes` to `path`.
-    public static func write(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
-        try write(to: path) { out in try out.write(bytes) }
+    public static func write(_ bytes: [UInt8], to path: String, policy: WritePolicy = .replace) throws(FileWriteError) {
+        try write(to: path, policy: policy) { out in try out.write(bytes) }
     }
 
     /// Writes what `produce` sends to the sink; if `produce` throws, the old file is untouched and
-    /// its error is rethrown as a `FileWriteError` carrying its description.
-    public static func write(to path: String, _ produce: (FileSink) throws -> Void) throws(FileWriteError) {
-        guard !path.isEmpty else { throw FileWriteError(path: path, reason: "the path is empty") }
-        let target = try resolveLinks(path)
-        var info = stat()
+    /// its error is rethrown as a `FileWriteError` carrying its description. An existing file is
+    /// replaced only as `policy` allows (`WritePolicy`); the policy's ledger then records the
+    /// new file as this session's.
+    public static func write(to path: String, policy: WritePolicy = .replace,
+                             _ produce: (FileSink) throws -> Void) throws(FileWriteError) {
+        let (target, found) = try checkReplace(path, policy: policy)
         var existing: stat?
-        if lstat(target, &info) == 0 {
-            switch info.st_mode & S_IFMT {
-            case S_IFREG:
-                if info.st_mode & 0o222 == 0 {
-                    throw FileWriteError(path: path, reason: "it is read-only (change its permissions to replace it)")
-                }
-                existing = info
-            case S_IFDIR:
-                throw FileWriteError(path: path, reason: "it is a directory")
-            case S_IFCHR, S_IFIFO:
-                return try writeDirectly(target, path: path, produce)
-            default:
-                throw FileWriteError(path: path, reason: "it is not a regular file")
-            }
-        } else if errno != ENOENT {
-            throw FileWriteError(path: path, reason: lastError())
+        switch found {
+        case .nothing: break
+        case .regular(let info): existing = info
+        case .device: return try writeDirectly(target, path: path, produce)
         }
         let directory = parentDirectory(of: target)
         var temp = try TemporaryFile(in: directory, for: target, userPath: path)
@@ -83,6 +82,45 @@ public enum AtomicFile {
         guard fsync(temp.fd) == 0 else { throw FileWriteError(path: path, reason: lastError()) }
         try temp.commit(as: target)
         syncDirectory(directory)
+        policy.ledger?.record(target)
+    }
+
+    /// What a write to `path` would find there.
+    public enum Existing {
+        case nothing
+        case regular(stat)
+        /// A character device or FIFO, written directly.
+        case device
+    }
+
+    /// Throws unless writing `path` under `policy` may go ahead (so a caller can refuse before
+    /// doing the work); returns the path really written (links followed) and what is there.
+    @discardableResult
+    public static func checkReplace(_ path: String, policy: WritePolicy) throws(FileWriteError) -> (String, Existing) {
+        try WritePolicy.validate(path)
+        if path.hasSuffix("/") {
+            throw FileWriteError(path: path, reason: "it names a directory (it ends in /), not a file", kind: .invalidPath)
+        }
+        let target = try resolveLinks(path)
+        var info = stat()
+        guard lstat(target, &info) == 0 else {
+            if errno != ENOENT { throw FileWriteError(path: path, reason: lastError()) }
+            return (target, .nothing)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            if info.st_mode & 0o222 == 0 {
+                throw FileWriteError(path: path, reason: "it is read-only (change its permissions to replace it)")
+            }
+            try policy.checkReplace(target, path: path, what: "a file")
+            return (target, .regular(info))
+        case S_IFDIR:
+            throw FileWriteError(path: path, reason: "it is a directory, not a file", kind: .invalidPath)
+        case S_IFCHR, S_IFIFO:
+            return (target, .device)
+        default:
+            throw FileWriteError(path: path, reason: "it is not a regular file")
+        }
     }
 
     // MARK: - Pieces

@@ -41,6 +41,27 @@ public enum StringEscape {
         return out
     }
 
+    /// `s` for a terminal: control characters other than newline and tab (C0, DEL and C1, which
+    /// include the escape sequences that move the cursor or retitle the window) written as
+    /// `\u{1b}`, the rest unchanged — as Python's `repr` shows them. For diagnostics and REPL
+    /// messages that quote user strings.
+    ///
+    /// ```swift
+    /// StringEscape.printable("bad \u{1b}[2J")   // "bad \\u{1b}[2J"
+    /// ```
+    public static func printable(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { isControl($0) }) else { return s }
+        var out = String.UnicodeScalarView()
+        for ch in s.unicodeScalars {
+            if isControl(ch) { out.append(contentsOf: "\\u{\(String(ch.value, radix: 16))}".unicodeScalars) } else { out.append(ch) }
+        }
+        return String(out)
+    }
+
+    static func isControl(_ ch: Unicode.Scalar) -> Bool {
+        (ch.value < 0x20 && ch != "\n" && ch != "\t") || (0x7F...0x9F).contains(ch.value)
+    }
+
     /// `s` escaped and between double quotes.
     public static func quoted(_ s: String, style: Style = .cmcl) -> String {
         "\"" + escaped(s, style: style) + "\""

@@ -6,7 +6,8 @@ import Foundation
 func runKernelBench() throws {
     print("# OpenBLAS kernels: \(Tensor.blasKernelName)")
     var width: Int32 = 0
-    let peak = cmcl_fma_peak_gflops(Int32(ProcessInfo.processInfo.activeProcessorCount), 0.3, &width)
+    let cores = Int32(ProcessInfo.processInfo.activeProcessorCount)
+    let peak = cmcl_fma_peak_gflops(cores, 0.3, &width)
     print("fma_peak \(peak) GFLOP/s")
     let g = Generator(seed: 1)
     for n in [128, 256, 512, 1024] {
@@ -14,6 +15,14 @@ func runKernelBench() throws {
         let reps = n <= 256 ? 200 : (n == 512 ? 40 : 10)
         let t = try median(reps: reps) { _ = try a.matmul(b) }
         print("matmul\(n) \(2 * Double(n * n * n) / t / 1e9) GFLOP/s")
+    }
+    if Precision.bf16Supported {
+        print("bf16_peak \(cmcl_bf16_dot_peak_gflops(cores, 0.3)) GFLOP/s")
+        for shape in ProductShape.bf16Shapes {
+            for precision in [Precision.bf16, .fp32] {
+                print("\(precision)_\(shape.name) \(try shape.gflops(precision, generator: g)) GFLOP/s")
+            }
+        }
     }
     let count = 16 << 20
     let mb = Double(count * 4)

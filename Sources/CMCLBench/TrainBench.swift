@@ -20,14 +20,16 @@ struct TrainWorkload {
     ]
 }
 
-/// `train WORKLOAD MODE STEPS`: runs STEPS + 1 training steps (AdamW, clipping at 1, one fixed
+/// `train WORKLOAD MODE STEPS [PRECISION]`: runs STEPS + 1 training steps (AdamW, clipping at 1, one fixed
 /// random batch) and prints the median seconds per step after the first (wall clock and CPU time
 /// of all threads), and the peak resident memory of the process. MODE `plain`, `cmpdrop2` (one
 /// pass per variant) or `cmpdrop2-batched` (the variants stacked along the batch in one pass).
+/// PRECISION `fp32` (default) or `bf16` (the matrix products, forward and backward).
 func runTrainBench(_ args: [String]) throws {
-    guard args.count == 3, let workload = TrainWorkload.all.first(where: { $0.name == args[0] }),
-          ["plain", "cmpdrop2", "cmpdrop2-batched"].contains(args[1]), let steps = Int(args[2]), steps > 0 else {
-        throw BenchError.usage("CMCLBench train (bert-tiny|minilm-l6) (plain|cmpdrop2|cmpdrop2-batched) STEPS")
+    guard args.count == 3 || args.count == 4, let workload = TrainWorkload.all.first(where: { $0.name == args[0] }),
+          ["plain", "cmpdrop2", "cmpdrop2-batched"].contains(args[1]), let steps = Int(args[2]), steps > 0,
+          let precision = args.count == 4 ? Precision(rawValue: args[3]) : .fp32 else {
+        throw BenchError.usage("CMCLBench train (bert-tiny|minilm-l6) (plain|cmpdrop2|cmpdrop2-batched) STEPS [fp32|bf16]")
     }
     let g = Generator(seed: 1)
     let net = try Transformer(config: workload.config, head: .classification(classes: 2), generator: g)
@@ -51,7 +53,7 @@ func runTrainBench(_ args: [String]) throws {
     let source = BatchSource(Array(repeating: batch, count: steps + 1), shuffle: false)
     record()
     _ = try fit(net, data: source, loss: loss, optimizer: AdamW(learningRate: 1e-4), steps: steps + 1, seed: 1,
-                progress: { p in
+                precision: precision, progress: { p in
         if !p.isEvaluation { record() }
     })
     let times = zip(stamps.dropFirst(2), stamps.dropFirst()).map { Double($0 - $1) / 1e9 }.sorted()

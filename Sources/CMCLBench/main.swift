@@ -1,6 +1,8 @@
 // Benchmarks; the scripts under scripts/ run these next to the same workloads in numpy and PyTorch.
-// `CMCLBench` (kernels) or `CMCLBench train [ROUNDS STEPS]` (training steps).
+// `CMCLBench` (kernels), `CMCLBench train WORKLOAD MODE STEPS [PRECISION]` (training steps) or
+// `CMCLBench peak` (the float32 and bfloat16 peaks on all cores, for the roofline of a step).
 // Prints one line per workload: `name value unit`.
+import CMCLPeak
 import Foundation
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -19,7 +21,12 @@ func median(reps: Int, _ body: () throws -> Void) rethrows -> Double {
 
 let benchArguments = Array(CommandLine.arguments.dropFirst())
 do {
-    if benchArguments.first == "train" {
+    if benchArguments.first == "peak" {
+        var width: Int32 = 0
+        let cores = Int32(ProcessInfo.processInfo.activeProcessorCount)
+        print("fma_peak \(cmcl_fma_peak_gflops(cores, 0.5, &width)) GFLOP/s")
+        print("bf16_peak \(cmcl_bf16_dot_peak_gflops(cores, 0.5)) GFLOP/s")
+    } else if benchArguments.first == "train" {
         try runTrainBench(Array(benchArguments.dropFirst()))
     } else {
         try runKernelBench()

@@ -178,11 +178,11 @@ public final class NestedDropoutStep: @unchecked Sendable {
 }
 
 extension ForwardContext {
-    /// A new context with the same mode, generator and ablation hooks (a shallow copy: tensors are
+    /// A new context with the same mode, generator, ablation hooks and precision (a shallow copy: tensors are
     /// shared, not copied).
     public func derived() -> ForwardContext {
         ForwardContext(training: training, generator: generator, dropoutEnabled: dropoutEnabled,
                        dropoutOverride: dropoutOverride, neuronMasks: neuronMasks, headMasks: headMasks,
-                       skippedLayers: skippedLayers, parameterOverrides: parameterOverrides)
+                       skippedLayers: skippedLayers, parameterOverrides: parameterOverrides, precision: precision)
     }
 }

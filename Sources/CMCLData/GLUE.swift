@@ -24,6 +24,9 @@ public enum GLUE {
         public var labelNames: [String]
         /// The split names accepted by ``GLUE/load(_:split:dir:skipBadRows:)``.
         public var splits: [String]
+        /// The classes' names where the task defines them (SST-2: negative, positive), shown
+        /// in place of the file's label values; nil where those are the names already.
+        public var classNames: [String]? = nil
         /// Whether the label is a real-valued score.
         public var isRegression: Bool { labelNames.isEmpty }
     }
@@ -31,11 +34,11 @@ public enum GLUE {
     /// All supported tasks.
     public static let tasks: [Task] = [
         Task(name: "sst2", folder: "SST-2", header: true, text: "sentence", pair: nil, label: "label",
-             labelNames: ["0", "1"], splits: ["train", "dev"]),
+             labelNames: ["0", "1"], splits: ["train", "dev"], classNames: ["negative", "positive"]),
         Task(name: "cola", folder: "CoLA", header: false, text: "c3", pair: nil, label: "c1",
-             labelNames: ["0", "1"], splits: ["train", "dev"]),
+             labelNames: ["0", "1"], splits: ["train", "dev"], classNames: ["unacceptable", "acceptable"]),
         Task(name: "mrpc", folder: "MRPC", header: true, text: "#1 String", pair: "#2 String", label: "Quality",
-             labelNames: ["0", "1"], splits: ["train", "dev"]),
+             labelNames: ["0", "1"], splits: ["train", "dev"], classNames: ["not_equivalent", "equivalent"]),
         Task(name: "rte", folder: "RTE", header: true, text: "sentence1", pair: "sentence2", label: "label",
              labelNames: ["entailment", "not_entailment"], splits: ["train", "dev"]),
         Task(name: "stsb", folder: "STS-B", header: true, text: "sentence1", pair: "sentence2", label: "score",
@@ -43,12 +46,12 @@ public enum GLUE {
         Task(name: "qnli", folder: "QNLI", header: true, text: "question", pair: "sentence", label: "label",
              labelNames: ["entailment", "not_entailment"], splits: ["train", "dev"]),
         Task(name: "qqp", folder: "QQP", header: true, text: "question1", pair: "question2", label: "is_duplicate",
-             labelNames: ["0", "1"], splits: ["train", "dev"]),
+             labelNames: ["0", "1"], splits: ["train", "dev"], classNames: ["not_duplicate", "duplicate"]),
         Task(name: "mnli", folder: "MNLI", header: true, text: "sentence1", pair: "sentence2", label: "gold_label",
              labelNames: ["contradiction", "entailment", "neutral"],
              splits: ["train", "dev_matched", "dev_mismatched"]),
         Task(name: "wnli", folder: "WNLI", header: true, text: "sentence1", pair: "sentence2", label: "label",
-             labelNames: ["0", "1"], splits: ["train", "dev"]),
+             labelNames: ["0", "1"], splits: ["train", "dev"], classNames: ["not_entailment", "entailment"]),
     ]
 
     /// The task called `name` (case and `-`/`_` insensitive: `SST-2`, `sst2`, `sts_b` all work).
@@ -79,9 +82,11 @@ public enum GLUE {
         let path = "\(base)/\(task.folder)/\(file).tsv"
         let format = DelimitedFormat(delimiter: "\t", quoting: false, header: task.header)
         let table = try Table.read(path: path, format: format, skipBadRows: skipBadRows)
-        return try TextTable.examples(from: table, text: task.text, pair: task.pair, label: task.label,
-                                      labelNames: task.isRegression ? nil : task.labelNames,
-                                      regression: task.isRegression, skipBadRows: skipBadRows,
-                                      name: "\(task.name)/\(file)")
+        var data = try TextTable.examples(from: table, text: task.text, pair: task.pair, label: task.label,
+                                          labelNames: task.isRegression ? nil : task.labelNames,
+                                          regression: task.isRegression, skipBadRows: skipBadRows,
+                                          name: "\(task.name)/\(file)")
+        if let names = task.classNames { data.labelNames = names }
+        return data
     }
 }

@@ -5,7 +5,10 @@ import CMCLBase
 /// Layout (as in the reference data code, zycdev/CmpLoss `MultiDocQADataset`):
 /// `[CLS] [YES] [NO] [Q] question [SEP] ([T] title [P] text)… [SEP]`. The question is cut to
 /// `maxQuestionLength` tokens and each text to `maxParagraphLength` (in training, the answer's
-/// paragraph to at least its answer's end character + 12, the reference's rule); paragraphs stop
+/// paragraph to at least its answer's end character + 12 tokens, the reference's rule: it
+/// compares a character index with a token count, but as every token covers at least one
+/// character it always keeps the answer and at least 12 tokens after it — more than needed,
+/// never less); an answer in a text that ends past the text's cut is cut off; paragraphs stop
 /// being added once `maxLength` is reached, the sequence is cut to `maxLength - 1` and ends with
 /// `[SEP]`. Token types are 0 up to the question's `[SEP]`, 1 after. The answer mask (where a
 /// span may start or end) is 1 on `[YES]`, `[NO]`, `[Q]`, titles and texts. A yes/no answer is
@@ -107,10 +110,14 @@ public struct HotpotEncoder: Sendable, Hashable {
             }
             push(markers.paragraph, type: 1, mask: 0)
             let textOffset = f.ids.count
-            for t in paragraph.textTokens.prefix(limit) { push(t.id, type: 1, mask: 1) }
+            let kept = paragraph.textTokens.prefix(limit)
+            for t in kept { push(t.id, type: 1, mask: 1) }
             f.pieces.append(.init(tokens: textOffset..<f.ids.count, paragraph: p, isTitle: false))
+            // Positions on the kept text only: an answer that ends past the cut is cut off (-100).
+            // (The reference labels it on the uncut text, which points into the next paragraph.)
             if case let .text(ap, chars)? = answer, ap == p,
-               let (s, e) = Self.tokenSpan(paragraph.textTokens, charCount: paragraph.text.unicodeScalars.count, chars: chars) {
+               let (s, e) = Self.tokenSpan(paragraph.textTokens, charCount: paragraph.text.unicodeScalars.count, chars: chars),
+               e < kept.count {
                 (start, end) = (Int32(textOffset + s), Int32(textOffset + e))
             }
             f.paragraphs.append(p)

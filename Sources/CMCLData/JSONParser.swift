@@ -1,4 +1,6 @@
 /// A byte-level recursive-descent JSON parser (RFC 8259) reporting line and column on error.
+/// It also reads `NaN`, `Infinity` and `-Infinity`, the spelling cmcl (and Python's `json`)
+/// write for non-finite numbers.
 struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let source: String
@@ -57,6 +59,12 @@ struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "N"): try expectWord("NaN"); return .number(.nan)
+        case UInt8(ascii: "I"): try expectWord("Infinity"); return .number(.infinity)
+        case UInt8(ascii: "-") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "I"):
+            index += 1
+            try expectWord("Infinity")
+            return .number(-.infinity)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default:
             throw error("unexpected character '\(Unicode.Scalar(bytes[index]).escaped(asASCII: true))'")

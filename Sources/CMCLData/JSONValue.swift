@@ -74,6 +74,19 @@ public enum JSONValue: Sendable, Equatable {
         return try parseLines(bytes: bytes, source: path, skipBadLines: skipBadLines)
     }
 
+    /// The non-blank lines of a file with their 1-based line numbers (the size checked first,
+    /// as for every reader), for callers that judge each line themselves (the run log).
+    public static func readLineBytes(path: String) throws -> [(line: Int, bytes: [UInt8])] {
+        let bytes = try FileBytes.read(path)
+        var out: [(line: Int, bytes: [UInt8])] = []
+        var number = 1
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { out.append((number, Array(line))) }
+            number += 1
+        }
+        return out
+    }
+
     /// Parses JSON Lines held in memory (see ``readLines(path:skipBadLines:)``).
     public static func parseLines(bytes: [UInt8], source: String, skipBadLines: Bool = false) throws
         -> (values: [JSONValue], skipped: Int) {

@@ -3,7 +3,9 @@ import Foundation
 
 extension JSONValue {
     /// The value as JSON text. Numbers are written in their shortest round-trip form (whole
-    /// numbers without a fraction); non-finite numbers, which JSON cannot hold, become `null`.
+    /// numbers without a fraction); non-finite numbers, which standard JSON cannot hold, are
+    /// written as `NaN`, `Infinity` and `-Infinity` (as Python's `json` module writes and reads
+    /// them), and read back by cmcl's parser (docs/experiments.md).
     /// With `sortKeys`, object members are sorted (a canonical form); with `indent`, nested
     /// values go on their own lines.
     ///
@@ -50,7 +52,7 @@ extension JSONValue {
     }
 
     static func numberText(_ n: Double) -> String {
-        guard n.isFinite else { return "null" }
+        guard n.isFinite else { return n.isNaN ? "NaN" : n < 0 ? "-Infinity" : "Infinity" }
         if n == n.rounded(), abs(n) < 1e16 { return n == 0 ? "0" : String(Int64(n)) }
         return "\(n)"
     }

@@ -80,20 +80,31 @@ public enum SQuAD {
         var skipped = 0
         for (a, article) in articles.enumerated() {
             let title = article["title"]?.string ?? ""
-            for (p, paragraph) in (article["paragraphs"]?.array ?? []).enumerated() {
+            guard let paragraphs = article["paragraphs"]?.array else {
+                if skipBad { skipped += 1; continue }
+                throw DataError.missing(file: path, what: "\"paragraphs\" array in data[\(a)]", available: article.object.map { Array($0.keys) } ?? [])
+            }
+            for (p, paragraph) in paragraphs.enumerated() {
                 guard let context = paragraph["context"]?.string else {
                     if skipBad { skipped += 1; continue }
                     throw DataError.missing(file: path, what: "context in data[\(a)].paragraphs[\(p)]", available: [])
                 }
                 let scalars = Array(context.unicodeScalars)
-                for (q, qa) in (paragraph["qas"]?.array ?? []).enumerated() {
+                guard let qas = paragraph["qas"]?.array else {
+                    if skipBad { skipped += 1; continue }
+                    throw DataError.missing(file: path, what: "\"qas\" array in data[\(a)].paragraphs[\(p)]", available: [])
+                }
+                for (q, qa) in qas.enumerated() {
                     let id = qa["id"]?.string ?? "data[\(a)].paragraphs[\(p)].qas[\(q)]"
                     do {
                         guard let question = qa["question"]?.string else {
                             throw DataError.missing(file: path, what: "question in \(id)", available: [])
                         }
                         var answers: [SQuADExample.Answer] = []
-                        for answer in qa["answers"]?.array ?? [] {
+                        guard let answerList = qa["answers"]?.array else {
+                            throw DataError.missing(file: path, what: "\"answers\" array in \(id)", available: [])
+                        }
+                        for answer in answerList {
                             guard let text = answer["text"]?.string, let start = answer["answer_start"]?.int else {
                                 throw DataError.missing(file: path, what: "answer text/answer_start in \(id)", available: [])
                             }

@@ -45,6 +45,14 @@ extension Synthetic {
     public static func questionAnswering(n: Int, paragraphs: Int = 6, paragraphLength: Int = 16,
                                          twoHop: Double = 0.5, entities: Int = 200, relations: Int = 12,
                                          seed: UInt64 = 0) -> Dataset<SyntheticQAExample> {
+        questionAnswering(n: n, paragraphs: paragraphs, paragraphLength: paragraphLength, twoHop: twoHop, entities: entities,
+                          relations: relations, seed: seed, stop: {})
+    }
+
+    /// `questionAnswering` that calls `stop` every 256 examples; it may throw to abandon the work.
+    public static func questionAnswering(n: Int, paragraphs: Int = 6, paragraphLength: Int = 16,
+                                         twoHop: Double = 0.5, entities: Int = 200, relations: Int = 12,
+                                         seed: UInt64 = 0, stop: () throws -> Void) rethrows -> Dataset<SyntheticQAExample> {
         var rng = SplitMix64(seed: seed ^ 0x0A9A_11CE)
         let entityCount = Swift.max(4, entities), relationCount = Swift.max(3, relations)
         let total = Swift.max(2, paragraphs), length = Swift.max(6, paragraphLength)
@@ -57,7 +65,8 @@ extension Synthetic {
             return words
         }
         var items: [SyntheticQAExample] = []
-        for _ in 0..<Swift.max(0, n) {
+        for i in 0..<Swift.max(0, n) {
+            if i & 255 == 0 { try stop() }
             let e = rng.uniformIndex(below: entityCount)
             let r1 = rng.uniformIndex(below: relationCount)
             var answer = rng.uniformIndex(below: entityCount)

@@ -47,6 +47,14 @@ public enum Synthetic {
     /// overfitting. Balanced labels; deterministic for a seed.
     public static func sentiment(n: Int, noise: Double = 0.3, length: Int = 20, signalWords: Int = 3,
                                  labelNoise: Double = 0, fillerVocabulary: Int = 500, seed: UInt64 = 0) -> Dataset<TextExample> {
+        sentiment(n: n, noise: noise, length: length, signalWords: signalWords, labelNoise: labelNoise,
+                  fillerVocabulary: fillerVocabulary, seed: seed, stop: {})
+    }
+
+    /// `sentiment` that calls `stop` every 1024 examples; it may throw to abandon the work (Ctrl-C).
+    public static func sentiment(n: Int, noise: Double = 0.3, length: Int = 20, signalWords: Int = 3,
+                                 labelNoise: Double = 0, fillerVocabulary: Int = 500, seed: UInt64 = 0,
+                                 stop: () throws -> Void) rethrows -> Dataset<TextExample> {
         var rng = SplitMix64(seed: seed ^ 0x5E47_1D3E)
         let zipf = Zipf(size: fillerVocabulary)
         let count = Swift.max(0, n), len = Swift.max(1, length)
@@ -55,6 +63,7 @@ public enum Synthetic {
         var items: [TextExample] = []
         items.reserveCapacity(count)
         for i in 0..<count {
+            if i & 1023 == 0 { try stop() }
             let label = i % 2 == 0 ? 1 : 0
             var words = (0..<len).map { _ in filler(zipf.sample(&rng)) }
             var slots = rng.permutation(len)
@@ -75,6 +84,13 @@ public enum Synthetic {
     /// contains some, 0 otherwise. Every query has at least one relevant document.
     public static func ranking(n: Int, candidates: Int = 10, queryLength: Int = 3, documentLength: Int = 12,
                                vocabulary: Int = 300, seed: UInt64 = 0) -> Dataset<RankingExample> {
+        ranking(n: n, candidates: candidates, queryLength: queryLength, documentLength: documentLength, vocabulary: vocabulary,
+                seed: seed, stop: {})
+    }
+
+    /// `ranking` that calls `stop` every 1024 candidates; it may throw to abandon the work (Ctrl-C).
+    public static func ranking(n: Int, candidates: Int = 10, queryLength: Int = 3, documentLength: Int = 12,
+                               vocabulary: Int = 300, seed: UInt64 = 0, stop: () throws -> Void) rethrows -> Dataset<RankingExample> {
         var rng = SplitMix64(seed: seed ^ 0x4A4E_4B21)
         let m = Swift.max(1, candidates), q = Swift.max(1, Swift.min(queryLength, documentLength)), d = Swift.max(1, documentLength)
         let words = Swift.max(vocabulary, q * 2 + 1)
@@ -83,6 +99,7 @@ public enum Synthetic {
             let query = Array(rng.permutation(words).prefix(q))
             var docs: [[String]] = [], relevance: [Int32] = []
             for c in 0..<m {
+                if c & 1023 == 0 { try stop() }
                 var doc = (0..<d).map { _ in rng.uniformIndex(below: words) }.filter { !query.contains($0) }
                 while doc.count < d { doc.append((query.max() ?? 0) + 1 + rng.uniformIndex(below: 3)) }
                 let kind = c == 0 ? 2 : rng.uniformIndex(below: 3)  // 2 full, 1 partial, 0 none

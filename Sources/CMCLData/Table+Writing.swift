@@ -18,7 +18,12 @@ extension Table {
         }
         var out = ""
         if format.header { out += columns.map(cell).joined(separator: String(delimiter)) + "\n" }
-        for row in rows { out += row.map(cell).joined(separator: String(delimiter)) + "\n" }
+        for row in rows {
+            // A row of one empty cell is written `""` in CSV, which reads back as that row, not
+            // as a blank line (TSV has no quoting: such a row cannot be told from a blank line).
+            if format.quoting, row.count == 1, row[0].isEmpty { out += "\"\"\n"; continue }
+            out += row.map(cell).joined(separator: String(delimiter)) + "\n"
+        }
         return out
     }
 }

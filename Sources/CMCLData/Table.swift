@@ -120,7 +120,7 @@ struct DelimitedParser {
         var expected = -1
         var haveHeader = !format.header
         while position < bytes.count {
-            let startLine = line
+            let startLine = line, start = position
             var fields: [String] = []
             var problem: String?
             if format.quoting {
@@ -128,7 +128,11 @@ struct DelimitedParser {
             } else {
                 problem = readPlainRecord(bytes, &position, &line, &fields)
             }
-            if problem == nil, fields.count == 1, fields[0].isEmpty { continue }  // blank line
+            // A blank line (nothing but an optional carriage return) is skipped; `""` is a row
+            // whose one cell is empty.
+            let blank = bytes[start] == 0x0A || (bytes[start] == 0x0D && start + 1 < bytes.count && bytes[start + 1] == 0x0A)
+                || (bytes[start] == 0x0D && start + 1 == bytes.count)
+            if problem == nil, fields.count == 1, fields[0].isEmpty, blank { continue }
             if problem == nil, expected >= 0, fields.count != expected {
                 problem = "expected \(expected) fields, found \(fields.count)"
             }

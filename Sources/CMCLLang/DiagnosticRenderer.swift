@@ -17,12 +17,13 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ d: Diagnostic) -> String {
         var out = ""
         let label = d.kind == .interrupted ? "interrupted" : "error"
-        out += paint(label, "1;31") + paint(": " + d.message, "1") + "\n"
+        // User strings inside messages (paths, values) cannot send escape sequences to the terminal.
+        out += paint(label, "1;31") + paint(": " + StringEscape.printable(d.message), "1") + "\n"
         if let file = d.file {
             out += excerpt(file: file, span: d.span)
         }
         if let hint = d.hint {
-            out += "  = " + paint("help", "1;36") + ": " + hint + "\n"
+            out += "  = " + paint("help", "1;36") + ": " + StringEscape.printable(hint) + "\n"
         }
         if !d.trace.isEmpty {
             out += "  = trace (innermost first):\n"
@@ -47,7 +48,7 @@ public struct DiagnosticRenderer: Sendable {
         let (line, col) = file.location(of: span.start)
         let gutter = String(line).count
         let pad = String(repeating: " ", count: gutter)
-        var out = "\(pad)\(paint("-->", "1;34")) \(file.name):\(line):\(col)\n"
+        var out = "\(pad)\(paint("-->", "1;34")) \(StringEscape.printable(file.name)):\(line):\(col)\n"
         let bytes = file.bytes
         let lineStart = file.lineStarts[line - 1]
         var lineEnd = line < file.lineStarts.count ? file.lineStarts[line] - 1 : bytes.count

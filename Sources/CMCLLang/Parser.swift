@@ -87,6 +87,12 @@ public struct Parser {
         let found = peek
         let foundText = found.kind == .eof ? "end of input" :
             found.kind == .newline ? "end of line" : "`\(file.text(of: found.span))`"
+        var hint = hint
+        if hint == nil, found.kind == .arrow, previous.kind == .identifier {
+            // `s => s * 2`, as in JavaScript or C#.
+            let name = file.text(of: previous.span)
+            hint = "a lambda is written `fn(\(name)) => …`"
+        }
         return error("expected \(what), found \(foundText)", found.span, hint: hint, incomplete: found.kind == .eof)
     }
 

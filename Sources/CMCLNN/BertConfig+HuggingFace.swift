@@ -90,6 +90,7 @@ extension BertConfig {
             embeddingSize = e == hidden ? nil : e
         }
         padTokenID = try int("pad_token_id", family == .roberta ? 1 : 0)
+        freezesPaddingRow = true
         if let raw = j["classifier_dropout"], !(raw is NSNull) { classifierDropout = try rate("classifier_dropout", 0.1) }
         guard hidden % heads == 0 else {
             throw fail("'num_attention_heads' (\(heads)) does not divide 'hidden_size' (\(hidden))")

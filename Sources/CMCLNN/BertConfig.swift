@@ -25,6 +25,10 @@ public struct BertConfig: Sendable, Equatable {
     public var embeddingSize: Int? = nil
     /// The padding token id (RoBERTa's positions start after it).
     public var padTokenID: Int = 0
+    /// Whether the word-embedding row of `padTokenID` is never trained, as transformers'
+    /// `nn.Embedding(padding_idx=pad_token_id)` does: true for checkpoints read from a Hugging
+    /// Face `config.json` (which always declares a padding id, explicitly or by default).
+    public var freezesPaddingRow: Bool = false
     /// Dropout of the classification head (`classifier_dropout`); `hiddenDropout` when nil.
     public var classifierDropout: Double? = nil
 

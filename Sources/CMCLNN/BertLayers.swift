@@ -25,6 +25,7 @@ public final class BertEmbeddings: Module, @unchecked Sendable {
     public init(_ config: BertConfig, generator: Generator) throws {
         let std = config.initializerRange, width = config.embeddingWidth
         wordEmbeddings = try Embedding(config.vocabularySize, width, std: std, generator: generator)
+        if config.freezesPaddingRow { wordEmbeddings.paddingIndex = config.padTokenID }
         positionEmbeddings = try Embedding(config.maxPositions, width, std: std, generator: generator)
         tokenTypeEmbeddings = try Embedding(config.typeVocabularySize, width, std: std, generator: generator)
         norm = try LayerNorm(width, eps: config.layerNormEps)
@@ -119,7 +120,7 @@ public final class BertSelfAttention: Module, SiteProviding, @unchecked Sendable
         let q = try split(query(x, context: context))
         let k = try split(key(x, context: context))
         let v = try split(value(x, context: context))
-        let scores = try q.matmul(k.transpose())                                  // [b, heads, t, t]
+        let scores = try q.matmul(k.transpose(), precision: context.precision)    // [b, heads, t, t]
         var probs = try scores.maskedSoftmax(mask: mask, scale: 1 / Foundation.sqrt(Double(d)))
         probs = try dropout(probs, context: context)
         if let hm = context.headMasks[layerIndex] {
@@ -129,7 +130,7 @@ public final class BertSelfAttention: Module, SiteProviding, @unchecked Sendable
             else { throw NNError.shapeMismatch(op: "head mask", name: path, expected: [heads], found: hm.shape) }
             probs = try probs.mul(shaped.dtype == probs.dtype ? shaped : shaped.to(probs.dtype))
         }
-        let ctx = try probs.matmul(v)                                             // [b, heads, t, d]
+        let ctx = try probs.matmul(v, precision: context.precision)               // [b, heads, t, d]
         let merged = try ctx.permute([0, 2, 1, 3]).reshape([b, t, hidden])
         return try packing.map { try $0.pack(merged) } ?? merged
     }

@@ -13,6 +13,9 @@ public final class Embedding: Module, @unchecked Sendable {
     public let count: Int
     /// The vector width.
     public let dimension: Int
+    /// A row that reads normally but never receives a gradient (`nn.Embedding(padding_idx:)`);
+    /// nil trains every row.
+    public var paddingIndex: Int?
 
     /// A table of `count` vectors of width `dimension`, initialised `N(0, std)` (PyTorch: std 1;
     /// BERT: 0.02).
@@ -31,7 +34,7 @@ public final class Embedding: Module, @unchecked Sendable {
         guard ids.dtype == .int32 else {
             throw NNError.invalidInput(op: "embedding \(path)", reason: "ids must be int32, got \(ids.dtype)")
         }
-        return try context.resolve(weight).embedding(ids)
+        return try context.resolve(weight).embedding(ids, paddingIndex: paddingIndex)
     }
 }
 

@@ -41,12 +41,13 @@ public enum Evaluation {
     }
 
     /// The outputs of `module` on `batches` (no gradients, no dropout); `loss` adds the task loss.
-    public static func collect(_ module: Module, batches: [Batch], loss: Bool = true) throws -> Outputs {
+    public static func collect(_ module: Module, batches: [Batch], loss: Bool = true, precision: Precision = .fp32) throws -> Outputs {
         guard let model = module as? TextModel else {
             throw NNError.invalidInput(op: "evaluate", reason: "\(module.typeName) is not a text model with a task head")
         }
         guard !batches.isEmpty else { throw NNError.invalidInput(op: "evaluate", reason: "no evaluation batches") }
-        let context = ForwardContext(training: false)
+        try precision.check(op: "evaluate")
+        let context = ForwardContext(training: false, precision: precision)
         var lossSum = 0.0, lossCount = 0
         var predictions: [Double] = [], targets: [Double] = []     // class/real/rank predictions
         var startHits: [Bool] = [], endHits: [Bool] = []

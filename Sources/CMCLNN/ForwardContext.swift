@@ -36,12 +36,16 @@ public final class ForwardContext: @unchecked Sendable {
     /// Dotted parameter name → tensor used instead of that parameter (same shape). Gradients flow
     /// through the override, so `weight.value * mask` stays differentiable in the weight.
     public var parameterOverrides: [String: Tensor]
+    /// The precision of the pass's matrix products (projections, attention scores and context,
+    /// feed-forward, classifier) and of their backward: `.bf16` rounds their operands to bfloat16
+    /// and accumulates in float32, as PyTorch's CPU autocast; everything else stays float32.
+    public var precision: Precision
 
     /// A context; the defaults describe a plain evaluation pass.
     public init(training: Bool = false, generator: Generator = Generator(seed: 0), dropoutEnabled: Bool = true,
                 dropoutOverride: ((_ site: String, _ shape: [Int], _ rate: Float) throws -> Tensor?)? = nil,
                 neuronMasks: [String: Tensor] = [:], headMasks: [Int: Tensor] = [:],
-                skippedLayers: Set<Int> = [], parameterOverrides: [String: Tensor] = [:]) {
+                skippedLayers: Set<Int> = [], parameterOverrides: [String: Tensor] = [:], precision: Precision = .fp32) {
         self.training = training
         self.generator = generator
         self.dropoutEnabled = dropoutEnabled
@@ -50,6 +54,7 @@ public final class ForwardContext: @unchecked Sendable {
         self.headMasks = headMasks
         self.skippedLayers = skippedLayers
         self.parameterOverrides = parameterOverrides
+        self.precision = precision
     }
 
     /// A fresh evaluation context (no dropout, no ablation).

@@ -54,7 +54,7 @@ public final class Linear: Module, @unchecked Sendable {
         let w = try context.resolve(weight)
         let lead = Array(x.shape.dropLast())
         let flat = x.rank == 2 ? x : try x.reshape([-1, inputWidth])
-        var y = try flat.matmul(w.transpose())
+        var y = try flat.matmul(w.transpose(), precision: context.precision)
         if let bias {
             y = try y.biasActivation(context.resolve(bias), activation: activation)
         } else if activation != .identity {

@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLTensor
 import Foundation
 
@@ -106,10 +107,10 @@ extension Module {
     /// ```
     /// Text models also record their architecture in the metadata, so that
     /// ``TextModel/load(from:)`` can rebuild them.
-    public func save(to url: URL, metadata: [String: String] = [:]) throws {
+    public func save(to url: URL, metadata: [String: String] = [:], policy: WritePolicy = .replace) throws {
         var meta = (self as? TextModel)?.architecture ?? [:]
         meta.merge(metadata) { _, new in new }
-        try Safetensors.write(stateDictionary(), to: url, metadata: meta)
+        try Safetensors.write(stateDictionary(), to: url, metadata: meta, policy: policy)
     }
 
     /// Loads parameters from a safetensors file; see ``load(stateDictionary:strict:stripPrefix:)``.

@@ -147,11 +147,15 @@ public enum Safetensors {
     }
 
     /// Writes `tensors` to `url` in safetensors format, atomically (`AtomicFile`): an interrupted
-    /// save leaves the old file whole.
-    public static func write(_ tensors: [String: Tensor], to url: URL, metadata: [String: String] = [:]) throws {
+    /// save leaves the old file whole. An existing file is replaced only as `policy` allows; a
+    /// refusal (or a path that names no file) is thrown as the `FileWriteError` itself.
+    public static func write(_ tensors: [String: Tensor], to url: URL, metadata: [String: String] = [:],
+                             policy: WritePolicy = .replace) throws {
         let data = try encode(tensors, metadata: metadata)
         do {
-            try AtomicFile.write(to: url.path) { out in try data.withUnsafeBytes { try out.write($0) } }
+            try AtomicFile.write(to: url.path, policy: policy) { out in try data.withUnsafeBytes { try out.write($0) } }
+        } catch where error.kind != .system {
+            throw error
         } catch {
             throw NNError.checkpoint(path: url.path, reason: "cannot write the file (\(error.reason))")
         }

@@ -72,6 +72,7 @@ extension TextModel {
             }
             if meta["embedding_size"] != nil { c.embeddingSize = try int("embedding_size") }
             if meta["pad_token_id"] != nil { c.padTokenID = try int("pad_token_id") }
+            c.freezesPaddingRow = meta["padding_row"] == "frozen"
             if meta["classifier_dropout"] != nil { c.classifierDropout = try dbl("classifier_dropout") }
             do { try c.validate() } catch let NNError.invalidConfiguration(_, reason) { throw fail("metadata: " + reason) }
             // (The count includes a pooler, which span heads lack.)

@@ -25,6 +25,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// switches the model to eval mode (`elif self.eval() and …`) and so trains with dropout off.
     /// CmpDrop's ablated variants keep their own rates either way.
     public var dropout: Bool = true
+    /// The precision of the matrix products in training and evaluation (``ForwardContext/precision``;
+    /// default float32). Weights, gradients and optimizer state stay float32 either way.
+    public var precision: Precision = .fp32
 
     /// Options; defaults: 1 epoch, evaluation per epoch, seed 0, clipping at 1.0 (as the Hugging
     /// Face trainer).
@@ -100,6 +103,7 @@ public final class Trainer {
                     evaluate: ((Module) throws -> [String: Double])? = nil,
                     shouldStop: () -> Bool = { false },
                     progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingHistory {
+        try options.precision.check(op: "fit")
         let perEpoch = data.batchesPerEpoch
         guard perEpoch > 0 else { throw NNError.invalidInput(op: "fit", reason: "the training data has no batches") }
         let plan = TrainingPlan(batchesPerEpoch: perEpoch, epochs: options.epochs, steps: options.steps)
@@ -125,10 +129,13 @@ public final class Trainer {
             guard let progress else { return }
             let elapsed = Date().timeIntervalSince(start)
             let rate = elapsed > 0 ? Double(step) / elapsed : 0
-            progress(TrainingProgress(step: step, totalSteps: total, epoch: epoch, totalEpochs: epochs, loss: loss,
-                                      learningRate: lr, metricName: options.keepBest ?? lastMetricName,
-                                      metricValue: lastMetric, stepsPerSecond: rate,
-                                      secondsRemaining: rate > 0 ? Double(total - step) / rate : .infinity, isEvaluation: isEvaluation))
+            var p = TrainingProgress(step: step, totalSteps: total, epoch: epoch, totalEpochs: epochs, loss: loss,
+                                     learningRate: lr, metricName: options.keepBest ?? lastMetricName,
+                                     metricValue: lastMetric, stepsPerSecond: rate,
+                                     secondsRemaining: rate > 0 ? Double(total - step) / rate : .infinity, isEvaluation: isEvaluation)
+            p.taskLoss = history.steps.last?.taskLoss
+            p.objectiveName = history.steps.last?.objectiveName
+            progress(p)
         }
 
         func runEvaluation(epoch: Int) throws {
@@ -162,7 +169,8 @@ public final class Trainer {
                 let lr = schedule.rate(base: optimizer.baseLearningRate, step: step, totalSteps: total)
                 optimizer.learningRate = lr
                 model.zeroGrad()
-                let context = ForwardContext(training: true, generator: generator, dropoutEnabled: options.dropout)
+                let context = ForwardContext(training: true, generator: generator, dropoutEnabled: options.dropout,
+                                             precision: options.precision)
                 let out = try loss(model, batch, context)
                 let value = try out.total.item()
                 try out.total.backward()
@@ -216,10 +224,11 @@ public final class Trainer {
 public func fit(_ model: Module, data: BatchSource, loss: LossFunction = TaskLoss.standard(), optimizer: Optimizer,
                 schedule: LearningRateSchedule = .flat, epochs: Int? = nil, steps: Int? = nil,
                 evaluate: ((Module) throws -> [String: Double])? = nil, every: Int? = nil, keepBest: String? = nil,
-                higherIsBetter: Bool = true, seed: UInt64 = 0, maxGradientNorm: Double? = 1.0, shouldStop: () -> Bool = { false },
-                progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingHistory {
-    let options = TrainingOptions(epochs: epochs, steps: steps, evaluateEvery: every, keepBest: keepBest,
+                higherIsBetter: Bool = true, seed: UInt64 = 0, maxGradientNorm: Double? = 1.0, precision: Precision = .fp32,
+                shouldStop: () -> Bool = { false }, progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingHistory {
+    var options = TrainingOptions(epochs: epochs, steps: steps, evaluateEvery: every, keepBest: keepBest,
                                   higherIsBetter: higherIsBetter, seed: seed, maxGradientNorm: maxGradientNorm)
+    options.precision = precision
     return try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
         .fit(data: data, loss: loss, evaluate: evaluate, shouldStop: shouldStop, progress: progress)
 }

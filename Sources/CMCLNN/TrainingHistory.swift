@@ -12,6 +12,17 @@ public struct StepRecord: Sendable, Equatable {
     public var learningRate: Double
     /// The global gradient norm before clipping.
     public var gradientNorm: Double
+
+    /// The task loss of the full model (`l_0`, the `task` part): comparable across objectives,
+    /// where ``loss`` is what was minimised (a ranking loss under the comparative loss).
+    public var taskLoss: Double { parts["task"] ?? loss }
+    /// What ``loss`` is when it is not the task loss: `ranking loss` (comparative loss),
+    /// `objective` (task loss plus a regulariser, e.g. R-Drop); nil for plain training.
+    public var objectiveName: String? {
+        if parts["ranking"] != nil { return "ranking loss" }
+        if let t = parts["task"], t != loss { return "objective" }
+        return nil
+    }
 }
 
 /// One evaluation during a training run.
@@ -48,8 +59,10 @@ public struct TrainingHistory: Sendable, Equatable {
     /// An empty history.
     public init() {}
 
-    /// The loss of every step.
+    /// The loss of every step (what was minimised).
     public var losses: [Double] { steps.map(\.loss) }
+    /// The task loss `l_0` of every step (``StepRecord/taskLoss``).
+    public var taskLosses: [Double] { steps.map(\.taskLoss) }
     /// The values of `metric` at each evaluation (NaN where absent).
     public func metric(_ name: String) -> [Double] { evaluations.map { $0.metrics[name] ?? .nan } }
 }
@@ -79,4 +92,8 @@ public struct TrainingProgress: Sendable, Equatable {
     public var secondsRemaining: Double
     /// Whether this report follows an evaluation (as opposed to a step).
     public var isEvaluation: Bool
+    /// The last step's task loss `l_0` and, when ``loss`` is something else, its name
+    /// (``StepRecord/taskLoss``, ``StepRecord/objectiveName``).
+    public var taskLoss: Double? = nil
+    public var objectiveName: String? = nil
 }

@@ -2,7 +2,7 @@ import CMCLBase
 import CMCLTensor
 import Foundation
 
-/// What ``Transformer/pretrained(directory:head:classes:pooler:generator:)`` found and did.
+/// What ``Transformer/pretrained(directory:head:classes:pooler:layers:generator:)`` found and did.
 public struct PretrainedReport: Sendable, Equatable {
     /// The encoder family read from `config.json`.
     public var family: EncoderFamily
@@ -51,7 +51,8 @@ extension Transformer {
     /// `classifier.dense` + `classifier.out_proj`, `qa_outputs.*`) is loaded when it fits;
     /// otherwise the head is initialised from `generator` and the report says so.
     /// `classes` nil takes the number of classes from the checkpoint's head, else from
-    /// `config.json`'s `id2label`, else 2.
+    /// `config.json`'s `id2label`, else 2. `layers` k keeps only the first k encoder layers (the
+    /// rest of the checkpoint is reported as ignored), a smaller model of the same training.
     ///
     /// Errors (all ``NNError/checkpoint(path:reason:)`` naming the file): a missing directory or
     /// config, `pytorch_model.bin` only (converted by `scripts/convert-checkpoint`), a
@@ -63,7 +64,8 @@ extension Transformer {
     /// report.initialized   // ["classifier.bias", "classifier.weight"]
     /// ```
     public static func pretrained(directory: URL, head headName: String = "classification", classes: Int? = nil,
-                                  pooler: Bool? = nil, generator: Generator) throws -> (Transformer, PretrainedReport) {
+                                  pooler: Bool? = nil, layers keep: Int? = nil,
+                                  generator: Generator) throws -> (Transformer, PretrainedReport) {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -124,6 +126,12 @@ extension Transformer {
         }
         if let count = config.encoderParameterCount, count > stored &+ config.hiddenSize &* (config.hiddenSize + 1) {
             throw NNError.checkpoint(path: configURL.path, reason: "describes \(count) parameters but the checkpoint holds \(stored) values")
+        }
+        if let keep {
+            guard (1...config.layers).contains(keep) else {
+                throw NNError.invalidConfiguration(op: "pretrained", reason: "layers must be in 1...\(config.layers) (the checkpoint's layers), got \(keep)")
+            }
+            config.layers = keep
         }
 
         // The head: from the checkpoint when it fits.

@@ -115,6 +115,7 @@ public final class Transformer: TextModel, @unchecked Sendable {
         if config.family != .bert { a["family"] = config.family.rawValue }
         if let e = config.embeddingSize { a["embedding_size"] = "\(e)" }
         if config.padTokenID != 0 { a["pad_token_id"] = "\(config.padTokenID)" }
+        if config.freezesPaddingRow { a["padding_row"] = "frozen" }
         if let p = config.classifierDropout { a["classifier_dropout"] = "\(p)" }
         if pooler != nil && config.family == .roberta { a["pooler"] = "true" }
         return a

@@ -60,20 +60,36 @@ static float run128(long n) {
     return total;
 }
 
+// VDPBF16PS on 512-bit vectors: each instruction multiplies 16 pairs of bfloat16 values and adds
+// both products to a float32 lane, 64 FLOPs.
+__attribute__((target("avx512f,avx512bf16"))) static float runbf16(long n) {
+    __m512 a[CHAINS];
+    __m512bh b = (__m512bh)_mm512_set1_epi32(0x3f803f80), c = (__m512bh)_mm512_set1_epi32(0x33d633d6);
+    for (int i = 0; i < CHAINS; i++) a[i] = _mm512_set1_ps((float)i);
+    for (long i = 0; i < n; i++) {
+#pragma unroll
+        for (int j = 0; j < CHAINS; j++) { a[j] = _mm512_dpbf16_ps(a[j], b, c); __asm__ volatile("" : "+v"(a[j])); }
+    }
+    __m512 s = a[0];
+    for (int i = 1; i < CHAINS; i++) s = _mm512_add_ps(s, a[i]);
+    return _mm512_reduce_add_ps(s);
+}
+
+// width 16, 8 or 4: float32 multiply-adds on vectors of that many floats; width 0: VDPBF16PS.
 typedef struct { long n; int width; float sink; } Task;
 
 static void *worker(void *arg) {
     Task *t = (Task *)arg;
-    t->sink = t->width == 16 ? run512(t->n) : (t->width == 8 ? run256(t->n) : run128(t->n));
+    t->sink = t->width == 0 ? runbf16(t->n)
+        : (t->width == 16 ? run512(t->n) : (t->width == 8 ? run256(t->n) : run128(t->n)));
     return 0;
 }
 
-double cmcl_fma_peak_gflops(int threads, double seconds, int *width) {
-    __builtin_cpu_init();
-    int w = __builtin_cpu_supports("avx512f") ? 16 : ((__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 8 : 4);
-    if (width) *width = w;
-    if (threads < 1) threads = 1;
-    if (threads > 64) threads = 64;
+// Runs `*threads` workers (clamped to 1...64 in place) of kernel `w` for about `seconds`; returns
+// the seconds taken and the iterations each ran.
+static double timed(int w, int *workers, double seconds, long *iterations) {
+    int threads = *workers < 1 ? 1 : (*workers > 64 ? 64 : *workers);
+    *workers = threads;
     // Calibrate the iteration count on one thread, then time all threads together.
     long n = 1 << 16;
     for (;;) {
@@ -93,7 +109,25 @@ double cmcl_fma_peak_gflops(int threads, double seconds, int *width) {
         pthread_create(&ids[i], 0, worker, &tasks[i]);
     }
     for (int i = 0; i < threads; i++) pthread_join(ids[i], 0);
-    double dt = now() - t0;
+    *iterations = n;
+    return now() - t0;
+}
+
+double cmcl_fma_peak_gflops(int threads, double seconds, int *width) {
+    __builtin_cpu_init();
+    int w = __builtin_cpu_supports("avx512f") ? 16 : ((__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 8 : 4);
+    if (width) *width = w;
+    long n = 0;
+    double dt = timed(w, &threads, seconds, &n);
     double flops_per_iter = 2.0 * CHAINS * w;   // a multiply and an add per lane and chain
+    return (double)threads * (double)n * flops_per_iter / dt / 1e9;
+}
+
+double cmcl_bf16_dot_peak_gflops(int threads, double seconds) {
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bf16")) return 0;
+    long n = 0;
+    double dt = timed(0, &threads, seconds, &n);
+    double flops_per_iter = 64.0 * CHAINS;      // 16 lanes × 2 pairs × (multiply + add) per chain
     return (double)threads * (double)n * flops_per_iter / dt / 1e9;
 }

@@ -78,9 +78,10 @@ extension Figure {
         var f = Figure(kind: .histogram, title: title, xLabel: xLabel, yLabel: "count")
         let finite = values.filter(\.isFinite)
         guard let lo = finite.min(), let hi = finite.max(), count > 0 else { return f }
-        let width = hi > lo ? (hi - lo) / Double(count) : 1
+        var width = hi > lo ? (hi - lo) / Double(count) : 1
+        if !width.isFinite { width = (hi * 0.5 - lo * 0.5) / Double(count) * 2 }
         var counts = [Int](repeating: 0, count: count)
-        for v in finite { counts[min(count - 1, max(0, Int((v - lo) / width)))] += 1 }
+        for v in finite { counts[min(count - 1, max(0, Scale.index((Scale.fraction(v, lo, hi) * Double(count)).rounded(.down))))] += 1 }
         f.bins = counts.enumerated().map { Bin(low: lo + Double($0) * width, high: lo + Double($0 + 1) * width, count: $1) }
         return f
     }
@@ -95,13 +96,11 @@ extension Figure {
             let lows = bars.map { $0.value - ($0.error ?? 0) }.filter(\.isFinite)
             let highs = bars.map { $0.value + ($0.error ?? 0) }.filter(\.isFinite)
             let lo = lows.min() ?? 0, hi = highs.max() ?? 1
-            // Bars start at zero, except with error bars (a comparison of means), where zero
-            // would flatten the differences that the error bars are there to judge.
-            let hasErrors = bars.contains { $0.error != nil }
-            if !hasErrors || (lo >= 0 && hi > 0 && lo / hi < 0.5) { return lo >= 0 ? (0, hi > 0 ? hi * 1.05 : 1) : (hi <= 0 ? (lo * 1.05, 0) : Scale.padded(lo, hi)) }
-            if hi <= 0 && lo < 0 && hi / lo < 0.5 { return (lo * 1.05, 0) }
-            let (a, b) = Scale.padded(lo, hi)
-            return Scale.nice(a, b, count: 4)
+            // Bars always start at zero (error bars too): a bar's length is its value, so a
+            // small difference never looks like a factor of two.
+            if lo >= 0 { return (0, hi > 0 ? hi * 1.05 : 1) }
+            if hi <= 0 { return (lo * 1.05, 0) }
+            return Scale.padded(lo, hi)
         case .histogram:
             return (0, Double(max(1, bins.map(\.count).max() ?? 1)))
         case .heatmap:
@@ -110,12 +109,29 @@ extension Figure {
         }
     }
 
+    /// Whether every x value of the line chart is a whole number (steps, levels): its ticks
+    /// are whole numbers too.
+    var xIsIntegral: Bool {
+        kind == .lines && series.allSatisfy { $0.x.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
+    }
+
+    /// For each series, the earlier series it is drawn exactly on top of, if any (same points).
+    var hiddenUnder: [Int?] {
+        series.indices.map { j in
+            series.indices.prefix(j).first { i in
+                series[i].x == series[j].x && zip(series[i].y, series[j].y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+                    && series[i].y.count == series[j].y.count
+            }
+        }
+    }
+
     var xRange: (Double, Double) {
         switch kind {
         case .lines:
             let xs = series.flatMap(\.x).filter(\.isFinite)
             let lo = xs.min() ?? 0, hi = xs.max() ?? 1
-            return hi > lo ? (lo, hi) : (lo - 0.5, hi + 0.5)
+            // A single x value (one evaluation) sits in the middle of a unit-wide axis.
+            return hi > lo ? (lo, hi) : (lo - 1, hi + 1)
         case .histogram:
             return (bins.first?.low ?? 0, bins.last?.high ?? 1)
         default:

@@ -15,7 +15,9 @@ public struct SVGRenderer: Sendable {
     }
 
     // Plot area margins.
-    let left = 64.0, right = 16.0, top = 36.0, bottom = 52.0
+    let left = 64.0, right = 16.0, top = 48.0, bottom = 52.0
+    /// Dash patterns by series, so that curves drawn on top of each other stay distinguishable.
+    static let dashes = ["", "7 4", "2 3", "9 3 2 3", "4 4", "1 2", "12 4", "6 2 2 2"]
 
     public func render(_ f: Figure) -> String {
         var body = ""
@@ -49,24 +51,24 @@ public struct SVGRenderer: Sendable {
 
     func n(_ v: Double) -> String {
         guard v.isFinite else { return "0" }
-        let r = (v * 100).rounded() / 100
+        let r = (min(max(v, -1e9), 1e9) * 100).rounded() / 100
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
-    func axes(xlo: Double, xhi: Double, ylo: Double, yhi: Double, xTicks: Bool = true) -> String {
+    func axes(xlo: Double, xhi: Double, ylo: Double, yhi: Double, xTicks: Bool = true, xIntegral: Bool = false) -> String {
         var out = "<g class=\"axes\" stroke=\"#333\" fill=\"none\">"
         out += "<line x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(top + plotHeight))\"/>"
         out += "<line x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(top + plotHeight))\"/></g>\n"
         out += "<g class=\"ticks\" fill=\"#333\">"
         for t in Scale.ticks(ylo, yhi, count: 5) {
-            let y = top + (yhi - t) / (yhi - ylo) * plotHeight
+            let y = top + (1 - Scale.fraction(t, ylo, yhi)) * plotHeight
             out += "<line x1=\"\(n(left - 4))\" y1=\"\(n(y))\" x2=\"\(n(left))\" y2=\"\(n(y))\" stroke=\"#333\"/>"
             out += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y))\" stroke=\"#eee\"/>"
             out += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(Scale.label(t))</text>"
         }
         if xTicks {
-            for t in Scale.ticks(xlo, xhi, count: 6) {
-                let x = left + (t - xlo) / (xhi - xlo) * plotWidth
+            for t in Scale.ticks(xlo, xhi, count: 6, integral: xIntegral) {
+                let x = left + Scale.fraction(t, xlo, xhi) * plotWidth
                 out += "<line x1=\"\(n(x))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(x))\" y2=\"\(n(top + plotHeight + 4))\" stroke=\"#333\"/>"
                 out += "<text x=\"\(n(x))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(Scale.label(t))</text>"
             }
@@ -76,16 +78,18 @@ public struct SVGRenderer: Sendable {
 
     func lines(_ f: Figure) -> String {
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
-        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi)
-        func px(_ x: Double) -> Double { left + (x - xlo) / (xhi - xlo) * plotWidth }
-        func py(_ y: Double) -> Double { top + (yhi - y) / (yhi - ylo) * plotHeight }
+        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi, xIntegral: f.xIsIntegral)
+        func px(_ x: Double) -> Double { left + Scale.fraction(x, xlo, xhi) * plotWidth }
+        func py(_ y: Double) -> Double { top + (1 - Scale.fraction(y, ylo, yhi)) * plotHeight }
         for (s, series) in f.series.enumerated() {
             let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
             out += "<g class=\"series\" data-name=\"\(StringEscape.xml(series.name))\">"
             var segment: [String] = []
             func flush() {
                 if segment.count > 1 {
-                    out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(segment.joined(separator: " "))\"/>"
+                    let dash = SVGRenderer.dashes[s % SVGRenderer.dashes.count]
+                    out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"" + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")
+                        + " points=\"\(segment.joined(separator: " "))\"/>"
                 }
                 segment = []
             }
@@ -102,13 +106,16 @@ public struct SVGRenderer: Sendable {
             out += "</g>\n"
         }
         if f.series.count > 1 || !(f.series.first?.name.isEmpty ?? true) {
+            // Above the plot area, under the title: never over the data.
             out += "<g class=\"legend\">"
             var x = left + 8
+            let hidden = f.hiddenUnder
             for (s, series) in f.series.enumerated() {
                 let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
-                out += "<rect x=\"\(n(x))\" y=\"\(n(top + 4))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-                out += "<text x=\"\(n(x + 14))\" y=\"\(n(top + 13))\">\(StringEscape.xml(series.name))</text>"
-                x += 24 + Double(series.name.count) * 7
+                let name = series.name + (hidden[s].map { " (hidden under \(f.series[$0].name))" } ?? "")
+                out += "<rect x=\"\(n(x))\" y=\"\(n(top - 18))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+                out += "<text x=\"\(n(x + 14))\" y=\"\(n(top - 9))\">\(StringEscape.xml(name))</text>"
+                x += 24 + Double(name.count) * 7
             }
             out += "</g>\n"
         }
@@ -118,7 +125,7 @@ public struct SVGRenderer: Sendable {
     func bars(_ f: Figure) -> String {
         let (ylo, yhi) = f.yRange
         var out = axes(xlo: 0, xhi: 1, ylo: ylo, yhi: yhi, xTicks: false)
-        func py(_ y: Double) -> Double { top + (yhi - min(max(y, ylo), yhi)) / (yhi - ylo) * plotHeight }
+        func py(_ y: Double) -> Double { top + (1 - Scale.fraction(min(max(y, ylo), yhi), ylo, yhi)) * plotHeight }
         let slot = plotWidth / Double(max(1, f.bars.count))
         for (i, b) in f.bars.enumerated() {
             let color = SVGRenderer.palette[i % SVGRenderer.palette.count]
@@ -143,7 +150,7 @@ public struct SVGRenderer: Sendable {
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
         var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi * 1.05)
         for b in f.bins {
-            let x0 = left + (b.low - xlo) / (xhi - xlo) * plotWidth, x1 = left + (b.high - xlo) / (xhi - xlo) * plotWidth
+            let x0 = left + Scale.fraction(b.low, xlo, xhi) * plotWidth, x1 = left + Scale.fraction(b.high, xlo, xhi) * plotWidth
             let h = Double(b.count) / (yhi * 1.05) * plotHeight
             out += "<rect class=\"bin\" x=\"\(n(x0))\" y=\"\(n(top + plotHeight - h))\" width=\"\(n(max(0, x1 - x0 - 1)))\" height=\"\(n(h))\" fill=\"\(SVGRenderer.palette[0])\"/>"
         }
@@ -167,7 +174,7 @@ public struct SVGRenderer: Sendable {
         var out = "<g class=\"heatmap\">"
         for (r, row) in f.matrix.enumerated() {
             for (c, v) in row.enumerated() {
-                let t = hi > lo ? (v - lo) / (hi - lo) : 0.5
+                let t = hi > lo ? Scale.fraction(v, lo, hi) : 0.5
                 out += "<rect x=\"\(n(left + Double(c) * cw))\" y=\"\(n(top + Double(r) * ch))\" width=\"\(n(cw + 0.5))\" height=\"\(n(ch + 0.5))\" fill=\"\(v.isFinite ? SVGRenderer.color(t) : "#ccc")\"><title>\(Scale.label(v))</title></rect>"
             }
             if rows <= 40 {

@@ -2,20 +2,43 @@ import Foundation
 
 /// Axis ranges, tick positions and tick labels.
 enum Scale {
-    /// `lo…hi` widened by 5% each side (a flat range around its value).
+    /// The largest magnitude an axis end may have (widening ±1e308 by 5% must not reach
+    /// infinity); positions are computed by `fraction`, which cannot overflow.
+    static let limit = Double.greatestFiniteMagnitude
+
+    /// `lo…hi` widened by 5% each side (a flat range around its value), within ±`limit`.
     static func padded(_ lo: Double, _ hi: Double) -> (Double, Double) {
         guard lo.isFinite, hi.isFinite else { return (0, 1) }
-        if hi == lo { return lo == 0 ? (-1, 1) : (lo - abs(lo) * 0.1, hi + abs(hi) * 0.1) }
-        let pad = (hi - lo) * 0.05
-        return (lo - pad, hi + pad)
+        if hi == lo { return lo == 0 ? (-1, 1) : clamped(lo - abs(lo) * 0.1, hi + abs(hi) * 0.1) }
+        let pad = hi * 0.05 - lo * 0.05
+        return clamped(lo - pad, hi + pad)
+    }
+
+    static func clamped(_ lo: Double, _ hi: Double) -> (Double, Double) {
+        (min(max(lo, -limit), limit), min(max(hi, -limit), limit))
+    }
+
+    /// Where `v` lies in `lo…hi` (0 at lo, 1 at hi), computed so that it cannot overflow; 0
+    /// for an empty range or a NaN.
+    static func fraction(_ v: Double, _ lo: Double, _ hi: Double) -> Double {
+        let f = (v * 0.5 - lo * 0.5) / (hi * 0.5 - lo * 0.5)
+        return f.isNaN ? 0 : min(max(f, -1e6), 1e6)
+    }
+
+    /// `x` rounded to an Int that cannot trap (NaN → 0, clamped to ±1e9).
+    static func index(_ x: Double) -> Int {
+        x.isNaN ? 0 : Int(min(max(x, -1e9), 1e9).rounded())
     }
 
     /// About `count` round tick values inside `lo…hi` (steps of 1, 2 or 5 × 10^k).
-    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
+    /// `integral`: only whole-number ticks (an axis of steps or levels).
+    static func ticks(_ lo: Double, _ hi: Double, count: Int = 5, integral: Bool = false) -> [Double] {
         guard hi > lo, lo.isFinite, hi.isFinite, count > 0 else { return [lo] }
-        let raw = (hi - lo) / Double(count)
+        let raw = (hi * 0.5 - lo * 0.5) / Double(count) * 2
+        guard raw.isFinite, raw > 0 else { return [lo] }
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        if integral { step = max(1, step.rounded()) }
         var out: [Double] = []
         var t = ceil(lo / step) * step
         while t <= hi + step * 1e-9 {

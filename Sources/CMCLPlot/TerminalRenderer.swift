@@ -43,13 +43,21 @@ public struct TerminalRenderer: Sendable {
 
     func renderLines(_ f: Figure) -> [String] {
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
-        let yTicks = Scale.ticks(ylo, yhi, count: max(3, (height - 3) / 2))
-        let labelWidth = max(yTicks.map { Scale.label($0).count }.max() ?? 1, f.yLabel.isEmpty ? 0 : 0)
-        let plotColumns = max(10, width - labelWidth - 2)
+        let yIntegral = f.series.allSatisfy { $0.y.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
+        let yTicks = Scale.ticks(ylo, yhi, count: max(3, (height - 3) / 2), integral: yIntegral)
         let plotRows = max(3, height - 3)
+        // Which row each y tick falls on; the ends of the axis are labelled too where no tick is
+        // near, so its range is never a guess.
+        func row(_ y: Double) -> Int { min(plotRows - 1, max(0, Int(((yhi - y) / (yhi - ylo) * Double(plotRows * 4 - 1)).rounded()) / 4)) }
+        var tickRow: [Int: String] = [:]
+        for t in yTicks { tickRow[row(t)] = Scale.label(t) }
+        if tickRow[0] == nil && tickRow[1] == nil { tickRow[0] = Scale.label(yhi) }
+        if tickRow[plotRows - 1] == nil && tickRow[plotRows - 2] == nil { tickRow[plotRows - 1] = Scale.label(ylo) }
+        let labelWidth = tickRow.values.map(\.count).max() ?? 1
+        let plotColumns = max(10, width - labelWidth - 2)
         var canvas = BrailleCanvas(columns: plotColumns, rows: plotRows)
-        func dx(_ x: Double) -> Int { Int(((x - xlo) / (xhi - xlo) * Double(canvas.dotWidth - 1)).rounded()) }
-        func dy(_ y: Double) -> Int { Int(((yhi - y) / (yhi - ylo) * Double(canvas.dotHeight - 1)).rounded()) }
+        func dx(_ x: Double) -> Int { Scale.index(Scale.fraction(x, xlo, xhi) * Double(canvas.dotWidth - 1)) }
+        func dy(_ y: Double) -> Int { Scale.index((1 - Scale.fraction(y, ylo, yhi)) * Double(canvas.dotHeight - 1)) }
         for (s, series) in f.series.enumerated() {
             var previous: (Int, Int)?
             for (x, y) in zip(series.x, series.y) {
@@ -78,9 +86,6 @@ public struct TerminalRenderer: Sendable {
                 }
             }
         }
-        // Which canvas row each y tick falls on.
-        var tickRow: [Int: String] = [:]
-        for t in yTicks { tickRow[min(plotRows - 1, max(0, dy(t) / 4))] = Scale.label(t) }
         var out: [String] = []
         if !f.yLabel.isEmpty { out.append(f.yLabel) }
         for r in 0..<plotRows {
@@ -89,11 +94,13 @@ public struct TerminalRenderer: Sendable {
             out.append(label + canvas.row(r, paint: paint))
         }
         out.append(String(repeating: " ", count: labelWidth) + " └" + String(repeating: "─", count: plotColumns))
-        out.append(xAxisLabels(xlo, xhi, offset: labelWidth + 2, columns: plotColumns))
+        out.append(xAxisLabels(xlo, xhi, offset: labelWidth + 2, columns: plotColumns, integral: f.xIsIntegral))
         if !f.xLabel.isEmpty { out.append(String(repeating: " ", count: labelWidth + 2) + f.xLabel) }
         if f.series.count > 1 || !(f.series.first?.name.isEmpty ?? true) {
+            let hidden = f.hiddenUnder
             let legend = f.series.enumerated().map { s, series in
                 paint(String(TerminalRenderer.markers[s % TerminalRenderer.markers.count]), s) + " " + series.name
+                    + (hidden[s].map { " (hidden under \(f.series[$0].name))" } ?? "")
             }
             out.append(String(repeating: " ", count: labelWidth + 2) + legend.joined(separator: "  "))
         }
@@ -101,12 +108,12 @@ public struct TerminalRenderer: Sendable {
     }
 
     /// Tick labels under an x axis of `columns` cells starting at `offset`.
-    func xAxisLabels(_ lo: Double, _ hi: Double, offset: Int, columns: Int) -> String {
+    func xAxisLabels(_ lo: Double, _ hi: Double, offset: Int, columns: Int, integral: Bool = false) -> String {
         var line = [Character](repeating: " ", count: offset + columns + 8)
         var lastEnd = -1
-        for t in Scale.ticks(lo, hi, count: max(3, columns / 10)) {
+        for t in Scale.ticks(lo, hi, count: max(3, columns / 10), integral: integral) {
             let text = Scale.label(t)
-            let center = offset + Int(((t - lo) / (hi - lo) * Double(columns * 2 - 1)).rounded()) / 2
+            let center = offset + Scale.index(Scale.fraction(t, lo, hi) * Double(columns * 2 - 1)) / 2
             let start = max(offset, min(center - text.count / 2, line.count - text.count))
             guard start > lastEnd else { continue }
             for (i, ch) in text.enumerated() { line[start + i] = ch }
@@ -123,7 +130,7 @@ public struct TerminalRenderer: Sendable {
         let valueTexts = f.bars.map { b in Scale.label(b.value) + (b.error.map { " ± " + Scale.label($0) } ?? "") }
         let valueWidth = valueTexts.map(\.count).max() ?? 1
         let barColumns = max(10, width - nameWidth - valueWidth - 4)
-        func position(_ v: Double) -> Double { (v - lo) / (hi - lo) * Double(barColumns) }
+        func position(_ v: Double) -> Double { Scale.fraction(v, lo, hi) * Double(barColumns) }
         let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         var out: [String] = []
         if !f.yLabel.isEmpty { out.append(f.yLabel) }
@@ -140,9 +147,13 @@ public struct TerminalRenderer: Sendable {
                 let m = Int(min(Double(barColumns - 1), max(0, position(b.value))).rounded(.down))
                 var whisker = [Character](repeating: " ", count: barColumns)
                 for k in a...max(a, z) { whisker[k] = "─" }
-                whisker[a] = "├"
-                whisker[max(a, z)] = "┤"
-                if m > a && m < z { whisker[m] = "┼" }
+                if z <= a {
+                    whisker[a] = "┼"   // narrower than a cell
+                } else {
+                    whisker[a] = "├"
+                    whisker[z] = "┤"
+                    if m > a && m < z { whisker[m] = "┼" }
+                }
                 out.append(String(repeating: " ", count: nameWidth) + " │" + String(whisker))
             }
         }
@@ -211,7 +222,7 @@ public struct TerminalRenderer: Sendable {
                     }
                 }
                 let v = n > 0 ? sum / n : .nan
-                let level = v.isNaN ? 0 : hi > lo ? Int(((v - lo) / (hi - lo) * 4).rounded()) : 2
+                let level = v.isNaN ? 0 : hi > lo ? Scale.index(Scale.fraction(v, lo, hi) * 4) : 2
                 line += String(repeating: TerminalRenderer.shades[min(4, max(0, level))], count: cellWidth)
             }
             out.append(line)

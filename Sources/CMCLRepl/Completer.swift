@@ -7,6 +7,8 @@ public struct Candidate: Equatable, Sendable {
     /// What a candidate is; decides what is appended when it is the only match.
     public enum Kind: Equatable, Sendable {
         case keyword, function, value, command, file, directory
+        /// A named argument of the call the cursor is in (`epochs:`).
+        case argument
     }
 
     /// The text that replaces the word being completed (directories end with `/`).
@@ -44,7 +46,7 @@ public struct Completion: Equatable, Sendable {
         guard candidates.count == 1, let only = candidates.first else { return "" }
         switch only.kind {
         case .function: return "("
-        case .keyword, .command: return " "
+        case .keyword, .command, .argument: return " "
         case .value, .directory: return ""
         case .file: return quote ?? ""
         }
@@ -126,6 +128,13 @@ public struct Completer {
     private func completeCode(_ head: [UInt8], from codeStart: Int) -> Completion {
         if let quote = openStringStart(head, from: codeStart) {
             let word = text(head[(quote + 1)...])
+            // A string argument with known values (`glue("` → task names).
+            if let call = enclosingCall(head, before: quote, lowerBound: codeStart), let b = interpreter.registry.lookup(call.callee),
+               call.argument < b.signature.parameters.count, let choices = b.choices[b.signature.parameters[call.argument].name] {
+                return Completion(range: (quote + 1)..<head.count,
+                                  candidates: choices.filter { $0.hasPrefix(word) }.map { Candidate($0, .file) },
+                                  quote: text(head[quote...quote]))
+            }
             return Completion(range: (quote + 1)..<head.count, candidates: paths(matching: word),
                               quote: text(head[quote...quote]))
         }
@@ -140,7 +149,52 @@ public struct Completer {
             }
             return Completion(range: start..<head.count, candidates: members(of: value, prefix: word))
         }
-        return Completion(range: start..<head.count, candidates: names(prefix: word))
+        // Inside a call: its named arguments first (`fit(m, d, ep` → `epochs:`).
+        var arguments: [Candidate] = []
+        if let call = enclosingCall(head, before: start, lowerBound: codeStart), let b = interpreter.registry.lookup(call.callee) {
+            let given = Set(call.labels)
+            arguments = b.signature.parameters.dropFirst(call.argument)
+                .filter { !$0.isVariadic && !$0.collectsNamed && $0.name.hasPrefix(word) && !given.contains($0.name) }
+                .map { Candidate($0.name + ":", .argument) }
+        }
+        // A matching named argument wins over global names (`ep` → `epochs:`, not `eprint`).
+        return Completion(range: start..<head.count, candidates: arguments.isEmpty || word.isEmpty ? arguments + names(prefix: word) : arguments)
+    }
+
+    /// The builtin call whose parentheses are open at `end`: its name, the index of the
+    /// argument being written, and the labels already given. Nil outside a call.
+    func enclosingCall(_ head: [UInt8], before end: Int, lowerBound: Int) -> (callee: String, argument: Int, labels: [String])? {
+        var depth = 0, commas = 0
+        var i = end - 1
+        var inString: UInt8?
+        var labels: [String] = []
+        while i >= lowerBound {
+            let c = head[i]
+            if let q = inString {
+                if c == q { inString = nil }
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                inString = c
+            } else if c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
+                depth += 1
+            } else if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
+                if depth == 0 {
+                    guard c == UInt8(ascii: "(") else { return nil }
+                    var s = i
+                    while s > lowerBound, isIdentChar(head[s - 1]) { s -= 1 }
+                    guard s < i else { return nil }
+                    return (text(head[s..<i]), commas, labels)
+                }
+                depth -= 1
+            } else if depth == 0, c == UInt8(ascii: ",") {
+                commas += 1
+            } else if depth == 0, c == UInt8(ascii: ":") {
+                var s = i
+                while s > lowerBound, isIdentChar(head[s - 1]) { s -= 1 }
+                if s < i { labels.append(text(head[s..<i])) }
+            }
+            i -= 1
+        }
+        return nil
     }
 
     // MARK: Candidates

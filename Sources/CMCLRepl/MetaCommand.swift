@@ -25,8 +25,10 @@ public struct MetaCommand: Sendable, Equatable {
         MetaCommand("type", "EXPR", "show the type of an expression's value"),
         MetaCommand("time", "EXPR", "run a cell and report how long it took"),
         MetaCommand("load", "FILE", "run a script into the session"),
+        MetaCommand("step", "[FILE]", "step through a notebook cell by cell: `:step FILE` shows and runs its first cell, each `:step` the next"),
         MetaCommand("save", "FILE", "write the session's successful cells as a runnable .cmcl script (`:save! FILE` replaces a file this session did not write)"),
-        MetaCommand("export", "FILE", "write the session's successful cells, outputs and plots as one HTML (or .md) document"),
+        MetaCommand("export", "FILE", "write the session's successful cells, outputs and plots as one HTML (or .md) document (`:export! FILE` replaces a file this session did not write)"),
+        MetaCommand("precision", "[fp32|bf16]", "show or set the session's precision for matrix products (`fit`, `evaluate`, `predict`, `ablation_curve`, `experiment` calls without `precision:`)"),
         MetaCommand("reset", "", "forget every variable and start numbering cells from 1"),
         MetaCommand("quit", "", "leave (Ctrl-D also works)", aliases: ["q", "exit"]),
     ]

@@ -16,7 +16,8 @@ extension ReplSession {
             if !prelude.isEmpty {
                 out += "Prelude (written in cmcl):\n  " + prelude.joined(separator: ", ") + "\n"
             }
-            out += "\n`:help NAME` shows a signature, a description and an example; `:help Type.method` and `:help TOPIC` work too.\n"
+            out += "\n`:help NAME` (or `NAME?`) shows a signature, a description and an example; `:help Type.method` and `:help TOPIC` "
+                + "(`:help topic NAME` when a builtin has the topic's name) work too.\n"
             out += "Tab completes names, members after `.`, commands and file paths in strings.\n"
             return emit(out)
         }
@@ -24,9 +25,23 @@ extension ReplSession {
             || registry.lookup(name) == nil && interpreter.global(name) == nil {
             return emit(cmd.usage + "\n  " + cmd.summary + "\n")
         }
-        if let b = registry.lookup(name) { return emit(Help.text(for: b) + "\n") }
+        // `:help topic compare`: the topic even when a builtin has its name.
+        if name.hasPrefix("topic "), let text = Help.topic(registry, String(name.dropFirst(6)).trimmingCharacters(in: .whitespaces)) {
+            return emit(text)
+        }
+        if let b = registry.lookup(name) {
+            let topic = Help.topic(registry, name) == nil ? "" : "\n  (`\(name)` is also a topic: `:help topic \(name)` lists it)"
+            return emit(Help.text(for: b) + topic + "\n")
+        }
         if let v = registry.documentedValue(name) { return emit(v.text + "\n") }
         if let text = Help.topic(registry, name) { return emit(text) }
+        // A bare method name (`save_pretrained`): the method, and how to ask for it.
+        let methods = registry.methods(named: name)
+        if !methods.isEmpty, interpreter.global(name) == nil {
+            var out = "`\(name)` is a method (`:help \(methods[0].name)`):\n"
+            for m in methods { out += Help.text(for: m) + "\n" }
+            return emit(out)
+        }
         // `x.method` with x a variable: the method of x's type.
         if let dot = name.firstIndex(of: "."), let v = interpreter.global(String(name[..<dot])) {
             let member = String(name[name.index(after: dot)...])

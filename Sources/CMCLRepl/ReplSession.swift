@@ -36,8 +36,11 @@ public final class ReplSession {
     public private(set) var cellNumber = 1
     /// Successful cells, in order, since the start or the last `:reset`.
     public private(set) var savedCells: [SavedCell] = []
-    /// Files `:save` wrote in this session: what they looked like just after, and how many cells.
-    private var writtenFiles: [String: (stamp: FileStamp, cells: Int)] = [:]
+    /// How many cells the files `:save` and `:export` wrote in this session held (whether a file
+    /// is still this session's, unchanged, is the interpreter's `WriteLedger`).
+    private var writtenCells: [String: Int] = [:]
+    /// The notebook `:step` is stepping through: its path, cells and the next cell.
+    var stepping: (path: String, cells: [(line: Int, code: String)], next: Int)?
     /// Colour diagnostics and prompts (ANSI).
     public var color: Bool
     /// Successful cells with what they printed and displayed (plots as SVG), for `:export`.
@@ -50,6 +53,13 @@ public final class ReplSession {
     private var atLineStart = true
     /// Globals that existed before the first cell (builtins, prelude), with their values.
     private var baseline: [String: Value] = [:]
+    /// When set (the Jupyter kernel), a cell's value is handed here with the cell's number
+    /// instead of being written as `Out[N]: …`.
+    public var presentValue: ((Value, Int) -> Void)?
+    /// When set (the Jupyter kernel), `print(plot)` hands the plot here instead of writing its drawing.
+    public var presentRich: ((any RichDisplay) -> Void)?
+    /// What the last submission reported (empty when it succeeded or failed without a diagnostic).
+    public private(set) var lastDiagnostics: [Diagnostic] = []
 
     /// - Parameters:
     ///   - output: standard output; the interpreter's `print` is routed here too.
@@ -66,7 +76,11 @@ public final class ReplSession {
         // `print(plot)`: the terminal shows the drawing; `:export` keeps the SVG.
         interpreter.richOutput = { [weak self] rich in
             guard let self else { return }
-            if let o = rich as? any NativeObject { self.write(o.display(.print) + "\n") }
+            if let present = self.presentRich {
+                present(rich)
+            } else if let o = rich as? any NativeObject {
+                self.write(o.display(.print) + "\n")
+            }
             self.cellRecord?.append(.svg(rich.svg))
         }
         recordBaseline()
@@ -84,7 +98,14 @@ public final class ReplSession {
     /// Runs one complete cell or meta-command.
     @discardableResult
     public func submit(_ text: String) -> Outcome {
+        lastDiagnostics = []
         if let (name, argument) = MetaCommand.split(text) { return command(name, argument) }
+        // `fit?` (the IPython habit) is `:help fit`.
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasSuffix("?"), trimmed.count > 1, !trimmed.contains("\n"),
+           trimmed.dropLast().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) {
+            return command("help", String(trimmed.dropLast()))
+        }
         runCell(text)
         return .proceed
     }
@@ -125,7 +146,11 @@ public final class ReplSession {
             interpreter.defineGlobal("_", value)
             let rendered = Display.render(value, .repl)
             let out = rendered.contains("\n") ? "Out[\(number)]:\n\(rendered)" : "Out[\(number)]: \(rendered)"
-            write(paint("Out[\(number)]:", "31") + String(out.dropFirst("Out[\(number)]:".count)) + "\n")
+            if let present = presentValue {
+                present(value, number)
+            } else {
+                write(paint("Out[\(number)]:", "31") + String(out.dropFirst("Out[\(number)]:".count)) + "\n")
+            }
             shown = out
             if case .object(let o) = value, let rich = o as? RichDisplay {
                 cellRecord?.append(.svg(rich.svg))
@@ -144,6 +169,7 @@ public final class ReplSession {
     }
 
     private func report(_ diagnostics: [Diagnostic]) {
+        lastDiagnostics += diagnostics
         let renderer = DiagnosticRenderer(color: color)
         for d in diagnostics { writeError(renderer.render(d)) }
     }
@@ -167,7 +193,7 @@ public final class ReplSession {
 
     func fail(_ message: String) {
         finishLine()
-        writeError((color ? "\u{1B}[1;31merror\u{1B}[0m" : "error") + ": " + message + "\n")
+        writeError((color ? "\u{1B}[1;31merror\u{1B}[0m" : "error") + ": " + StringEscape.printable(message) + "\n")
     }
 
     func paint(_ s: String, _ code: String) -> String {
@@ -184,9 +210,9 @@ public final class ReplSession {
     // MARK: Meta-commands
 
     private func command(_ spelled: String, _ argument: String) -> Outcome {
-        // `:save! FILE` is `:save` that may replace a file this session did not write.
-        let forced = spelled == "save!"
-        let name = forced ? "save" : spelled
+        // `:save! FILE` and `:export! FILE` may replace a file this session did not write.
+        let forced = spelled == "save!" || spelled == "export!"
+        let name = forced ? String(spelled.dropLast()) : spelled
         guard let cmd = MetaCommand.named(name) else {
             let spellings = MetaCommand.all.flatMap { [$0.name] + $0.aliases }.map { ":" + $0 }
             let hint = Suggestion.hint(for: ":" + name, in: spellings) ?? "`:help` lists the commands"
@@ -204,8 +230,10 @@ public final class ReplSession {
         case "type": type(argument)
         case "time": time(argument)
         case "load": load(Self.unquoted(argument))
+        case "step": step(Self.unquoted(argument))
         case "save": save(argument, force: forced)
-        case "export": export(Self.unquoted(argument))
+        case "export": export(argument, force: forced)
+        case "precision": precision(Self.unquoted(argument))
         case "reset":
             interpreter.resetSession()
             cellNumber = 1
@@ -217,6 +245,20 @@ public final class ReplSession {
         default: break
         }
         return .proceed
+    }
+
+    /// `:precision` shows the session's precision; `:precision bf16` sets it.
+    private func precision(_ spelled: String) {
+        if spelled.isEmpty { return write("precision: \(interpreter.precision)\n") }
+        do {
+            let p = try PrecisionArgument.parse(spelled)
+            interpreter.precision = p
+            write("precision: \(p)\n")
+        } catch let e as CMCLError {
+            fail(e.message + (e.hint.map { "; " + $0 } ?? ""))
+        } catch {
+            fail("\(error)")
+        }
     }
 
     private func type(_ source: String) {
@@ -231,6 +273,28 @@ public final class ReplSession {
         let ok = runCell(source)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if ok { write("time: \(Display.duration(seconds))\n") }
+    }
+
+    /// `:step FILE` starts stepping through FILE's cells; `:step` shows and runs the next one.
+    private func step(_ path: String) {
+        if !path.isEmpty {
+            do {
+                let text = try SourceReader.read(path: NSString(string: path).expandingTildeInPath)
+                stepping = (path, NotebookDocument.cells(of: text), 0)
+            } catch {
+                return fail(":step cannot read \(path): \(error)")
+            }
+        }
+        guard var s = stepping else { return fail(":step needs a file first: `:step FILE`") }
+        guard s.next < s.cells.count else {
+            stepping = nil
+            return write("end of \(s.path) (\(s.cells.count) cells)\n")
+        }
+        let cell = s.cells[s.next]
+        s.next += 1
+        stepping = s
+        write(paint("── \(s.path):\(cell.line) (cell \(s.next)/\(s.cells.count)) ──", "2") + "\n" + cell.code + "\n")
+        runCell(cell.code)
     }
 
     private func load(_ path: String) {
@@ -257,6 +321,17 @@ public final class ReplSession {
     /// as it held then; otherwise `:save! FILE` or `:save FILE --force` is needed, so that a fresh
     /// session never silently replaces a notebook with a shorter one.
     private func save(_ argument: String, force forced: Bool) {
+        guard let (path, force) = fileArgument(argument, "save", forced) else { return }
+        let n = savedCells.count
+        let script = ScriptWriter.script(savedCells)
+        write(path, cells: n, command: "save", force: force, { (file, policy) throws(FileWriteError) in try AtomicFile.write(script, to: file, policy: policy) }) {
+            "saved \(n) cell\(n == 1 ? "" : "s") to \(path)\n"
+        }
+    }
+
+    /// The file of `:save FILE` / `:export FILE` (quotes removed, a trailing `--force` read), or
+    /// nil after saying it is missing.
+    private func fileArgument(_ argument: String, _ command: String, _ forced: Bool) -> (String, Bool)? {
         var path = argument
         var force = forced
         if path.hasSuffix(" --force") {
@@ -264,25 +339,32 @@ public final class ReplSession {
             path = Substring(path.dropLast(" --force".count)).trimmingWhitespace()
         }
         path = Self.unquoted(path)
-        guard !path.isEmpty, path != "--force" else { return fail("`:save` needs a file: :save FILE") }
+        guard !path.isEmpty, path != "--force" else {
+            fail("`:\(command)` needs a file: :\(command) FILE")
+            return nil
+        }
+        return (path, force)
+    }
+
+    /// Writes a file for `:save` or `:export` under the session's write policy (`WritePolicy`),
+    /// also refusing to replace a file of this session's with one of fewer cells unless forced.
+    private func write(_ path: String, cells n: Int, command: String, force: Bool,
+                       _ writeFile: (String, WritePolicy) throws(FileWriteError) -> Void, done: () -> String) {
         let expanded = NSString(string: path).expandingTildeInPath
         let key = URL(fileURLWithPath: expanded).resolvingSymlinksInPath().standardized.path
-        let n = savedCells.count
-        if !force, let current = FileStamp(path: expanded) {
-            let replace = "`:save! \(path)` replaces it"
-            guard let mine = writtenFiles[key], mine.stamp == current else {
-                return fail(":save would replace \(path), which this session did not write; \(replace)")
-            }
-            if n < mine.cells {
-                return fail(":save would replace \(path) (\(mine.cells) cells) with \(n) cell\(n == 1 ? "" : "s"); \(replace)")
-            }
+        let replace = "`:\(command)! \(path)` replaces it"
+        if !force, FileStamp(path: expanded) != nil, interpreter.writes.wrote(expanded), let had = writtenCells[key], n < had {
+            return fail(":\(command) would replace \(path) (\(had) cells) with \(n) cell\(n == 1 ? "" : "s"); \(replace)")
         }
-        let script = ScriptWriter.script(savedCells)
-        do { try AtomicFile.write(script, to: expanded) } catch {
-            return fail(":save \(error)")
+        do {
+            try writeFile(expanded, WritePolicy(force: force, ledger: interpreter.writes))
+        } catch where error.kind == .wouldReplace {
+            return fail(":\(command) would replace \(path), which this session did not write; \(replace)")
+        } catch {
+            return fail(":\(command) \(error)")
         }
-        if let stamp = FileStamp(path: expanded) { writtenFiles[key] = (stamp, n) }
-        write("saved \(n) cell\(n == 1 ? "" : "s") to \(path)\n")
+        writtenCells[key] = n
+        write(done())
     }
 
     /// `:load "file"` and `:load file` both work.
@@ -293,19 +375,18 @@ public final class ReplSession {
         return argument
     }
 
-    private func export(_ path: String) {
+    /// Writes the session as one HTML or Markdown document, under the same rule as `:save`.
+    private func export(_ argument: String, force forced: Bool) {
+        guard let (path, force) = fileArgument(argument, "export", forced) else { return }
         guard path.hasSuffix(".html") || path.hasSuffix(".htm") || path.hasSuffix(".md") else {
             return fail(":export writes .html or .md files, not \(path)")
         }
-        let expanded = NSString(string: path).expandingTildeInPath
         let document = NotebookDocument(title: "cmcl session", cells: exportCells)
-        do {
-            try NotebookDocument.write(document, to: expanded)
-        } catch {
-            return fail(":export cannot write \(path): \(error)")
-        }
         let n = exportCells.count
-        write("exported \(n) cell\(n == 1 ? "" : "s") to \(path)\n")
+        write(path, cells: n, command: "export", force: force, { (file, policy) throws(FileWriteError) in
+            try NotebookDocument.write(document, to: file, policy: policy)
+        }) {
+            "exported \(n) cell\(n == 1 ? "" : "s") to \(path)\n" }
     }
 
     private func vars() {

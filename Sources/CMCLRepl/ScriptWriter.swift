@@ -1,16 +1,15 @@
 import CMCLLang
 
-/// Turns a session's successful cells into a runnable script whose output is the session's
-/// output: a cell that displayed a value binds it to `_N` (and `_`), as the REPL did, and
-/// prints it as `Out[N]: …`.
+/// Turns a session's successful cells into a script: each cell as it was typed, under an
+/// `# In [N]` comment, with the value it displayed as `# Out[N]: …` comment lines (as Jupyter's
+/// "download as script" does).
 ///
 ///     # In [1]
-///     let _1 = 1 + 2
-///     let _ = _1
-///     print("Out[1]:", repr(_1))
+///     1 + 2
+///     # Out[1]: 3
 public enum ScriptWriter {
     public static func script(_ cells: [ReplSession.SavedCell]) -> String {
-        var out = "# Saved from a cmcl session; `cmcl FILE` replays it.\n"
+        var out = "# Saved from a cmcl session: the cells as typed; `cmcl FILE` runs them.\n"
         for cell in cells {
             out += "\n"
             if let path = cell.loadedFrom {
@@ -18,21 +17,32 @@ public enum ScriptWriter {
                 if !cell.source.hasSuffix("\n") { out += "\n" }
                 continue
             }
-            let number = cell.number.map(String.init) ?? "?"
-            out += "# In [\(number)]\n"
-            guard let shown = cell.output, let n = cell.number else {
-                out += cell.source + "\n"
-                continue
+            out += "# In [\(cell.number.map(String.init) ?? "?")]\n"
+            // A value that a later cell reads as `_N` (or `_`) is bound as the REPL bound it.
+            var source = cell.source
+            if cell.output != nil, let n = cell.number {
+                let later = cells.drop { $0.number.map { $0 <= n } ?? true }
+                if later.contains(where: { mentions($0.source, "_\(n)") }) {
+                    source = binding(source, name: "_\(n)")
+                }
+                if let next = later.first, mentions(next.source, "_") {
+                    source = (source == cell.source ? binding(source, name: "_") : source + "\nlet _ = _\(n)")
+                }
             }
-            out += binding(cell.source, name: "_\(n)") + "\n"
-            out += "let _ = _\(n)\n"
-            if shown.contains("\n") {
-                out += "print(\"Out[\(n)]:\")\nprint(repr(_\(n)))\n"
-            } else {
-                out += "print(\"Out[\(n)]:\", repr(_\(n)))\n"
+            out += source
+            if !source.hasSuffix("\n") { out += "\n" }
+            if let shown = cell.output {
+                out += shown.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }.joined(separator: "\n") + "\n"
             }
         }
         return out
+    }
+
+    /// Whether `source` uses the identifier `name` (not as part of a longer name).
+    static func mentions(_ source: String, _ name: String) -> Bool {
+        let file = SourceFile(name: "<cell>", text: source)
+        var lexer = Lexer(file: file)
+        return lexer.tokenize().contains { $0.kind == .identifier && file.text(of: $0.span) == name }
     }
 
     /// The cell's source with its last statement (an expression) bound to `name`.

@@ -21,6 +21,8 @@ public final class Builtin {
     public let example: String
     /// The section of `:help` and the docs (`core`, `math`, `tensor`, …).
     public let category: String
+    /// Known values of string parameters, for completion (`glue`'s `task`: the GLUE task names).
+    public var choices: [String: [String]] = [:]
     let body: (Arguments) throws -> Value
 
     public init(_ signature: String, kind: Kind = .function, category: String, summary: String, example: String = "",
@@ -118,11 +120,12 @@ public struct Arguments {
 
     /// An integer-valued number.
     public func int(_ name: String) throws -> Int {
-        let n = try number(name)
-        guard n.rounded() == n, abs(n) < 9.0e15 else {
-            throw CMCLError("argument `\(name)` must be a whole number, got \(Display.number(n))", argument: ref(name))
-        }
-        return Int(n)
+        try WholeNumber.int(try number(name), argument: name)
+    }
+
+    /// A whole number within bounds (`count(“n”, from: 0)`), through `WholeNumber`.
+    public func int(_ name: String, from low: Int?, to high: Int? = nil) throws -> Int {
+        try WholeNumber.int(try number(name), argument: name, from: low, to: high)
     }
 
     /// The longest token sequence a length argument (`max_len`) may ask for; padding to it
@@ -131,12 +134,7 @@ public struct Arguments {
 
     /// A sequence length in tokens: a whole number from 1 to `maxTokenLength`.
     public func tokenLength(_ name: String) throws -> Int {
-        let n = try number(name)
-        guard n.rounded() == n, n >= 1, n <= Double(Arguments.maxTokenLength) else {
-            throw CMCLError("argument `\(name)` must be a whole number from 1 to \(Arguments.maxTokenLength), got \(Display.number(n))",
-                            argument: ref(name))
-        }
-        return Int(n)
+        try WholeNumber.int(try number(name), argument: name, from: 1, to: Arguments.maxTokenLength)
     }
 
     public func optionalTokenLength(_ name: String) throws -> Int? {

@@ -75,6 +75,11 @@ public final class BuiltinRegistry {
         (byType[type] ?? [:]).values.sorted { $0.name < $1.name }
     }
 
+    /// Methods and properties called `name` on any type (`save_pretrained` → `Model.save_pretrained`).
+    public func methods(named name: String) -> [Builtin] {
+        all.filter { $0.receiverType != nil && $0.memberName == name }
+    }
+
     /// Global (non-method) builtins.
     public var globals: [Builtin] { all.filter { $0.receiverType == nil } }
 }

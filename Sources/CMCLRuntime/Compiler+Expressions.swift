@@ -202,10 +202,7 @@ extension Compiler {
             // Read the global directly: one closure call less per call.
             let globals = vm.globals, defined = vm.defined, file = self.file, span = calleeExpr.span
             calleeCode = { _, _ in
-                guard defined[g] else {
-                    throw Diagnostic(.runtime, "`\(id)` is used before it is defined", file: file, span: span,
-                                     hint: "move its definition above this line")
-                }
+                guard defined[g] else { throw vm.undefinedGlobal(id, g, file: file, span: span, hint: "move its definition above this line") }
                 return globals[g]
             }
         } else {

@@ -106,9 +106,14 @@ final class Compiler {
         self.scope = scope
     }
 
+    static let tooManyGlobals = "too many global variables"
+    static let globalsHint = "a session holds at most \(Interpreter.globalCapacity) top-level names; keep many values in a list or a record"
+
     func error(_ kind: Diagnostic.Kind, _ message: String, _ span: Span, hint: String? = nil) {
         // `x += 1` reads and writes `x`: report an unknown name there once.
         if diagnostics.contains(where: { $0.message == message && $0.span == span && $0.file?.name == file.name }) { return }
+        // Past the last global slot every further `let` would fail the same way: say it once.
+        if message == Compiler.tooManyGlobals, diagnostics.contains(where: { $0.message == message }) { return }
         diagnostics.append(Diagnostic(kind, message, file: file, span: span, hint: hint))
     }
 
@@ -142,10 +147,10 @@ final class Compiler {
             }
             switch stmt.kind {
             case .letBinding(let name, let span, _):
-                if vm.globalSlot(name) == nil { error(.runtime, "too many global variables", span) }
+                if vm.globalSlot(name) == nil { error(.runtime, Compiler.tooManyGlobals, span, hint: Compiler.globalsHint) }
             case .function(let decl):
                 if let name = decl.name, vm.globalSlot(name) == nil {
-                    error(.runtime, "too many global variables", decl.span)
+                    error(.runtime, Compiler.tooManyGlobals, decl.span, hint: Compiler.globalsHint)
                 }
             default: break
             }
@@ -208,6 +213,10 @@ final class Compiler {
         var hint: String?
         if ["True", "False", "None", "null", "NULL", "undefined"].contains(name) {
             hint = "cmcl spells these `true`, `false` and `nil`"
+        } else if let method = vm.registry.methods(named: name).first, let type = method.receiverType {
+            // `save(m, path)`: a method called as a function.
+            let rest = method.signature.parameters.dropFirst().filter { $0.defaultValue == nil }.map(\.name)
+            hint = "`\(name)` is a method of \(type): call it on the value, `\(type.lowercased().prefix(1)).\(name)(\(rest.joined(separator: ", ")))` (`:help \(method.name)`)"
         } else {
             hint = Suggestion.hint(for: name, in: visibleNames())
         }
@@ -330,7 +339,7 @@ final class Compiler {
         if declaring {
             if scope.bindsGlobals {
                 guard let g = vm.globalSlot(name) else {
-                    error(.runtime, "too many global variables", span)
+                    error(.runtime, Compiler.tooManyGlobals, span, hint: Compiler.globalsHint)
                     return { _, _ in .null }
                 }
                 target = .global(g)
@@ -364,6 +373,26 @@ final class Compiler {
                 env?.capture(i)?.value = v
                 return .null
             }
+        case .global(let g) where declaring:
+            let line = file.line(of: span.start), fileName = file.name
+            unowned(unsafe) let vm = self.vm
+            return { bp, env in
+                do {
+                    globals[g] = try valueCode(bp, env)
+                } catch {
+                    let cancelled = (error as? Diagnostic)?.kind == .interrupted || (error as? CMCLError)?.isInterruption == true
+                    if cancelled, let partial = vm.interruptedPartial {
+                        vm.interruptedPartial = nil
+                        globals[g] = partial
+                        defined[g] = true
+                    } else {
+                        vm.failedDefinitions[g] = (fileName, line, cancelled)
+                    }
+                    throw error
+                }
+                defined[g] = true
+                return .null
+            }
         case .global(let g):
             return { bp, env in
                 globals[g] = try valueCode(bp, env)
@@ -380,6 +409,7 @@ final class Compiler {
         }
         let stack = vm.stack, cells = vm.cells, globals = vm.globals, defined = vm.defined
         let file = self.file
+        unowned(unsafe) let vm = self.vm
         switch r {
         case .stack(let slot):
             return { bp, _ in stack[bp + slot] }
@@ -389,10 +419,7 @@ final class Compiler {
             return { _, env in env?.capture(i)?.value ?? .null }
         case .global(let g):
             return { _, _ in
-                guard defined[g] else {
-                    throw Diagnostic(.runtime, "`\(name)` is used before it is defined", file: file, span: span,
-                                     hint: "move its `let` above this line")
-                }
+                guard defined[g] else { throw vm.undefinedGlobal(name, g, file: file, span: span, hint: "move its `let` above this line") }
                 return globals[g]
             }
         }

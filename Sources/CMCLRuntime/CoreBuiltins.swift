@@ -94,8 +94,13 @@ enum CoreBuiltins {
             .number(Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
         }
         r.add("help(name)", "core", "The documentation of a builtin, as text.", example: "print(help(\"range\"))") { a in
-            let name = try a.string("name")
+            // `help(fit)` as well as `help("fit")`.
+            let name: String
+            if case .builtin(let b) = try a.value("name") { name = b.builtin.name } else { name = try a.string("name") }
             if let v = a.interpreter.registry.documentedValue(name) { return .string(v.text) }
+            if a.interpreter.registry.lookup(name) == nil, let m = a.interpreter.registry.methods(named: name).first {
+                return .string(Help.text(for: m))
+            }
             guard let b = a.interpreter.registry.lookup(name) else {
                 throw CMCLError("no builtin named `\(name)`",
                                 hint: Suggestion.hint(for: name, in: a.interpreter.registry.all.map(\.name)))
@@ -149,13 +154,18 @@ enum CoreBuiltins {
         r.add("isnan(x)", "math", "Whether x is not a number.", example: "isnan(0 / 0)   # true") { a in
             .bool(try a.number("x").isNaN)
         }
-        r.add("int(x)", "math", "x truncated towards zero; parses strings.", example: "int(\"42\")   # 42") { a in
+        r.add("int(x)", "math", "x truncated towards zero; parses strings. `nan` and `inf` have no integer: an error.",
+              example: "int(\"42\")   # 42") { a in
             let v = try a.value("x")
+            func whole(_ n: Double) throws -> Value {
+                guard n.isFinite else { throw CMCLError("\(Display.number(n)) has no integer value", argument: .position(0)) }
+                return .number(n.rounded(.towardZero))
+            }
             switch v {
-            case .number(let n): return .number(n.rounded(.towardZero))
+            case .number(let n): return try whole(n)
             case .bool(let b): return .number(b ? 1 : 0)
             case .string(let s):
-                if let n = Double(s.trimmingWhitespace()) { return .number(n.rounded(.towardZero)) }
+                if let n = Double(s.trimmingWhitespace()) { return try whole(n) }
                 throw CMCLError("cannot read \(StringEscape.quoted(s)) as a number", argument: .position(0))
             default: throw a.typeError("x", "a number or a string", v)
             }
@@ -249,7 +259,7 @@ enum CoreBuiltins {
             guard let last = l.items.popLast() else { throw CMCLError("pop from an empty list") }
             return last
         }
-        r.add("sorted(xs, key: nil, reverse: false)", "list", "A sorted copy; `key` maps elements to sort keys.",
+        r.add("sorted(xs, key: nil, reverse: false)", "list", "A sorted copy; `key` maps elements to sort keys; NaN sorts after every other number.",
               example: "sorted([3, 1, 2])   # [1, 2, 3]") { a in
             var items = try a.interpreter.elements(of: try a.value("xs"))
             let key = try a.optional("key")
@@ -260,6 +270,8 @@ enum CoreBuiltins {
                 // Sorting millions of elements takes seconds: stop at Ctrl-C.
                 comparisons += 1
                 try Interrupt.poll(comparisons)
+                // NaN compares false with everything; ordering it last keeps the order a strict one.
+                if case .number(let x) = keys[i], case .number(let y) = keys[j], x.isNaN || y.isNaN { return !x.isNaN && y.isNaN }
                 return try a.interpreter.binary(.less, keys[i], keys[j]).isTruthy
             }
             items = order.map { items[$0] }

@@ -32,6 +32,16 @@ public enum Display {
         return "\(n)"
     }
 
+    /// A number inside a list or record: at most 6 significant digits (`0.819`, not
+    /// `0.8190000000000001`), as tensors are shown short; the number alone (`print(xs[0])`)
+    /// shows every digit.
+    public static func shortNumber(_ n: Double) -> String {
+        guard n.isFinite, n != n.rounded() || abs(n) >= 1e16 else { return number(n) }
+        let full = "\(n)"
+        guard full.filter(\.isNumber).count > 7 else { return full }
+        return String(format: "%.6g", n)
+    }
+
     /// A short description used in error messages: `a string "abc"`, `a list of 3`.
     public static func describe(_ v: Value) -> String {
         switch v {
@@ -43,8 +53,14 @@ public enum Display {
         case .record: return "a record"
         case .closure(let c): return "the function `\(c.name)`"
         case .builtin(let b): return "the builtin `\(b.builtin.name)`"
-        case .object(let o): return "a \(o.typeName)"
+        case .object(let o): return article(o.typeName) + " " + o.typeName
         }
+    }
+
+    /// "a" or "an" before a type name (`an Ablation`, `a Model`).
+    static func article(_ word: String) -> String {
+        guard let first = word.lowercased().first else { return "a" }
+        return "aeio".contains(first) ? "an" : "a"
     }
 
     public static func render(_ v: Value, _ style: DisplayStyle = .repl) -> String {
@@ -72,7 +88,7 @@ public enum Display {
         switch v {
         case .null: return "nil"
         case .bool(let b): return b ? "true" : "false"
-        case .number(let n): return number(n)
+        case .number(let n): return walk.depth > 0 ? shortNumber(n) : number(n)
         case .string(let s):
             let text = style.quoteStrings ? StringEscape.quoted(s) : s
             walk.budget -= text.utf8.count

@@ -33,7 +33,8 @@ extension Interpreter {
     ///
     /// - Parameters:
     ///   - continueOnError: run every top-level statement even when one fails (notebook
-    ///     checking); otherwise stop at the first runtime error (scripts, REPL cells).
+    ///     checking), except after Ctrl-C; otherwise stop at the first runtime error (scripts,
+    ///     REPL cells).
     ///   - beforeStatement: called with each top-level statement's span before it runs, so
     ///     a host can attribute output to the statement that printed it.
     public func run(_ file: SourceFile, continueOnError: Bool = false,
@@ -56,6 +57,7 @@ extension Interpreter {
         withFrame(unit) { bp, env in
             for (code, stmt) in zip(unit.statements, order) {
                 beforeStatement(stmt.span)
+                interruptedPartial = nil
                 do {
                     let v = try code.code(bp, env)
                     if case .expression = stmt.kind {
@@ -75,7 +77,8 @@ extension Interpreter {
                     onError(d)
                     state.pointee.unwind = 0
                     last = nil
-                    if !continueOnError { break }
+                    // Ctrl-C stops a notebook too: later cells would only fail on what it cancelled.
+                    if !continueOnError || d.kind == .interrupted { break }
                 }
             }
         }

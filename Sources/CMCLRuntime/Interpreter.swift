@@ -57,6 +57,8 @@ public final class Closure: Container {
     }
     public var name: String { function.name }
     public var parameterNames: [String] { function.parameters }
+    /// The function's source text (its declaration or lambda), e.g. to notice that it was edited.
+    public var sourceText: String { function.file.text(of: function.span) }
 
     /// The value of captured variable `i`.
     @inline(__always)
@@ -134,9 +136,16 @@ public final class Interpreter {
     }
     /// Whether `errorOutput` is a terminal (progress lines then update in place).
     public var errorIsTerminal = false
+    /// Where progress lines (`fit`, `ablation_curve`) are drawn in place when the host keeps
+    /// them out of the output (`cmcl notebook` on a terminal: stderr, not the document).
+    public var progressOutput: ((String) -> Void)?
     /// When set (notebook export, the REPL's record for `:export`), `print` hands values with a
     /// graphical form (plots) here instead of writing their text.
     public var richOutput: ((any RichDisplay) -> Void)?
+    /// The session's precision for matrix products: what `fit`, `evaluate`, `predict` and
+    /// `ablation_curve` use when a call gives no `precision:` (the REPL's `:precision`; `experiment`
+    /// sets it while its runs run). Each call hands it to its forward contexts; nothing else reads it.
+    public var precision: Precision = .fp32
     /// Arguments after the script name (`args`).
     public var scriptArguments: [String] = [] {
         didSet { defineGlobal("args", .list(scriptArguments.map { .string($0) })) }
@@ -156,9 +165,21 @@ public final class Interpreter {
     let cells: UnsafeMutablePointer<Cell?>
     /// Finds and breaks unreachable reference cycles among this session's values.
     public let collector = CycleCollector()
+    /// The files and directories this session wrote: the only ones its writes may replace
+    /// without `force: true` (`WritePolicy`, docs/files.md).
+    public let writes = WriteLedger()
     let globals: UnsafeMutablePointer<Value>
     let defined: UnsafeMutablePointer<Bool>
     let state: UnsafeMutablePointer<MachineState>
+    /// Globals whose `let` failed or was cancelled (file name, line, whether cancelled), so that
+    /// a later use says why the name has no value instead of asking to move its `let`.
+    var failedDefinitions: [Int: (file: String, line: Int, cancelled: Bool)] = [:]
+    /// What an interrupted builtin called from the top level kept (the History of a `fit`
+    /// stopped by Ctrl-C): the `let` it is the value of binds it before the interruption
+    /// propagates. Cleared before each top-level statement.
+    var interruptedPartial: Value?
+    /// Whether code runs at the top level of a file or cell (not inside a function call).
+    var isAtTopLevel: Bool { state.pointee.depth == 0 }
     var globalNames: [String: Int] = [:]
     var globalOrder: [String] = []
     let loader: ModuleLoader
@@ -223,6 +244,22 @@ public final class Interpreter {
         guard let i = globalSlot(name) else { return }
         globals[i] = value
         defined[i] = true
+    }
+
+    /// The error for reading global `g` (`name`) before it has a value: its `let` failed or was
+    /// cancelled, or has not run yet.
+    func undefinedGlobal(_ name: String, _ g: Int, file: SourceFile, span: Span, hint: String) -> Diagnostic {
+        guard let failed = failedDefinitions[g] else {
+            return Diagnostic(.runtime, "`\(name)` is used before it is defined", file: file, span: span, hint: hint)
+        }
+        let place: String
+        if failed.file.hasPrefix("<repl:"), failed.file.hasSuffix(">") {
+            place = "In [\(failed.file.dropFirst(6).dropLast())]"   // a REPL cell
+        } else {
+            place = failed.file == file.name ? "line \(failed.line)" : "\(failed.file):\(failed.line)"
+        }
+        return Diagnostic(.runtime, "`\(name)` is undefined because the cell at \(place) \(failed.cancelled ? "was cancelled" : "failed")",
+                          file: file, span: span, hint: "run that cell again")
     }
 
     /// The value of a global, if defined.
@@ -342,7 +379,7 @@ public final class Interpreter {
             if let v { value = v } else if let d = fn.defaults[i] { value = try d.code(bp, c) }
             if captured[i] { cells[bp + i] = Cell(value) } else { stack[bp + i] = value }
         }
-        return try finish(try fn.body(bp, c))
+        return finish(try fn.body(bp, c))
     }
 
     /// The error for too many calls active at once (calls in another call's arguments do not

@@ -22,8 +22,12 @@ public struct NotebookDocument {
         }
 
         public mutating func append(_ o: Output) {
-            if case .text(let t) = o, case .text(let previous)? = outputs.last {
-                outputs[outputs.count - 1] = .text(previous + t)
+            if case .text(let t) = o, case .text(var previous)? = outputs.last {
+                // Drop the array's reference first, so the text grows in place: a cell that
+                // prints 100,000 lines costs linear time, not quadratic.
+                outputs[outputs.count - 1] = .text("")
+                previous += t
+                outputs[outputs.count - 1] = .text(previous)
             } else {
                 outputs.append(o)
             }
@@ -32,6 +36,11 @@ public struct NotebookDocument {
 
     public var title: String
     public var cells: [Cell]
+    /// How many statements failed, the kind of the first failure, and whether Ctrl-C stopped
+    /// the run (set by ``run``).
+    public var errorCount = 0
+    public var failure: Diagnostic.Kind?
+    public var interrupted = false
 
     public init(title: String, cells: [Cell]) {
         self.title = title
@@ -40,13 +49,73 @@ public struct NotebookDocument {
 
     /// Runs the notebook `text` in `interpreter` and collects every cell's outputs. Expected
     /// output lines of golden notebooks (`# >`, `# !`) are left out of the code.
-    public static func run(name: String, text: String, interpreter vm: Interpreter) -> NotebookDocument {
+    ///
+    /// `progress` hears (cell number from 1, cell count, first line of the cell) as each cell starts.
+    public static func run(name: String, text: String, interpreter vm: Interpreter,
+                           progress: (Int, Int, Int) -> Void = { _, _, _ in }) -> NotebookDocument {
+        let (lines, ranges) = cellRanges(text)
+        let file = SourceFile(name: name, text: lines.joined(separator: "\n"))
+        var cells = ranges.map { r in Cell(code: lines[(r.lowerBound - 1)...(r.upperBound - 1)].joined(separator: "\n")) }
+        func cellIndex(line: Int) -> Int {
+            ranges.lastIndex { $0.lowerBound <= line } ?? 0
+        }
+        guard !cells.isEmpty else { return NotebookDocument(title: title(name, lines), cells: []) }
+
+        var current = 0, started = -1
+        let savedOutput = vm.output, savedError = vm.errorOutput, savedRich = vm.richOutput
+        defer { vm.output = savedOutput; vm.errorOutput = savedError; vm.richOutput = savedRich }
+        vm.output = { cells[current].append(.text($0)) }
+        vm.errorOutput = { cells[current].append(.text($0)) }
+        vm.richOutput = { cells[current].append(.svg($0.svg)) }
+        let renderer = DiagnosticRenderer(color: false)
+        let result = vm.run(file, continueOnError: true, beforeStatement: { span in
+            current = cellIndex(line: file.line(of: span.start))
+            // Function declarations run first (hoisted); a cell is reported when its other code starts.
+            if current != started, !file.text(of: span).hasPrefix("fn ") {
+                started = current
+                progress(current + 1, cells.count, ranges[current].lowerBound)
+            }
+        }, onError: { d in
+            cells[current].append(.error(renderer.render(d)))
+        }, onValue: { value in
+            if case .null = value { return }
+            if case .object(let o) = value, let rich = o as? RichDisplay {
+                cells[current].append(.svg(rich.svg))
+            } else if case .object(let o) = value, o is ModelValue {
+                // A model reads as its one-line summary in a document, not its parameter table.
+                let lines = Display.render(value, .repl).split(separator: "\n")
+                cells[current].append(.text((lines.first.map(String.init) ?? "") + (lines.count > 1 ? "; " + (lines.last.map(String.init) ?? "") : "") + "\n"))
+            } else {
+                cells[current].append(.text(Display.render(value, .repl) + "\n"))
+            }
+        })
+        if result.didNotRun {
+            for d in result.diagnostics {
+                cells[cellIndex(line: d.file === file ? file.line(of: d.span.start) : 1)].append(.error(renderer.render(d)))
+            }
+        }
+        if let code = result.exitCode { cells[current].append(.text("(exit \(code))\n")) }
+        var document = NotebookDocument(title: title(name, lines), cells: cells.map(\.cleaned))
+        document.errorCount = result.diagnostics.count
+        document.failure = result.failure
+        document.interrupted = result.diagnostics.contains { $0.kind == .interrupted }
+        return document
+    }
+
+    /// The code of each cell of a notebook, with its first line (`:step` in the REPL).
+    public static func cells(of text: String) -> [(line: Int, code: String)] {
+        let (lines, ranges) = cellRanges(text)
+        return ranges.map { r in (r.lowerBound, lines[(r.lowerBound - 1)...(r.upperBound - 1)].joined(separator: "\n")) }
+    }
+
+    /// The notebook's lines (expected-output lines blanked) and its cells' 1-based line ranges.
+    static func cellRanges(_ text: String) -> (lines: [String], ranges: [ClosedRange<Int>]) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             Notebook.isExpectation($0) ? "" : String($0)
         }
         // Cells: paragraphs separated by blank lines. A paragraph that ends inside an open
         // statement (a blank line in a function body) continues into the next one.
-        let file = SourceFile(name: name, text: lines.joined(separator: "\n"))
+        let file = SourceFile(name: "<cells>", text: lines.joined(separator: "\n"))
         let (program, _) = Parser.parse(file)
         var statementLines: [(first: Int, last: Int)] = program.statements.map {
             (file.line(of: $0.span.start), file.line(of: max($0.span.start, $0.span.end - 1)))
@@ -64,38 +133,7 @@ public struct NotebookDocument {
             }
         }
         if let s = start { ranges.append(s...lines.count) }
-        var cells = ranges.map { r in Cell(code: lines[(r.lowerBound - 1)...(r.upperBound - 1)].joined(separator: "\n")) }
-        func cellIndex(line: Int) -> Int {
-            ranges.lastIndex { $0.lowerBound <= line } ?? 0
-        }
-        guard !cells.isEmpty else { return NotebookDocument(title: title(name, lines), cells: []) }
-
-        var current = 0
-        let savedOutput = vm.output, savedError = vm.errorOutput, savedRich = vm.richOutput
-        defer { vm.output = savedOutput; vm.errorOutput = savedError; vm.richOutput = savedRich }
-        vm.output = { cells[current].append(.text($0)) }
-        vm.errorOutput = { cells[current].append(.text($0)) }
-        vm.richOutput = { cells[current].append(.svg($0.svg)) }
-        let renderer = DiagnosticRenderer(color: false)
-        let result = vm.run(file, continueOnError: true, beforeStatement: { span in
-            current = cellIndex(line: file.line(of: span.start))
-        }, onError: { d in
-            cells[current].append(.error(renderer.render(d)))
-        }, onValue: { value in
-            if case .null = value { return }
-            if case .object(let o) = value, let rich = o as? RichDisplay {
-                cells[current].append(.svg(rich.svg))
-            } else {
-                cells[current].append(.text(Display.render(value, .repl) + "\n"))
-            }
-        })
-        if result.didNotRun {
-            for d in result.diagnostics {
-                cells[cellIndex(line: d.file === file ? file.line(of: d.span.start) : 1)].append(.error(renderer.render(d)))
-            }
-        }
-        if let code = result.exitCode { cells[current].append(.text("(exit \(code))\n")) }
-        return NotebookDocument(title: title(name, lines), cells: cells.map(\.cleaned))
+        return (lines, ranges)
     }
 
     /// The first comment line, or the file name.
@@ -122,7 +160,7 @@ extension NotebookDocument.Cell {
 }
 
 extension NotebookDocument {
-    static func plainText(_ s: String) -> String {
+    public static func plainText(_ s: String) -> String {
         var out = ""
         var i = s.unicodeScalars.startIndex
         let scalars = s.unicodeScalars

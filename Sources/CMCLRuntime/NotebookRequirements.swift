@@ -15,6 +15,9 @@ import Foundation
 public struct NotebookRequirements: Sendable, Equatable {
     /// The declared items, in order.
     public var items: [String]
+    /// The files under the data folder the notebook names with `data_dir("…")` literals; with
+    /// `data` required, each must exist (not only the folder).
+    public var dataFiles: [String] = []
 
     /// The requirements declared in the leading comment lines of `text`.
     public init(text: String) {
@@ -28,6 +31,16 @@ public struct NotebookRequirements: Sendable, Equatable {
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         self.items = items
+        var files: [String] = []
+        var rest = Substring(text)
+        while let call = rest.range(of: "data_dir(\"") {
+            rest = rest[call.upperBound...]
+            guard let close = rest.firstIndex(of: "\"") else { break }
+            let name = String(rest[..<close])
+            if !name.isEmpty, !name.contains("\\"), !files.contains(name) { files.append(name) }
+            rest = rest[close...]
+        }
+        dataFiles = files
     }
 
     /// The shared data folder named by `environment`.
@@ -45,6 +58,9 @@ public struct NotebookRequirements: Sendable, Equatable {
                 let dir = Self.dataDirectory(environment)
                 if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) || !isDirectory.boolValue {
                     missing.append("the data folder \(dir) (set CMCL_DATA)")
+                } else {
+                    let absent = dataFiles.filter { !FileManager.default.fileExists(atPath: dir + "/" + $0) }
+                    if !absent.isEmpty { missing.append("\(absent.joined(separator: ", ")) in the data folder \(dir) (scripts/fetch-data)") }
                 }
             case "slow":
                 if !slow && environment["CMCL_SLOW"] != "1" { missing.append("CMCL_SLOW=1 (it trains for minutes)") }

@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLTensor
 import Foundation
 

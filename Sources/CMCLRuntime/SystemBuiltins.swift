@@ -31,17 +31,17 @@ enum SystemBuiltins {
     }
 
     static func registerFiles(_ r: BuiltinRegistry) {
-        r.add("write_json(value, path, indent: 2)", "system",
-              "Writes plain values (numbers, strings, booleans, lists, records, results tables) as JSON; `indent: nil` writes one line.",
+        r.add("write_json(value, path, indent: 2, force: false)", "system",
+              "Writes plain values (numbers, strings, booleans, lists, records, results tables) as JSON; `indent` (0 to 16 spaces, or nil for one line) sets the layout. An existing file this session did not write is replaced only with `force: true` (docs/files.md).",
               example: "write_json({seed: 1, accuracy: 0.81}, \"/tmp/run.json\")") { a in
-            let indent = try a.optionalInt("indent")
+            let indent = try a.optional("indent") == nil ? nil : try a.int("indent", from: 0, to: 16)
             let json: JSONValue
             do { json = try ValueJSON.json(try a.value("value")) } catch var e as CMCLError {
                 e.argument = .label("value")
                 throw e
             }
-            let text = json.serialized(indent: indent.map { max(0, $0) }) + "\n"
-            try FileOutput.write(text, to: try a.string("path"))
+            let text = json.serialized(indent: indent) + "\n"
+            try FileOutput.write(text, toArgument: "path", a)
             return .null
         }
         r.add("read_json(path, lines: false)", "system",
@@ -53,8 +53,8 @@ enum SystemBuiltins {
             }
             return ValueJSON.value(try JSONValue.read(path: path))
         }
-        r.add("write_csv(rows, path, columns: nil)", "system",
-              "Writes a list of records (or a results table) as CSV with a header; columns are the records' keys in order of first appearance unless given.",
+        r.add("write_csv(rows, path, columns: nil, force: false)", "system",
+              "Writes a list of records (or a results table) as CSV with a header; columns are the records' keys in order of first appearance unless given. An existing file this session did not write is replaced only with `force: true`.",
               example: "write_csv([{seed: 1, acc: 0.8}, {seed: 2, acc: 0.82}], \"/tmp/runs.csv\")") { a in
             let rows = try plainRows(try a.value("rows"), argument: "rows", a)
             var columns: [String] = []
@@ -71,7 +71,7 @@ enum SystemBuiltins {
             let cells = rows.map { row in columns.map { row[$0].map(csvCell) ?? "" } }
             let path = try a.string("path")
             let format: DelimitedFormat = path.hasSuffix(".tsv") ? .tsv : .csv
-            try FileOutput.write(Table(columns: columns, rows: cells).serialized(format: format), to: path)
+            try FileOutput.write(Table(columns: columns, rows: cells).serialized(format: format), toArgument: "path", a)
             return .null
         }
     }
@@ -97,11 +97,21 @@ enum SystemBuiltins {
         }
     }
 
+    /// Whether `t` is a number written in decimal (`12`, `-3.5e-2`, `.5`) or `inf`/`infinity`/`nan`
+    /// with an optional sign — not hexadecimal (`0x10`) or other spellings `Double(_:)` accepts.
+    static func isDecimal(_ t: String) -> Bool {
+        var body = Substring(t)
+        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        if ["inf", "infinity", "nan"].contains(body.lowercased()) { return true }
+        guard body.first?.isASCII == true, body.contains(where: { $0.isNumber }) else { return false }
+        return body.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" || $0 == "-") }
+    }
+
     /// A CSV cell as a plain value: numbers when the cell is one, otherwise the text.
     static func cellValue(_ s: String) -> Value {
         let t = s.trimmingCharacters(in: .whitespaces)
         if t.isEmpty { return s.isEmpty ? .null : .string(s) }
-        if let n = Double(t), n.isFinite || t.lowercased().contains("inf") || t.lowercased() == "nan" { return .number(n) }
+        if isDecimal(t), let n = Double(t) { return .number(n) }
         if t == "true" { return .bool(true) }
         if t == "false" { return .bool(false) }
         return .string(s)

@@ -101,12 +101,8 @@ struct TorchProject {
     }
 
     func writeText(_ path: String, _ text: String) throws {
-        do {
-            try FileOutput.write(text, to: directory.appendingPathComponent(path).path)
-        } catch var error as CMCLError {
-            error.argument = .label("dir")
-            throw error
-        }
+        // Inside the temporary directory `AtomicDirectory` made: nothing there is the user's.
+        try FileOutput.write(text, to: directory.appendingPathComponent(path).path, argument: "dir", policy: .replace)
     }
 
     func writeJSON(_ path: String, _ value: Any, pretty: Bool) throws {

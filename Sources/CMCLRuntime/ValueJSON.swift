@@ -51,6 +51,6 @@ enum ValueJSON {
 }
 
 /// Engine values that have a plain form (lists and records) for JSON and CSV.
-protocol PlainConvertible {
+public protocol PlainConvertible {
     var plainValue: Value { get }
 }

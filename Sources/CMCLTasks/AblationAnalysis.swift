@@ -37,12 +37,17 @@ public struct AblationAnalysis {
     public let ablation: Ablation
     /// Seed of the variants' draws (dropout masks, crops).
     public let seed: UInt64
+    /// The precision of the variants' matrix products.
+    public let precision: Precision
+    /// Called after the variants of each batch (e.g. a progress line, or a Ctrl-C check that throws).
+    public var batchDone: (() throws -> Void)?
 
     /// An analysis of `model` under `ablation`.
-    public init(model: TextModel, ablation: Ablation, seed: UInt64) {
+    public init(model: TextModel, ablation: Ablation, seed: UInt64, precision: Precision = .fp32) {
         self.model = model
         self.ablation = ablation
         self.seed = seed
+        self.precision = precision
     }
 
     /// The number of variants, c + 1.
@@ -53,34 +58,12 @@ public struct AblationAnalysis {
         }
     }
 
-    /// Runs every variant of every batch without gradients: `visit(level, batch, perExampleLosses, output)`.
-    /// Batches that carry re-encoded crop levels (HotpotQA) use them; others are cropped here.
+    /// Runs every variant of every batch (CMCLCompare's `VariantLosses`):
+    /// `visit(level, batch, perExampleLosses, output)`, then ``batchDone`` once per batch.
     public func run(_ batches: [Batch], _ visit: (Int, Batch, [Double], ModelOutput) throws -> Void) throws {
-        let kind = try ExampleLoss.automatic.resolved(for: model)
-        let g = Generator(seed: seed)
-        try Tensor.withNoGrad {
-            for b in batches {
-                switch ablation {
-                case .drop(let d):
-                    let step = d.makeStep(model: model, generator: g)
-                    for k in 0...d.steps {
-                        let ctx = step.context(level: k, base: ForwardContext(training: true, generator: g))
-                        let out = try model(b, context: ctx)
-                        try visit(k, b, try kind.compute(out, batch: b).combined().toDoubles(), out)
-                    }
-                case .crop(let c):
-                    let levels: [Batch]
-                    if !b.cropLevels.isEmpty {
-                        levels = [b] + b.cropLevels.prefix(c.steps)
-                    } else {
-                        levels = try c.crops(b, generator: g)
-                    }
-                    for (k, cropped) in levels.enumerated() {
-                        let out = try model(cropped, context: ForwardContext(training: false))
-                        try visit(k, cropped, try kind.compute(out, batch: cropped).combined().toDoubles(), out)
-                    }
-                }
-            }
+        try VariantLosses.forEach(model: model, batches: batches, ablation: ablation, seed: seed, precision: precision) { k, b, losses, out in
+            try visit(k, b, losses, out)
+            if k == 0 { try batchDone?() }
         }
     }
 

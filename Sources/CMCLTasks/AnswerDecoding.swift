@@ -34,18 +34,18 @@ public struct AnswerPredictions: Sendable, Equatable {
 /// let result = try pipeline.predictions(model, batchSize: 16).scores()   // exact_match, f1
 /// ```
 public protocol AnswerTextPipeline: BatchPipeline {
-    /// The n-best decoded answer of every question, in order.
-    func predictions(_ model: Module, batchSize: Int) throws -> AnswerPredictions
+    /// The n-best decoded answer of every question, in order, the matrix products in `precision`.
+    func predictions(_ model: Module, batchSize: Int, precision: Precision) throws -> AnswerPredictions
 }
 
 enum SpanLogits {
     /// Start and end logits of every row, in order.
-    static func collect(_ model: Module, _ batches: [Batch]) throws -> (start: [[Float]], end: [[Float]]) {
+    static func collect(_ model: Module, _ batches: [Batch], precision: Precision) throws -> (start: [[Float]], end: [[Float]]) {
         guard let text = model as? TextModel, case .span = text.head else { throw TaskError.needsSpanHead }
         var starts: [[Float]] = [], ends: [[Float]] = []
         try Tensor.withNoGrad {
             for b in batches {
-                let out = try text.forward(b, context: ForwardContext(training: false))
+                let out = try text.forward(b, context: ForwardContext(training: false, precision: precision))
                 guard let s = out.startLogits, let e = out.endLogits else { throw TaskError.missingSpanLogits }
                 let t = s.shape[1]
                 let sf = s.toArray(), ef = e.toArray()
@@ -63,8 +63,8 @@ extension SQuADPipeline: AnswerTextPipeline {
     public var answerText: (any AnswerTextPipeline)? { self }
 
     /// Windows decoded n-best per question (`SQuAD.predict`).
-    public func predictions(_ model: Module, batchSize: Int) throws -> AnswerPredictions {
-        let (starts, ends) = try SpanLogits.collect(model, try batches(size: batchSize, shuffleSeed: nil))
+    public func predictions(_ model: Module, batchSize: Int, precision: Precision = .fp32) throws -> AnswerPredictions {
+        let (starts, ends) = try SpanLogits.collect(model, try batches(size: batchSize, shuffleSeed: nil), precision: precision)
         var examples: [SQuADExample] = [], index: [String: Int] = [:]
         var features: [SQuADFeature] = []
         for item in items {
@@ -87,9 +87,10 @@ extension HotpotPipeline: AnswerTextPipeline {
     public var answerText: (any AnswerTextPipeline)? { self }
 
     /// Each question decoded from its evaluation layout (`HotpotEncoder.decode`).
-    public func predictions(_ model: Module, batchSize: Int) throws -> AnswerPredictions {
+    public func predictions(_ model: Module, batchSize: Int, precision: Precision = .fp32) throws -> AnswerPredictions {
         let evaluation = HotpotPipeline(items: items, padID: padID, cropSteps: 0)
-        let (starts, ends) = try SpanLogits.collect(model, try evaluation.batches(size: batchSize, shuffleSeed: nil))
+        let (starts, ends) = try SpanLogits.collect(model, try evaluation.batches(size: batchSize, shuffleSeed: nil),
+                                                    precision: precision)
         var texts: [String] = []
         for (i, item) in items.enumerated() {
             texts.append(HotpotEncoder.decode(item.input, item.evaluationFeature, start: starts[i], end: ends[i]))

@@ -1,6 +1,7 @@
 import CMCLData
 import CMCLNN
 import CMCLTensor
+import Foundation
 
 /// Whether larger or smaller values of a metric are better.
 public enum MetricDirection: String, Sendable, Equatable {
@@ -64,11 +65,58 @@ public enum TaskMetrics {
         return wanted
     }
 
-    /// `metrics` of `module` on `batches`, without gradients or dropout.
-    public static func evaluate(_ module: Module, batches: [Batch], metrics: [String]) throws -> [String: Double] {
+    /// Classification outputs whose predictions are all one class although the gold labels are
+    /// not: a collapsed model (too high a learning rate, too few steps).
+    public struct Collapse: Sendable, Equatable, CustomStringConvertible {
+        /// Number of predictions, all of class ``predictedClass``.
+        public var count: Int
+        /// The one class predicted.
+        public var predictedClass: Int
+        /// Macro-F1 over the classes present in targets or predictions.
+        public var macroF1: Double
+        /// `all 200 predictions are class 1; macro-F1 0.33`
+        public var description: String {
+            "all \(count) predictions are class \(predictedClass); macro-F1 \(String(format: "%.2f", macroF1))"
+        }
+    }
+
+    /// The collapse of classification outputs (see ``Collapse``), if they collapsed.
+    public static func collapse(_ outputs: Evaluation.Outputs) -> Collapse? {
+        guard case .classification = outputs.head, outputs.predictions.count > 1,
+              let first = outputs.predictions.first, outputs.predictions.allSatisfy({ $0 == first }),
+              Set(outputs.targets).count > 1 else { return nil }
+        let ints = { (xs: [Double]) in xs.map { Int32(exactly: $0.rounded()) ?? -1 } }
+        let macro = (try? Metrics.f1(ints(outputs.predictions), ints(outputs.targets), average: .macro)) ?? .nan
+        return Collapse(count: outputs.predictions.count, predictedClass: Int(first), macroF1: macro)
+    }
+
+    /// What the evaluations of a training run found besides their metrics: how many ran, and
+    /// which of them collapsed to one class (by evaluation number, from 1).
+    public final class Log: @unchecked Sendable {
+        /// Evaluations run.
+        public private(set) var evaluations = 0
+        /// Collapsed evaluations: (evaluation number, what).
+        public private(set) var collapses: [(Int, Collapse)] = []
+
+        /// An empty log.
+        public init() {}
+
+        func record(_ collapse: Collapse?) {
+            evaluations += 1
+            if let collapse { collapses.append((evaluations, collapse)) }
+        }
+    }
+
+    /// `metrics` of `module` on `batches`, without gradients or dropout, the matrix products in
+    /// `precision`; `collapsed` hears when every prediction is one class.
+    public static func evaluate(_ module: Module, batches: [Batch], metrics: [String], precision: Precision = .fp32,
+                                collapsed: ((Collapse) -> Void)? = nil) throws -> [String: Double] {
         guard let model = module as? TextModel else { throw TaskError.needsTextModel }
         let wanted = try resolve(metrics, for: model.head)
-        let outputs = try Tensor.withNoGrad { try Evaluation.collect(model, batches: batches, loss: wanted.contains("loss")) }
+        let outputs = try Tensor.withNoGrad {
+            try Evaluation.collect(model, batches: batches, loss: wanted.contains("loss"), precision: precision)
+        }
+        if let c = collapse(outputs) { collapsed?(c) }
         var result = Evaluation.score(outputs, metrics: wanted)
         if let t = task(model.head) {
             for m in wanted {
@@ -80,7 +128,14 @@ public enum TaskMetrics {
 
     /// The evaluation `Trainer.fit` runs at each evaluation point: `metrics` of the model on
     /// `batches` (engine code only; nothing calls back into the runtime).
-    public static func evaluator(batches: [Batch], metrics: [String]) -> (Module) throws -> [String: Double] {
-        { try evaluate($0, batches: batches, metrics: metrics) }
+    /// `log` counts the evaluations and records the collapsed ones.
+    public static func evaluator(batches: [Batch], metrics: [String], precision: Precision = .fp32,
+                                 log: Log? = nil) -> (Module) throws -> [String: Double] {
+        { m in
+            var collapsed: Collapse?
+            let result = try evaluate(m, batches: batches, metrics: metrics, precision: precision) { collapsed = $0 }
+            log?.record(collapsed)
+            return result
+        }
     }
 }

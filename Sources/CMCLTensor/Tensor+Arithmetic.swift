@@ -90,8 +90,13 @@ extension Tensor {
         }
     }
 
+    /// A scalar operand for this tensor: its dtype when floating point; for an int32 tensor,
+    /// int32 when the scalar is one, float64 for whole numbers beyond int32 (exact), float32
+    /// otherwise (fractions, infinities, NaN) — never a scalar silently turned into 0.
     private func scalarLike(_ v: Double) -> Tensor {
-        Tensor(scalar: v, dtype: dtype.isFloatingPoint ? dtype : (v.rounded() == v ? .int32 : .float32))
+        if dtype.isFloatingPoint { return Tensor(scalar: v, dtype: dtype) }
+        if Int32(exactly: v) != nil { return Tensor(scalar: v, dtype: .int32) }
+        return Tensor(scalar: v, dtype: v.isFinite && v.rounded() == v ? .float64 : .float32)
     }
 
     /// `self + other` with broadcasting.

@@ -63,6 +63,12 @@ extension Tensor {
     /// the index tensor's shape (like `torch.index_select` for rank-1 indices, or `x[idx]`).
     /// The gradient scatter-adds into the selected positions.
     public func indexSelect(axis: Int, indices: Tensor) throws -> Tensor {
+        try indexSelect(axis: axis, indices: indices, frozenIndex: nil)
+    }
+
+    /// `indexSelect` whose gradient leaves the entries at `frozenIndex` alone (no contribution
+    /// from the positions that select it), as `nn.Embedding(padding_idx:)`.
+    func indexSelect(axis: Int, indices: Tensor, frozenIndex: Int?) throws -> Tensor {
         let a = try normalizedAxis(axis, op: "indexSelect")
         let idx = try checkedIndices(indices, bound: shape[a], op: "indexSelect")
         let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *), d = shape[a]
@@ -85,7 +91,7 @@ extension Tensor {
             // `[vocab, width]` temporary per backward pass.
             if outer == 1, table.isLeaf, type.isFloatingPoint, !idx.isEmpty {
                 if !table.requiresGradFlag { return [nil] }
-                if try table.accumulateRows(g.contiguousData(), rows: idx, width: inner) { return [nil] }
+                if try table.accumulateRows(g.contiguousData(), rows: idx, width: inner, skipping: frozenIndex) { return [nil] }
             }
             let z = try Tensor.zeros(from, dtype: type)
             let gc = g.contiguousData()
@@ -93,7 +99,7 @@ extension Tensor {
                 let zp = z.pointer(T.self), gp = gc.pointer(T.self)
                 let k = idx.count
                 for i in 0..<outer {
-                    for (j, r) in idx.enumerated() {
+                    for (j, r) in idx.enumerated() where r != frozenIndex {
                         let dst = zp + (i * d + r) * inner, srcp = gp + (i * k + j) * inner
                         for e in 0..<inner { dst[e] += srcp[e] }
                     }
@@ -110,9 +116,16 @@ extension Tensor {
     /// ```swift
     /// let vectors = try table.embedding(ids)   // ids [batch, seq] → [batch, seq, dim]
     /// ```
-    public func embedding(_ ids: Tensor) throws -> Tensor {
+    ///
+    /// With a `paddingIndex` (`nn.Embedding(padding_idx:)`), that row receives no gradient: ids
+    /// equal to it still read the row, but training never moves it (weight decay still applies,
+    /// as in PyTorch's optimizers).
+    public func embedding(_ ids: Tensor, paddingIndex: Int? = nil) throws -> Tensor {
         guard rank == 2 else { throw TensorError.invalidShape(op: "embedding", shape: shape, reason: "the table must have rank 2 [vocab, dim]") }
-        return try indexSelect(axis: 0, indices: ids)
+        if let p = paddingIndex, !(0..<shape[0]).contains(p) {
+            throw TensorError.invalidArgument(op: "embedding", reason: "padding index \(p) is outside the table's \(shape[0]) rows")
+        }
+        return try indexSelect(axis: 0, indices: ids, frozenIndex: paddingIndex)
     }
 
     /// Picks, along `axis`, the element at `indices` (same rank as self; other axes match or are 1
@@ -178,14 +191,14 @@ extension Tensor {
     /// same float operations in the same order on every touched row; untouched rows keep their
     /// value. Returns false (nothing done) when `grad` is of another kind than a dense leaf buffer
     /// of this shape, so the caller takes the dense path.
-    func accumulateRows(_ g: Tensor, rows: [Int], width: Int) throws -> Bool {
+    func accumulateRows(_ g: Tensor, rows: [Int], width: Int, skipping frozen: Int? = nil) throws -> Bool {
         if let existing = grad, !(existing.dtype == dtype && existing.shape == shape && existing.isContiguous && existing.isLeaf) {
             return false
         }
         let height = shape[0]
         var slot = [Int32](repeating: -1, count: height)
         var distinct: [Int] = []
-        for r in rows where slot[r] < 0 {
+        for r in rows where slot[r] < 0 && r != frozen {
             slot[r] = Int32(distinct.count)
             distinct.append(r)
         }
@@ -193,7 +206,7 @@ extension Tensor {
             var sums = [T](repeating: 0, count: distinct.count * width)
             let gp = g.pointer(T.self)
             sums.withUnsafeMutableBufferPointer { sp in
-                for (j, r) in rows.enumerated() {
+                for (j, r) in rows.enumerated() where r != frozen {
                     let base = Int(slot[r]) * width, src = gp + j * width
                     for e in 0..<width { sp[base + e] += src[e] }
                 }

@@ -8,12 +8,15 @@ extension Tensor {
     /// ```swift
     /// let y = try x.matmul(w)            // [batch, seq, in] @ [in, out] → [batch, seq, out]
     /// ```
-    public func matmul(_ other: Tensor) throws -> Tensor {
+    ///
+    /// With `precision: .bf16`, a float32 product rounds both operands to bfloat16 and accumulates
+    /// in float32 (``Precision``), and so does its backward (both gradient products).
+    public func matmul(_ other: Tensor, precision: Precision = .fp32) throws -> Tensor {
         guard rank >= 1, other.rank >= 1 else {
             throw TensorError.incompatibleShapes(op: "matmul", lhs: shape, rhs: other.shape, reason: "both operands need at least one dimension")
         }
         let type = DType.promoted(dtype, other.dtype)
-        guard type.isFloatingPoint else { return try to(.float32).matmul(other.to(.float32)) }
+        guard type.isFloatingPoint else { return try to(.float32).matmul(other.to(.float32), precision: precision) }
         let a = dtype == type ? self : try to(type)
         let b = other.dtype == type ? other : try other.to(type)
         let a2 = a.rank == 1 ? try a.unsqueeze(0) : a
@@ -25,21 +28,23 @@ extension Tensor {
         guard let batch = broadcastShapes(Array(a2.shape.dropLast(2)), Array(b2.shape.dropLast(2))) else {
             throw TensorError.incompatibleShapes(op: "matmul", lhs: shape, rhs: other.shape, reason: "batch dimensions do not broadcast")
         }
-        var out = try a2.batchedMatmul(b2, batch: batch)
+        var out = try a2.batchedMatmul(b2, batch: batch, bf16: precision == .bf16 && type == .float32)
         if rank == 1 { out = try out.squeeze(-2) }
         if other.rank == 1 { out = try out.squeeze(-1) }
         return out
     }
 
     /// `[batch…, n, k] @ [batch…, k, m]` with broadcast batch dims; records its backward.
-    private func batchedMatmul(_ b: Tensor, batch: [Int]) throws -> Tensor {
+    private func batchedMatmul(_ b: Tensor, batch: [Int], bf16: Bool) throws -> Tensor {
         let a = self
+        if bf16 { try Precision.bf16.check(op: "matmul") }
         let n = a.shape[a.rank - 2], k = a.shape[a.rank - 1], m = b.shape[b.rank - 1]
         let out = try Tensor.allocate(batch + [n, m], dtype: dtype, op: "matmul")
-        try gemmInto(out, a, b, batch: batch, n: n, k: k, m: m)
+        try gemmInto(out, a, b, batch: batch, n: n, k: k, m: m, bf16: bf16)
+        let precision: Precision = bf16 ? .bf16 : .fp32
         return out.recorded("matmul", [a, b]) { g in
-            let ga = a.requiresGradFlag ? try g.matmul(b.transpose()).sum(toShape: a.shape) : nil
-            let gb = b.requiresGradFlag ? try a.transpose().matmul(g).sum(toShape: b.shape) : nil
+            let ga = a.requiresGradFlag ? try g.matmul(b.transpose(), precision: precision).sum(toShape: a.shape) : nil
+            let gb = b.requiresGradFlag ? try a.transpose().matmul(g, precision: precision).sum(toShape: b.shape) : nil
             return [ga, gb]
         }
     }
@@ -54,7 +59,7 @@ private func blasLayout(rows: Int, cols: Int, rowStride: Int, colStride: Int) ->
     return nil
 }
 
-private func gemmInto(_ out: Tensor, _ a0: Tensor, _ b0: Tensor, batch: [Int], n: Int, k: Int, m: Int) throws {
+private func gemmInto(_ out: Tensor, _ a0: Tensor, _ b0: Tensor, batch: [Int], n: Int, k: Int, m: Int, bf16: Bool) throws {
     if out.count == 0 { return }
     if k == 0 {
         memset(out.storage.base, 0, out.count * out.dtype.byteSize)
@@ -77,7 +82,7 @@ private func gemmInto(_ out: Tensor, _ a0: Tensor, _ b0: Tensor, batch: [Int], n
     // Fold a's batch into rows when b is shared and a is a dense row-major stack.
     if batchCount > 1, b.rank == 2, !transA, a.isContiguous {
         withExtendedLifetime((a, b)) {
-            GEMM(type: out.dtype, transA: false, transB: transB, m: batchCount * n, n: m, k: k,
+            GEMM(type: out.dtype, bf16: bf16, transA: false, transB: transB, m: batchCount * n, n: m, k: k,
                  a: aBase, lda: k, b: bBase, ldb: ldb, c: cBase, ldc: m).run(blas)
         }
         return
@@ -90,7 +95,7 @@ private func gemmInto(_ out: Tensor, _ a0: Tensor, _ b0: Tensor, batch: [Int], n
     for bi in 0..<batchCount {
         var ao = 0, bo = 0
         for d in 0..<batch.count { ao += idx[d] * aStr[d]; bo += idx[d] * bStr[d] }
-        products.append(GEMM(type: out.dtype, transA: transA, transB: transB, m: n, n: m, k: k,
+        products.append(GEMM(type: out.dtype, bf16: bf16, transA: transA, transB: transB, m: n, n: m, k: k,
                              a: aBase + ao * size, lda: lda, b: bBase + bo * size, ldb: ldb,
                              c: cBase + bi * n * m * size, ldc: m))
         var d = batch.count - 1

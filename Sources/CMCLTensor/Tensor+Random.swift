@@ -102,13 +102,22 @@ extension Tensor {
         return t
     }
 
-    /// A random permutation of `0..<n` (`int32`, Fisher–Yates).
-    public static func randperm(_ n: Int, generator: Generator) throws -> Tensor {
+    /// A random permutation of `0..<n` (`int32`, Fisher–Yates in place: the same order as
+    /// `permutation(n)` without a second array). `stop` is called every 2^20 swaps and may throw
+    /// to abandon the work (Ctrl-C).
+    public static func randperm(_ n: Int, generator: Generator, stop: () throws -> Void = {}) throws -> Tensor {
         guard n >= 0, n <= Int(Int32.max) else { throw TensorError.invalidArgument(op: "randperm", reason: "n must be in 0...\(Int32.max), got \(n)") }
         let t = try allocate([n], dtype: .int32, op: "randperm")
         let p = t.pointer(Int32.self)
+        for i in 0..<n { p[i] = Int32(i) }
         var g = generator
-        for (i, v) in g.permutation(n).enumerated() { p[i] = Int32(v) }
+        var i = n - 1
+        while i > 0 {
+            if i & 0xF_FFFF == 0 { try stop() }
+            let j = g.uniformIndex(below: i + 1)
+            let held = p[i]; p[i] = p[j]; p[j] = held
+            i -= 1
+        }
         return t
     }
 }

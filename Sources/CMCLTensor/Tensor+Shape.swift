@@ -17,7 +17,14 @@ extension Tensor {
             throw TensorError.invalidShape(op: "reshape", shape: newShape, reason: "sizes must be non-negative with at most one -1")
         }
         if let i = inferred.first {
-            let known = newShape.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
+            var known = 1
+            for (j, size) in newShape.enumerated() where j != i {
+                let (product, overflow) = known.multipliedReportingOverflow(by: size)
+                guard !overflow, product <= n || n == 0 else {
+                    throw TensorError.incompatibleShapes(op: "reshape", lhs: shape, rhs: newShape, reason: "\(n) elements cannot take this shape")
+                }
+                known = product
+            }
             guard known > 0, n % known == 0 else {
                 throw TensorError.incompatibleShapes(op: "reshape", lhs: shape, rhs: newShape, reason: "cannot infer -1 for \(n) elements")
             }

@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 
 /// An n-dimensional array of `float32`, `float64` or `int32` elements, and a node of the

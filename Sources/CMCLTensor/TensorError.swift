@@ -1,3 +1,4 @@
+import CMCLBase
 /// An error a tensor operation reports instead of crashing.
 ///
 /// Every case names the operation and the offending values so that a message can be shown to a

@@ -1,4 +1,5 @@
 import CMCLBase
+import CMCLKernel
 import CMCLLang
 import CMCLRepl
 import CMCLRuntime
@@ -15,7 +16,14 @@ enum Commands {
                                         check golden notebooks (expected output written inline as `# > ` lines);
                                         --record rewrites the expectations; PATH may be a folder; notebooks
                                         whose `# requires:` (data, model:NAME, slow) are not met are skipped
-           cmcl notebook FILE.cmcl -o OUT  run a notebook and write it as one document (OUT ending in .html or .md)
+           cmcl notebook FILE -o OUT [--force] [--allow-errors]
+                                        run a notebook and write it as one document (OUT ending in .html or .md)
+                                        or as a Jupyter notebook with its outputs (OUT.ipynb); FILE.ipynb (a
+                                        notebook whose kernel is cmcl) runs and is written as .html or .md; an
+                                        existing OUT is replaced only with --force, and never when it is FILE;
+                                        exits 70 when a cell failed unless --allow-errors, 130 on Ctrl-C
+           cmcl kernel -f CONNECTION_FILE  the Jupyter kernel; `cmcl kernel install [--user] [--prefix DIR]`
+                                        writes its kernelspec (`uninstall` removes it); see docs/jupyter.md
            cmcl help [NAME] [--markdown] builtin documentation
            cmcl --version
 
@@ -54,6 +62,8 @@ enum Commands {
             return help(Array(args.dropFirst()))
         case "notebook":
             return notebook(Array(args.dropFirst()))
+        case "kernel":
+            return KernelCommand.main(Array(args.dropFirst()), output: writeOut, error: writeError)
         default:
             if first.hasPrefix("-") { return usageError("unknown option \(first)") }
             guard let text = readSource(first) else { return inputFailure }
@@ -138,32 +148,78 @@ enum Commands {
     /// outputs, plots and errors as one self-contained document.
     static func notebook(_ args: [String]) -> Int32 {
         var input: String?, output: String?
+        var force = false, allowErrors = false
         var i = 0
         while i < args.count {
             if args[i] == "-o", i + 1 < args.count { output = args[i + 1]; i += 2; continue }
+            if args[i] == "--force" { force = true; i += 1; continue }
+            if args[i] == "--allow-errors" { allowErrors = true; i += 1; continue }
             if args[i].hasPrefix("-") { return usageError("unknown option \(args[i]) for notebook") }
             if input != nil { return usageError("notebook takes one file") }
             input = args[i]
             i += 1
         }
-        guard let input, let output else { return usageError("notebook needs a file and -o OUT.html (or OUT.md)") }
-        guard output.hasSuffix(".html") || output.hasSuffix(".htm") || output.hasSuffix(".md") else {
-            return usageError("the output of notebook must end in .html or .md")
+        guard let input, let output else { return usageError("notebook needs a file and -o OUT.html, OUT.md or OUT.ipynb") }
+        let toJupyter = output.hasSuffix(".ipynb")
+        guard toJupyter || output.hasSuffix(".html") || output.hasSuffix(".htm") || output.hasSuffix(".md") else {
+            return usageError("the output of notebook must end in .html, .md or .ipynb")
         }
-        guard let data = FileManager.default.contents(atPath: input) else {
-            FileHandle.standardError.write(Data("cmcl: cannot read \(input)\n".utf8))
-            return 66
+        if let a = FileStamp(path: input), let b = FileStamp(path: output), a.device == b.device, a.inode == b.inode {
+            return usageError("the output \(StringEscape.quoted(output)) is the notebook itself; choose another -o file")
         }
-        let vm = Interpreter.session()
-        let document = NotebookDocument.run(name: input, text: String(decoding: data, as: UTF8.self), interpreter: vm)
+        let policy = WritePolicy(force: force)
         do {
-            try NotebookDocument.write(document, to: output)
+            // Refuse before running the notebook, not after.
+            try AtomicFile.checkReplace(output, policy: policy)
         } catch {
-            FileHandle.standardError.write(Data("cmcl: \(error)\n".utf8))
-            return 73
+            return writeFailure(error)
         }
-        FileHandle.standardError.write(Data("wrote \(output) (\(document.cells.count) cells)\n".utf8))
+        let document: NotebookDocument
+        if input.hasSuffix(".ipynb") {
+            guard !toJupyter else { return usageError("a .ipynb notebook is written as .html or .md") }
+            do { document = try JupyterNotebook.run(path: input) } catch {
+                writeError("cmcl: \(input): \(error)\n")
+                return inputFailure
+            }
+        } else {
+            guard let text = readSource(input) else { return inputFailure }
+            let vm = Interpreter.session()
+            let terminal = isatty(2) != 0
+            // On a terminal, `fit` and friends draw their progress line under the cell's, not into the document.
+            if terminal { vm.progressOutput = { writeError($0) } }
+            document = NotebookDocument.run(name: input, text: text, interpreter: vm) { n, count, line in
+                // Per-cell progress on stderr: in place on a terminal, a line per cell otherwise.
+                let text = "cell \(n)/\(count) (line \(line)) …"
+                writeError(terminal ? "\r\u{1B}[K" + text + (n == count ? "\n" : "") : text + "\n")
+            }
+        }
+        do {
+            if toJupyter {
+                try AtomicFile.write(JupyterNotebook.ipynb(document), to: output, policy: policy)
+            } else {
+                try NotebookDocument.write(document, to: output, policy: policy)
+            }
+        } catch {
+            return writeFailure(error)
+        }
+        writeError("wrote \(output) (\(document.cells.count) cells)\n")
+        if document.interrupted {
+            writeError("cmcl: stopped by Ctrl-C; the cells after it did not run\n")
+            return 130
+        }
+        if document.errorCount > 0, let failure = document.failure {
+            let n = document.errorCount
+            writeError("cmcl: \(n) error\(n == 1 ? "" : "s") in \(input)" + (allowErrors ? " (--allow-errors)\n" : "; --allow-errors exits 0 anyway\n"))
+            return allowErrors ? 0 : failure.exitCode
+        }
         return 0
+    }
+
+    /// Reports a refused or failed write of `cmcl notebook -o`; exit code 74 (cannot write output).
+    static func writeFailure(_ error: FileWriteError) -> Int32 {
+        let hint = error.kind == .wouldReplace ? " (add --force to replace it)" : ""
+        writeError("cmcl: cannot write \(StringEscape.quoted(error.path)): \(error.reason)\(hint)\n")
+        return 74
     }
 
     static func help(_ args: [String]) -> Int32 {

@@ -146,7 +146,11 @@ struct GLUEDataTests {
     @Test func sst2LoadTime() throws {
         let clock = ContinuousClock()
         let elapsed = try clock.measure { _ = try GLUE.load("sst2", split: "train", dir: Paths.glue) }
-        // Debug builds are unoptimised; release figures come from scripts/bench_data.
-        #expect(elapsed < .seconds(5))
+        // Debug builds are unoptimised; release figures come from scripts/bench_data. This only
+        // guards against a pathological slow-down: 5 s on an idle machine, stretched by the load
+        // (the 1-minute load average plus one, over the cores), as Tests/timebound.py does.
+        var load = [0.0, 0.0, 0.0]
+        let busy = getloadavg(&load, 3) > 0 ? (load[0] + 1) / Double(ProcessInfo.processInfo.activeProcessorCount) : 1
+        #expect(elapsed < .seconds(5 * max(1, busy)))
     }
 }

@@ -76,7 +76,13 @@ struct JSONWriterTests {
         #expect(v.serialized() == text.replacingOccurrences(of: "-3e-7", with: "-3e-07"))
         #expect(try JSONValue.parse(text: v.serialized(indent: 2)) == v)
         #expect(v.serialized(sortKeys: true, compact: true) == #"{"a":[true,null,"x\"y\n"],"m":{"e":{},"k":2.5},"n":-3e-07,"z":1}"#)
-        #expect(JSONValue.number(.nan).serialized() == "null")
+        // Non-finite numbers are written as Python's json writes them, and read back.
+        #expect(JSONValue.number(.nan).serialized() == "NaN")
+        #expect(JSONValue.array([.number(.infinity), .number(-.infinity)]).serialized() == "[Infinity, -Infinity]")
+        let back = try JSONValue.parse(text: "[NaN, Infinity, -Infinity, -1]")
+        #expect(back.array?.count == 4 && back[0]?.number?.isNaN == true && back[1] == .number(.infinity)
+                && back[2] == .number(-.infinity) && back[3] == .number(-1))
+        #expect(throws: DataError.self) { try JSONValue.parse(text: "[Nan]") }
         #expect(JSONValue.string("\u{1}").serialized() == "\"\\u0001\"")
     }
 }

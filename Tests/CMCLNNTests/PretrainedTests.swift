@@ -128,6 +128,23 @@ private let testRandom = Generator(seed: 0)
         #expect(report.initialized == ["classifier.bias", "classifier.weight"])
     }
 
+    /// `layers: k` keeps the first k encoder layers: the truncated model's last hidden states are
+    /// the full model's k-th layer output, and the remaining layers are reported as ignored.
+    @Test(arguments: families)
+    func truncatedModelsAreTheFirstLayers(_ family: String) throws {
+        let e = try Self.expected(family)
+        let (full, _) = try Transformer.pretrained(directory: Self.directory(family), generator: testRandom)
+        let (cut, report) = try Transformer.pretrained(directory: Self.directory(family), layers: 1, generator: testRandom)
+        #expect(cut.config.layers == 1 && full.config.layers > 1)
+        #expect(report.ignored.contains { $0.contains("encoder.layer.1.") })
+        #expect(!report.ignored.contains { $0.contains("encoder.layer.0.") })
+        let batch = try Self.batch(e)
+        let mine = try cut.hiddenStates(batch).last.toArray(), theirs = try full.hiddenStates(batch).layers[1].toArray()
+        #expect(mine == theirs)
+        #expect(throws: NNError.self) { try Transformer.pretrained(directory: Self.directory(family), layers: full.config.layers + 1, generator: testRandom) }
+        #expect(throws: NNError.self) { try Transformer.pretrained(directory: Self.directory(family), layers: 0, generator: testRandom) }
+    }
+
     /// Saved back under Hugging Face names, the directory loads again with identical outputs
     /// (transformers itself is checked by the runtime tests when torch is installed).
     @Test(arguments: families)

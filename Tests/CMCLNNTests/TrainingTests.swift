@@ -28,8 +28,8 @@ func syntheticSentiment(count: Int, seed: UInt64) throws -> ExampleSet {
 }
 
 /// Accuracy and mean loss on `dev` from the model's outputs (the metric tables live in CMCLTasks).
-func devMetrics(_ model: Module, _ dev: [Batch]) throws -> [String: Double] {
-    let o = try Tensor.withNoGrad { try Evaluation.collect(model, batches: dev) }
+func devMetrics(_ model: Module, _ dev: [Batch], precision: Precision = .fp32) throws -> [String: Double] {
+    let o = try Tensor.withNoGrad { try Evaluation.collect(model, batches: dev, precision: precision) }
     let hits = zip(o.predictions, o.targets).filter { $0 == $1 }.count
     return ["accuracy": Double(hits) / Double(o.targets.count), "loss": o.lossSum / Double(o.lossCount)]
 }

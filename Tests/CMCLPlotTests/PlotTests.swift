@@ -71,4 +71,46 @@ struct PlotTests {
         #expect(h.bins.map(\.count) == [2, 2])
         #expect(Figure.histogram([5, 5], bins: 3).bins.map(\.count) == [2, 0, 0])
     }
+
+    /// Bars start at zero even with error bars: a 0.27-point difference is drawn as one.
+    @Test func barsStartAtZero() {
+        var f = Figure(kind: .bars)
+        f.bars = [Bar(name: "plain", value: 0.7572, error: 0.002), Bar(name: "cmpdrop", value: 0.7545, error: 0.003)]
+        #expect(f.yRange.0 == 0)
+        let text = TerminalRenderer(width: 60, height: 8).render(f)
+        let lengths = text.split(separator: "\n").prefix(4).filter { $0.contains("█") }.map { $0.filter { $0 == "█" }.count }
+        #expect(lengths.count == 2 && abs(lengths[0] - lengths[1]) <= 1, "\(text)")
+    }
+
+    /// Steps and levels get whole-number ticks; the y axis labels both ends; a series drawn
+    /// exactly on another is named as hidden; one point gets a usable axis.
+    @Test func integerTicksEndsAndHiddenSeries() {
+        #expect(Scale.ticks(0, 3, count: 10, integral: true) == [0, 1, 2, 3])
+        #expect(Scale.ticks(0, 3, count: 10).contains(0.5))
+        var f = Figure(kind: .lines)
+        f.series = [Series(name: "plain", x: [0, 1, 2], y: [0.75, 0.74, 0.76]),
+                    Series(name: "cmpdrop", x: [0, 1, 2], y: [0.75, 0.74, 0.76])]
+        #expect(f.xIsIntegral)
+        #expect(f.hiddenUnder == [nil, 0])
+        let text = TerminalRenderer(width: 60, height: 10).render(f)
+        #expect(text.contains("cmpdrop (hidden under plain)"), "\(text)")
+        #expect(!text.contains("0.5 ") && !text.contains("1.5"), "\(text)")
+        let rows = text.split(separator: "\n")
+        #expect(rows.first?.contains("┤") == true && rows.dropLast(3).last?.contains("┤") == true, "both ends labelled:\n\(text)")
+        var one = Figure(kind: .lines)
+        one.series = [Series(name: "acc", x: [30], y: [0.7])]
+        #expect(one.xRange == (29, 31))
+    }
+
+    /// The SVG legend sits above the plot area, where no data is drawn; curves have distinct dashes.
+    @Test func svgLegendIsAboveThePlotArea() {
+        var f = Figure(kind: .lines)
+        f.series = [Series(name: "a", x: [0, 1], y: [1, 2]), Series(name: "b", x: [0, 1], y: [2, 1])]
+        let r = SVGRenderer()
+        let svg = r.render(f)
+        let legend = svg.components(separatedBy: "<g class=\"legend\">")[1].components(separatedBy: "</g>")[0]
+        let ys = legend.components(separatedBy: " y=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        #expect(!ys.isEmpty && ys.allSatisfy { $0 < r.top }, "\(legend)")
+        #expect(svg.contains("stroke-dasharray"))
+    }
 }

@@ -128,6 +128,20 @@ extension ReplTests {
             #expect(local.openStringStart(Array("f(\"a\\\"b".utf8), from: 0) == 2)
         }
 
+        /// Inside a call, its named arguments (not yet given) come first; a string argument
+        /// with known values completes them.
+        @Test func namedArgumentsAndArgumentValues() {
+            #expect(texts("fit(m, d, ep") == ["epochs:"])
+            #expect(completer.complete("fit(m, d, ep", cursor: 12).suffixIfUnique == " ")
+            #expect(texts("fit(m, d, epochs: 2, e").contains("eval:"))
+            #expect(!texts("fit(m, d, epochs: 2, e").contains("epochs:"), "already given")
+            #expect(texts("fit(m, [1, (2)], ba") == ["batch:"])
+            #expect(texts("print(ep") == ["eprint"], "print has no argument named ep…")
+            #expect(texts("glue(\"ss") == ["sst2"])
+            #expect(texts("glue(\"") .contains("mnli"))
+            #expect(completer.complete("glue(\"ss", cursor: 8).suffixIfUnique == "\"")
+        }
+
         @Test func readlineWordReconciliation() {
             let bytes = Array("f(\"data/x.t".utf8)
             let completion = Completion(range: 3..<bytes.count,

@@ -132,6 +132,25 @@ extension ReplTests {
             #expect(missing.err.contains("did you mean \(dir.path)/lib.cmcl?"))
         }
 
+        /// `:precision` shows and sets the session's precision for matrix products; a misspelling
+        /// gets a did-you-mean and leaves it unchanged.
+        @Test func precisionShowsAndSetsTheSessionPrecision() {
+            let s = Captured()
+            #expect(s.submit(":precision").out == "precision: fp32\n")
+            let wrong = s.submit(":precision bf61")
+            #expect(wrong.err.contains("unknown precision \"bf61\"") && wrong.err.contains("did you mean `bf16`?"))
+            #expect(s.session.interpreter.precision.rawValue == "fp32")
+            // On a CPU without AVX512_BF16 the setting is refused with the feature named.
+            let set = s.submit(":precision bf16")
+            if set.err.isEmpty {
+                #expect(set.out == "precision: bf16\n")
+                #expect(s.session.interpreter.precision.rawValue == "bf16")
+            } else {
+                #expect(set.err.contains("AVX512_BF16"))
+            }
+            #expect(s.submit(":precision fp32").out == "precision: fp32\n")
+        }
+
         @Test func resetForgetsVariablesButKeepsThePrelude() {
             let s = Captured()
             s.submit("let gone = 1")

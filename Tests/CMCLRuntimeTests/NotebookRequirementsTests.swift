@@ -20,4 +20,16 @@ import Testing
         #expect(slowOnly.unmet(environment: ["CMCL_SLOW": "1"]).isEmpty && slowOnly.unmet(environment: [:], slow: true).isEmpty)
         #expect(NotebookRequirements(text: "# requires: data").unmet(environment: ["CMCL_DATA": NSTemporaryDirectory()]).isEmpty)
     }
+
+    @Test func dataRequiresTheFilesTheNotebookReads() throws {
+        let dir = NSTemporaryDirectory() + "cmcl-req-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/squad", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "{}".write(toFile: dir + "/squad/dev.json", atomically: false, encoding: .utf8)
+        let text = "# requires: data\nlet a = squad(data_dir(\"squad/dev.json\"))\nlet b = read_json(data_dir(\"hotpot/dev.json\"))\n"
+        let r = NotebookRequirements(text: text)
+        #expect(r.dataFiles == ["squad/dev.json", "hotpot/dev.json"])
+        let unmet = r.unmet(environment: ["CMCL_DATA": dir])
+        #expect(unmet.count == 1 && unmet[0].hasPrefix("hotpot/dev.json in the data folder"), "\(unmet)")
+    }
 }

@@ -96,7 +96,7 @@ import Testing
                 let c = try! Tensor.zeros([m, n], dtype: dtype)
                 let s = dtype.byteSize
                 withExtendedLifetime((a, b)) {
-                    let p = GEMM(type: dtype, transA: ta, transB: tb, m: m, n: n, k: k,
+                    let p = GEMM(type: dtype, bf16: false, transA: ta, transB: tb, m: m, n: n, k: k,
                                  a: UnsafeMutableRawPointer(a.storage.base) + a.offset * s, lda: ta ? m : k,
                                  b: UnsafeMutableRawPointer(b.storage.base) + b.offset * s, ldb: tb ? k : n,
                                  c: UnsafeMutableRawPointer(c.storage.base) + c.offset * s, ldc: n)

@@ -48,9 +48,9 @@ let a = transformer({shape}, seed: 1)
 let b = transformer({shape}, seed: 2)
 eprint("ready")
 for i in range(1000000) {{
-    b.save(args[0])
+    b.save(args[0], force: true)
     eprint("saved")
-    a.save(args[0])
+    a.save(args[0], force: true)
     eprint("saved")
 }}
 """

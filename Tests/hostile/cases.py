@@ -286,3 +286,105 @@ CASES += [
                ("signal", signal.SIGHUP), ("exit", (-signal.SIGHUP,)),
                ("file-has", "history", "kept_before_sighup")]),
 ]
+
+
+# Issue 20: nothing a user owns is overwritten, no crash on any number, no silent wrong result.
+def make_user_files(workdir):
+    with open(os.path.join(workdir, "notes.json"), "w") as f:
+        f.write("mine")
+    with open(os.path.join(workdir, "report.html"), "w") as f:
+        f.write("mine")
+    with open(os.path.join(workdir, "notes.md"), "w") as f:
+        f.write("mine")
+    os.makedirs(os.path.join(workdir, "project"))
+    with open(os.path.join(workdir, "project", "README.md"), "w") as f:
+        f.write("mine")
+    os.makedirs(os.path.join(workdir, "out.svg"))
+
+
+def make_torn_log(workdir):
+    with open(os.path.join(workdir, "runs.jsonl"), "w") as f:
+        f.write('{"config": {"name": "a"}, "seed": 1, "status": "ok", "metrics": {"acc": 1}}')  # no newline
+    with open(os.path.join(workdir, "typed.jsonl"), "w") as f:
+        f.write('{"config": {"name": "a"}, "seed": 1, "status": 1, "metrics": {}}\n')
+
+
+NET = "transformer(vocab: 30, layers: 1, hidden: 8, heads: 2, intermediate: 16, max_len: 16, classes: 2, seed: 1)"
+REFUSED = "refusing to replace"
+CASES += [
+    # One write policy (docs/files.md): refusals leave the user's file as it was.
+    Case("write-json-over-users-file", 'write_json({a: 1}, "notes.json")', setup=make_user_files, exit=RUNTIME,
+         stderr=REFUSED, stdout="mine", shell="{bin} {input}; s=$?; cat notes.json; exit $s"),
+    Case("write-json-empty-path", 'write_json({a: 1}, "")', exit=RUNTIME, stderr="the path is empty"),
+    Case("write-csv-nul-in-path", 'write_csv([{a: 1}], "a\\u{0}b.csv")', exit=RUNTIME, stderr="NUL byte"),
+    Case("plot-file-is-a-directory", 'plot([1, 2], file: "out.svg")', setup=make_user_files, exit=RUNTIME,
+         stderr="is a directory, not a file"),
+    Case("save-pretrained-empty-path", NET + '.save_pretrained("")', exit=RUNTIME, stderr="the path is empty"),
+    Case("export-torch-into-users-directory", "let data = synth.sentiment(n: 20, length: 6)\nlet tok = word_tokenizer(data)\n"
+         "let net = " + NET.replace("vocab: 30", "vocab: len(tok)") + "\n"
+         "export_torch(net, encode(data, tok, max_len: 8), \"project\", steps: 1, batch: 4)",
+         setup=make_user_files, exit=RUNTIME, stderr=REFUSED, stdout="mine", timeout=60,
+         shell="{bin} {input}; s=$?; cat project/README.md; exit $s"),
+    Case("notebook-output-is-its-input", "# a notebook\nprint(1)\n", suffix=".md",
+         args=("notebook", "{input}", "-o", "{input}"), exit=64, stderr="is the notebook itself"),
+    Case("notebook-output-exists", "print(1)\n", setup=make_user_files, args=("notebook", "{input}", "-o", "report.html"),
+         exit=OUTPUT, stderr="--force"),
+    Case("repl-export-over-users-file", setup=make_user_files,
+         repl=[("expect", PROMPT1), ("send", "1 + 1\r"), ("expect", PROMPT2), ("send", ":export notes.md\r"),
+               ("expect", "did not write"), ("send", ":export! notes.md\r"), ("expect", "exported 1 cell")]
+         + quit_steps()),
+    # The run log never loses a run.
+    Case("run-log-after-torn-line", setup=make_torn_log, stdout="2",
+         input='experiment([{name: "b"}], [1], fn(c, s) => {acc: 2}, log: "runs.jsonl", progress: false)\n'
+               'print(len(read_runs("runs.jsonl")))'),
+    Case("run-log-wrong-typed-status", setup=make_torn_log, stdout="0", stderr="`status` is 1, not a string",
+         input='print(len(read_runs("typed.jsonl")))'),
+    Case("write-json-nan-round-trip", 'write_json({a: 0 / 0, b: -1 / 0}, "v.json")\nprint(read_json("v.json"))',
+         stdout="{a: nan, b: -inf}"),
+    # No crash on any number or size.
+    Case("reshape-1e300", "zeros(2, 2).reshape(1e300)", exit=RUNTIME, stderr="reshape sizes"),
+    Case("reshape-overflowing-product", "zeros(2, 2).reshape(-1, 4e9, 4e9)", exit=RUNTIME, stderr="cannot take"),
+    Case("sum-axis-1e300", "sum(zeros(2, 2), axis: [1e300])", exit=RUNTIME, stderr="axes must be"),
+    Case("metric-positive-3e9", "f1([1, 0], [1, 0], positive: 3e9)", exit=RUNTIME, stderr="`positive`"),
+    Case("tensor-of-self-containing-list", "let l = [1]\nl.append(l)\ntensor(l)", exit=RUNTIME, stderr="contain itself"),
+    Case("plot-1e308-range", "print(plot([1e308, -1e308]))\nprint(plot([1e308, -1e308], kind: \"hist\"))", exit=0),
+    Case("synth-sentiment-1e9", "synth.sentiment(n: 1e9)", exit=RUNTIME, stderr="memory limit"),
+    Case("synth-qa-paragraphs-1e9", "synth.qa(paragraphs: 1e9)", exit=RUNTIME, stderr="memory limit"),
+    Case("synth-ranking-candidates-1e9", "synth.ranking(candidates: 1e9)", exit=RUNTIME, stderr="memory limit"),
+    Case("read-json-over-the-memory-limit", lambda: "[" + "1," * 2_000_000 + "1]", suffix=".json",
+         env={"CMCL_MEMORY_LIMIT": "2M"}, args=("-e", 'read_json(args[0])', "{input}"), exit=RUNTIME,
+         stderr="more than the"),
+    Case("read-csv-over-the-memory-limit", lambda: "a\n" + "1\n" * 2_000_000, suffix=".csv",
+         env={"CMCL_MEMORY_LIMIT": "2M"}, args=("-e", 'read_csv(args[0], rows: true)', "{input}"), exit=RUNTIME,
+         stderr="more than the"),
+    Case("write-json-indent-1e9", 'write_json(1, "i.json", indent: 1e9)', exit=RUNTIME, stderr="`indent`"),
+    Case("print-3000-by-3000-tensor", "print(zeros(3000, 3000))", stdout="shape: [3000, 3000]", timeout=20),
+    Case("too-many-globals-one-diagnostic", lambda: "".join("let v%d = 1\n" % i for i in range(70_000)),
+         exit=RUNTIME, stderr="too many global variables", timeout=30),
+    # Silently wrong results are now right or located errors.
+    Case("int-of-nan", "int(0 / 0)", exit=RUNTIME, stderr="no integer value"),
+    Case("int32-tensor-plus-1e300", 'print(tensor([1], dtype: "int32") + 1e300)', stdout="1.0000e+300"),
+    Case("int32-tensor-minus-inf", 'print(tensor([1], dtype: "int32") - 1 / 0)', stdout="-inf"),
+    Case("sorted-with-nan", "print(sorted([3, 0 / 0, 1, 2]))", stdout="[1, 2, 3, nan]"),
+    Case("take-negative", "synth.sentiment(n: 10).take(-1)", exit=RUNTIME, stderr="`n`"),
+    Case("synth-negative-n", "synth.sentiment(n: -1)", exit=RUNTIME, stderr="`n`"),
+    Case("nested-masks-p-nan", "nested_masks(0 / 0, 2)", exit=RUNTIME, stderr="`p`"),
+    Case("nested-masks-p-2", "nested_masks(2, 2)", exit=RUNTIME, stderr="`p`"),
+    Case("decode-unknown-id", "word_tokenizer(synth.sentiment(n: 10)).decode([1, 99999])", exit=RUNTIME,
+         stderr="token ids"),
+    Case("read-csv-hex-stays-text", 'write_csv([{a: "0x10"}], "h.csv")\nprint(read_csv("h.csv", rows: true))',
+         stdout='"0x10"'),
+    Case("csv-row-of-one-empty-cell", 'write_csv([{a: ""}, {a: "x"}, {a: ""}], "e.csv")\n'
+         'print(len(read_csv("e.csv", rows: true)))', stdout="3"),
+    # Security and terminals.
+    Case("markdown-title-is-escaped", "# <img src=x onerror=alert(1)> <script>x</script>\nprint(1)\n",
+         shell="{bin} notebook {input} -o out.md && ! head -n 1 out.md | grep -q '<img\\|<script' && echo clean", stdout="clean"),
+    Case("control-characters-escaped-in-diagnostics", 'write_json(1, "\\u{1b}]0;pwned\\u{7}/x.json")', exit=RUNTIME,
+         stderr="\\u{1b}]0;pwned\\u{7}"),
+]
+LONG_BUILTINS_20 = {
+    "randperm-1e8": ("", "randperm(1e8)"),
+    "synth-sentiment-large": ("", "synth.sentiment(n: 1.5e6)"),
+}
+CASES += [Case("ctrl-c-" + name, setup + '\neprint("ready")\n' + call, interrupt=0.5, exit=130,
+               stderr="stopped by Ctrl-C", timeout=30) for name, (setup, call) in LONG_BUILTINS_20.items()]

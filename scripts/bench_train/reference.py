@@ -1,15 +1,19 @@
 """The training step of `CMCLBench train` in PyTorch + transformers, for side-by-side timing.
 
-Usage: reference.py WORKLOAD MODE STEPS   (workload bert-tiny | minilm-l6, mode plain | cmpdrop2)
+Usage: reference.py WORKLOAD MODE STEPS [PRECISION]   (workload bert-tiny | minilm-l6, mode plain | cmpdrop2,
+       precision fp32 | bf16)
 
 The same model shape, batch, optimizer (AdamW, lr 1e-4, clipping at 1) and loss as the cmcl side.
 CmpDrop(2) runs as the public reference implementation does: one forward pass per variant, the full
 model with dropout off and variant k with every dropout at p_k = 1 - (1 - 0.1)^k, then the pairwise
 comparative loss over the per-example losses and one backward pass.
+With PRECISION bf16 the forward passes (and the losses) run under torch.autocast("cpu",
+dtype=torch.bfloat16), as PyTorch's documentation recommends for mixed precision on CPUs; the backward
+pass, clipping and AdamW run outside it (autocast's recorded casts make the backward products bf16 too).
 Prints `step SECONDS s` and `cpu SECONDS s` (medians after the first step: wall clock, and CPU time of
 all threads) and `peak_rss MB MB`.
 """
-import resource, sys, time
+import contextlib, resource, sys, time
 import torch
 from transformers import BertConfig, BertForSequenceClassification
 
@@ -21,6 +25,8 @@ WORKLOADS = {
 
 def main():
     name, mode, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    precision = sys.argv[4] if len(sys.argv) > 4 else "fp32"
+    autocast = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if precision == "bf16" else contextlib.nullcontext
     w = WORKLOADS[name]
     torch.manual_seed(1)
     config = BertConfig(vocab_size=30522, hidden_size=w["hidden"], num_hidden_layers=w["layers"],
@@ -60,7 +66,8 @@ def main():
     stamps, cpus = [time.perf_counter()], [cpu()]
     for _ in range(steps + 1):
         opt.zero_grad(set_to_none=True)
-        loss = loss_fn()
+        with autocast():
+            loss = loss_fn()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()

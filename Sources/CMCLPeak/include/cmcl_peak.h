@@ -7,4 +7,9 @@
 /// `width` receives the vector width used, in floats.
 double cmcl_fma_peak_gflops(int threads, double seconds, int *width);
 
+/// The bfloat16 dot-product peak, measured the same way with VDPBF16PS on 512-bit vectors (16
+/// float32 lanes, each adding two bfloat16 products: 64 FLOPs an instruction); 0 when the CPU
+/// lacks AVX512_BF16.
+double cmcl_bf16_dot_peak_gflops(int threads, double seconds);
+
 #endif

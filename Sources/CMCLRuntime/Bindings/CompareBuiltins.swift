@@ -87,8 +87,10 @@ enum CompareBuiltins {
         r.add("nested_masks(p, steps, units: 10, seed: 0)", "compare",
               "The nested keep-masks of CmpDrop for one uniform draw of `units` units: row k keeps units with U ≥ p_k (for teaching).",
               example: "nested_masks(0.3, 3, units: 8)") { a in
-            let n = try a.int("units"), c = try a.int("steps"), p = try a.number("p")
-            guard n > 0, n <= 100_000, c >= 0, c <= 1000 else { throw CMCLError("units must be in 1…100000 and steps in 0…1000") }
+            let n = try a.int("units", from: 1, to: 100_000), c = try a.int("steps", from: 0, to: 1000), p = try a.number("p")
+            guard p >= 0, p < 1 else {
+                throw CMCLError("dropout rate `p` must be at least 0 and below 1, got \(Display.number(p))", argument: .label("p"))
+            }
             let u = try Tensor.uniform([n], generator: Generator(seed: UInt64(max(0, try a.int("seed")))))
             let rows = try (0...c).map { k -> Tensor in
                 let pk = 1 - pow(1 - p, Double(k))
@@ -125,11 +127,19 @@ enum CompareBuiltins {
               example: "let l = tensor([[0.9, 0.7, 1.2]], requires_grad: true)\nbackward(cmp_loss(l))\nl.grad") { a in
             TensorBuiltins.wrap(try ComparativeLoss.loss(try TensorBuiltins.tensor(a, "losses"), config: try config(a)).value)
         }
-        r.add("cmp_report(losses, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false)",
+        r.add("cmp_report(losses, data: nil, ablate: nil, mode: \"comparative\", target: \"ultra\", ranking: \"pairwise\", temp: 1, weight: 1, primary: \"max\", schedule: false, batch: 64, tokenizer: nil, max_len: 128, seed: 0)",
               "compare",
-              "The parts of the comparative loss of a [batch, c+1] loss matrix: total, ranking and primary terms, per-example values, violations of the comparison principle, gradient.",
+              "The parts of the comparative loss of a [batch, c+1] loss matrix, or of a trained model on data under an ablation (`cmp_report(m, dev, cmpdrop(2))`, its matrix from `variant_losses`): total, ranking and primary terms, per-example values, violations of the comparison principle, gradient.",
               example: "cmp_report(tensor([[0.9, 0.7, 1.2]]))") { a in
-            let t = try TensorBuiltins.tensor(a, "losses")
+            let t: Tensor
+            if case .object(let v) = try a.value("losses"), v is ModelValue {
+                guard try a.optional("data") != nil, try a.optional("ablate") != nil else {
+                    throw CMCLError("a model needs data and an ablation: cmp_report(m, dev, cmpdrop(2))", argument: .label("losses"))
+                }
+                t = try AblationCurve.lossMatrix(a, op: "cmp_report", model: "losses")
+            } else {
+                t = try TensorBuiltins.tensor(a, "losses")
+            }
             let out = try ComparativeLoss.loss(t.detach(), config: try config(a))
             let r = out.result
             return .record([("loss", .number(r.loss)), ("ranking", .number(r.rankingTerm)), ("primary", .number(r.primaryTerm)),
@@ -184,10 +194,15 @@ enum CompareBuiltins {
             }
             return .object(AblatedModelValue(try view(a).prune(ratio: try a.number("ratio"), scope: scope)))
         }
-        r.add("ablation_curve(model, data, ablate, metric: \"accuracy\", batch: 64, tokenizer: nil, max_len: 128, seed: 0)", "compare",
+        r.add("ablation_curve(model, data, ablate, metric: \"accuracy\", batch: 64, tokenizer: nil, max_len: 128, seed: 0, precision: nil)", "compare",
               "The metric of every nested variant k = 0…c of a model under an ablation (no training): how fast performance falls as neurons are ablated.",
               example: "ablation_curve(net, dev, cmpdrop(4, p: 0.1))") { a in
             try AblationCurve.compute(a)
+        }
+        r.add("variant_losses(model, data, ablate, batch: 64, tokenizer: nil, max_len: 128, seed: 0)", "compare",
+              "The task loss of every example (rows) under every nested variant k = 0…c (columns; 0 = full model) of a model under an ablation, without training: the matrix the comparative loss ranks.",
+              example: "variant_losses(net, dev, cmpdrop(2))") { a in
+            TensorBuiltins.wrap(try AblationCurve.lossMatrix(a))
         }
         r.add("violations(model, data, ablate, batch: 64, tokenizer: nil, max_len: 128, seed: 0)", "compare",
               "How often a more ablated CmpDrop variant has a lower task loss than a less ablated one on the data: violations of the comparison principle.",

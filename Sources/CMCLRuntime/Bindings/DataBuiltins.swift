@@ -7,6 +7,18 @@ import Foundation
 
 /// Readers, tokenizers, datasets, batches, metrics and synthetic tasks, bound to cmcl names.
 enum DataBuiltins {
+    /// Runs a data reader; a missing file says where the data root is and how to set it.
+    static func locatingData<T>(_ read: () throws -> T) throws -> T {
+        do {
+            return try read()
+        } catch DataError.unreadable(let path, let reason) where !FileManager.default.fileExists(atPath: path) {
+            let env = ProcessInfo.processInfo.environment["CMCL_DATA"].map { "CMCL_DATA=\($0)" } ?? "CMCL_DATA is not set"
+            throw CMCLError("cannot read \(path): \(reason)",
+                            hint: "the data root is \(DataRoot.path) (\(env)); set CMCL_DATA to the folder holding glue/, squad/ and hotpot/, "
+                                + "or run scripts/fetch-data")
+        }
+    }
+
     static func register(into r: BuiltinRegistry) {
         r.category("data", title: "Data")
         r.category("metrics", title: "Metrics")
@@ -51,8 +63,8 @@ enum DataBuiltins {
               "A GLUE task (sst2, cola, mrpc, rte, stsb, qnli, qqp, mnli) from a GLUE folder (`dir`, else $GLUE_DIR, else data_dir(\"glue\")).",
               example: "let dev = glue(\"sst2\", split: \"dev\")") { a in
             let dir = try a.optionalString("dir") ?? ProcessInfo.processInfo.environment["GLUE_DIR"] ?? DataRoot.path("glue")
-            return text(try GLUE.load(try a.string("task"), split: try a.string("split"), dir: dir,
-                                      skipBadRows: try a.bool("skip_bad")))
+            return text(try locatingData { try GLUE.load(try a.string("task"), split: try a.string("split"), dir: dir,
+                                                         skipBadRows: try a.bool("skip_bad")) })
         }
         for (name, format) in [("read_tsv", DelimitedFormat.tsv), ("read_csv", .csv)] {
             r.add("\(name)(path, text: \"sentence\", pair: nil, label: \"label\", regression: false, skip_bad: false, rows: false)", "data",
@@ -69,16 +81,34 @@ enum DataBuiltins {
                                         format: format, skipBadRows: try a.bool("skip_bad")))
             }
         }
+        r.lookup("glue")?.choices["task"] = GLUE.tasks.map(\.name)
         r.add("squad(path, skip_bad: false)", "data", "SQuAD v1.1 questions (one example per question).",
               example: "let dev = squad(data_dir(\"squad/dev-v1.1.json\"))") { a in
-            .object(DatasetValue(TypedDataset(data: try SQuAD.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")),
+            .object(DatasetValue(TypedDataset(data: try locatingData { try SQuAD.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")) },
                                               kind: "SQuAD", toRecord: ExampleRecords.squad)))
         }
         r.add("hotpot(path, skip_bad: false)", "data",
               "HotpotQA distractor questions: ten paragraphs each, gold paragraphs marked.",
               example: "let hp = hotpot(data_dir(\"hotpotqa/hotpot_dev_distractor_v1.json\"))") { a in
-            .object(DatasetValue(TypedDataset(data: try HotpotQA.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")),
+            .object(DatasetValue(TypedDataset(data: try locatingData { try HotpotQA.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")) },
                                               kind: "HotpotQA", toRecord: ExampleRecords.hotpot)))
+        }
+        r.add("squad_distractors(data, k, pool: nil, words: 32, seed: 0)", "data",
+              "SQuAD questions as long multi-paragraph inputs in the HotpotQA layout: each question's own paragraph (gold) among k paragraphs of other articles from `pool` (default `data`), every paragraph an excerpt of about `words` words; nested draws (a larger k only adds paragraphs).",
+              example: "let long = squad_distractors(squad(data_dir(\"squad/dev-v1.1.json\")), 4, seed: 1)") { a in
+            func questions(_ name: String) throws -> Dataset<SQuADExample> {
+                guard let d = try dataset(a, name).data as? TypedDataset<SQuADExample> else {
+                    throw CMCLError("\(name) must be SQuAD questions (from squad(path))", argument: .label(name))
+                }
+                return d.data
+            }
+            let k = try a.int("k"), words = try a.int("words")
+            if k < 0 { throw CMCLError("k must be >= 0, got \(k)", argument: .label("k")) }
+            if words < 1 { throw CMCLError("words must be at least 1, got \(words)", argument: .label("words")) }
+            let pool = try a.optional("pool") == nil ? nil : try questions("pool")
+            let data = HotpotQA.distractorSetting(try questions("data"), distractors: k, pool: pool, words: words,
+                                                  seed: UInt64(max(0, try a.int("seed"))))
+            return .object(DatasetValue(TypedDataset(data: data, kind: "HotpotQA", toRecord: ExampleRecords.hotpot)))
         }
     }
 
@@ -132,15 +162,14 @@ enum DataBuiltins {
               example: "tok.tokenize(\"unaffable\")") { a in
             .list(try tokenizer(a, "self").tokenize(try a.string("text")).map { .string($0.text) })
         }
-        r.add("Tokenizer.decode(self, ids)", "data", "Text from token ids.", example: "tok.decode([101, 2023, 102])") { a in
+        r.add("Tokenizer.decode(self, ids)", "data", "Text from token ids (each must be in the vocabulary).",
+              example: "tok.decode([101, 2023, 102])") { a in
+            let tok = try tokenizer(a, "self")
+            let size = tok.vocabulary.count
             let ids = try a.list("ids").map { v -> Int32 in
-                guard case .number(let n) = v, n.rounded() == n, let id = Int32(exactly: n) else {
-                    throw CMCLError("ids must be whole numbers between \(Int32.min) and \(Int32.max), got \(Display.describe(v))",
-                                    argument: .label("ids"))
-                }
-                return id
+                Int32(try WholeNumber.int(v, argument: "ids", from: 0, to: size - 1, what: "token ids (vocabulary of \(size))"))
             }
-            return .string(try tokenizer(a, "self").decode(ids))
+            return .string(tok.decode(ids))
         }
     }
 
@@ -166,7 +195,7 @@ enum DataBuiltins {
         }
         r.add("Dataset.take(self, n)", "data", "The first n examples.", example: "data.take(100)") { a in
             let d = try dataset(a, "self")
-            return .object(DatasetValue(d.data.subset(Array(0..<min(max(0, try a.int("n")), d.data.count))), tokenizer: d.tokenizer))
+            return .object(DatasetValue(d.data.subset(Array(0..<min(try a.int("n", from: 0), d.data.count))), tokenizer: d.tokenizer))
         }
         r.add("Dataset.filter(self, f)", "data", "The examples whose record satisfies `f`.",
               example: "data.filter(fn(e) => e.label == 1)") { a in
@@ -261,14 +290,13 @@ enum DataBuiltins {
 
     static func classes(_ a: Arguments, _ name: String) throws -> [Int32] {
         try numbers(try a.value(name), name).map {
-            guard $0.rounded() == $0, abs($0) < 2e9 else { throw CMCLError("`\(name)` must hold class indices") }
-            return Int32($0)
+            Int32(try WholeNumber.int($0, argument: name, from: Int(Int32.min), to: Int(Int32.max), what: "class indices in `\(name)`"))
         }
     }
 
     static func average(_ a: Arguments) throws -> Metrics.Average {
         switch try a.string("average") {
-        case "binary": return .binary(positive: Int32(try a.int("positive")))
+        case "binary": return .binary(positive: Int32(try a.int("positive", from: Int(Int32.min), to: Int(Int32.max))))
         case "macro": return .macro
         case let other: throw CMCLError("unknown average \"\(other)\"", hint: "use \"binary\" or \"macro\"", argument: .label("average"))
         }
@@ -331,23 +359,40 @@ enum DataBuiltins {
         r.add("synth.sentiment(self, n: 2000, noise: 0.3, length: 20, label_noise: 0, seed: 0)", "synth",
               "Noisy sentiment: a few signal words among distractor tokens; `noise` and `length` make it harder.",
               example: "let data = synth.sentiment(n: 2000, noise: 0.3)") { a in
-            text(Synthetic.sentiment(n: max(0, try a.int("n")), noise: try a.number("noise"), length: max(1, try a.int("length")),
-                                     labelNoise: try a.number("label_noise"), seed: UInt64(max(0, try a.int("seed")))))
+            let n = try a.int("n", from: 0), length = max(1, try a.int("length", from: 0))
+            try checkSynthetic(Double(n) * Double(length * 16 + 256), "n", "synth.sentiment")
+            return text(try Synthetic.sentiment(n: n, noise: try a.number("noise"), length: length,
+                                                labelNoise: try a.number("label_noise"), seed: try seed(a), stop: Interrupt.check))
         }
         r.add("synth.qa(self, n: 500, paragraphs: 6, two_hop: 0.5, seed: 0)", "synth",
               "Multi-paragraph question answering with distractor paragraphs (gold paragraphs marked).",
               example: "let qa = synth.qa(n: 200)") { a in
-            .object(DatasetValue(TypedDataset(data: Synthetic.questionAnswering(n: max(0, try a.int("n")),
-                                                                                paragraphs: max(1, try a.int("paragraphs")),
-                                                                                twoHop: min(1, max(0, try a.number("two_hop"))),
-                                                                                seed: UInt64(max(0, try a.int("seed")))),
-                                              kind: "multi-paragraph QA", toRecord: ExampleRecords.syntheticQA)))
+            let n = try a.int("n", from: 0), paragraphs = max(1, try a.int("paragraphs", from: 0))
+            try checkSynthetic(Double(n) * Double(max(2, paragraphs)) * 600, n > paragraphs ? "n" : "paragraphs", "synth.qa")
+            return .object(DatasetValue(TypedDataset(data: try Synthetic.questionAnswering(n: n, paragraphs: paragraphs,
+                                                                                           twoHop: min(1, max(0, try a.number("two_hop"))),
+                                                                                           seed: try seed(a), stop: Interrupt.check),
+                                                     kind: "multi-paragraph QA", toRecord: ExampleRecords.syntheticQA)))
         }
         r.add("synth.ranking(self, n: 500, candidates: 10, seed: 0)", "synth", "A small query–candidates ranking task.",
               example: "let rk = synth.ranking(n: 100)") { a in
-            .object(DatasetValue(TypedDataset(data: Synthetic.ranking(n: max(0, try a.int("n")), candidates: max(1, try a.int("candidates")),
-                                                                      seed: UInt64(max(0, try a.int("seed")))),
-                                              kind: "ranking", toRecord: ExampleRecords.ranking)))
+            let n = try a.int("n", from: 0), candidates = max(1, try a.int("candidates", from: 0))
+            try checkSynthetic(Double(n) * Double(candidates) * 500, n > candidates ? "n" : "candidates", "synth.ranking")
+            return .object(DatasetValue(TypedDataset(data: try Synthetic.ranking(n: n, candidates: candidates, seed: try seed(a),
+                                                                                 stop: Interrupt.check),
+                                                     kind: "ranking", toRecord: ExampleRecords.ranking)))
+        }
+    }
+
+    static func seed(_ a: Arguments) throws -> UInt64 { UInt64(try a.int("seed", from: 0)) }
+
+    /// Refuses a synthetic data set whose estimated size (`bytes`) exceeds the memory limit,
+    /// before anything is allocated; the caret goes on the argument that makes it large.
+    static func checkSynthetic(_ bytes: Double, _ argument: String, _ name: String) throws {
+        let limit = MemoryLimit.defaultBytes()
+        guard bytes <= Double(limit) else {
+            throw CMCLError("\(name) would need about \(SizeLimit.size(bytes)), more than the memory limit of \(MemoryLimit.describe(limit))",
+                            hint: "CMCL_MEMORY_LIMIT sets the limit", argument: .label(argument))
         }
     }
 }

@@ -4,8 +4,8 @@ import CMCLData
 enum ExperimentBuiltins {
     static func register(into r: BuiltinRegistry) {
         r.category("experiments", title: "Experiments and statistics")
-        r.add("experiment(configs, seeds: [0], run: nil, log: nil, progress: true)", "experiments",
-              "Runs `run(config, seed)` for every configuration and seed; appends each finished run to the JSON Lines `log` and skips runs already there; returns a results table. Progress lines go to standard error.",
+        r.add("experiment(configs, seeds: [0], run: nil, log: nil, progress: true, precision: nil)", "experiments",
+              "Runs `run(config, seed)` for every configuration and seed; appends each finished run to the JSON Lines `log` and skips runs already there; returns a results table. Progress lines go to standard error. A configuration's `precision` field (else `precision:`, else the session's) is the precision of the `fit`, `evaluate`, `predict` and `ablation_curve` calls its runs make without their own; \"bf16\" is recorded in the configuration.",
               example: "experiment([{name: \"a\"}, {name: \"b\"}], seeds: [1, 2], run: fn(c, s) => {acc: s / 10})") { a in
             try Experiment.run(a)
         }

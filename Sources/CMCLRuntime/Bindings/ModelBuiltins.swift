@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLData
 import CMCLLang
 import CMCLNN
@@ -25,6 +26,16 @@ enum ModelBuiltins {
     }
 
     static func wrap(_ m: Module) -> Value { .object(ModelValue(m)) }
+
+    /// The checkpoint metadata key naming the directory of a model's tokenizer.
+    static let tokenizerKey = "cmcl.tokenizer_directory"
+
+    /// The directory a model value's tokenizer was read from (a pretrained model's), if any.
+    static func tokenizerDirectory(_ v: Value) -> String? {
+        guard case .object(let m as ModelValue) = v, m.tokenizer != nil, case .record(let r)? = m.origin,
+              case .string(let dir)? = r["directory"] else { return nil }
+        return URL(fileURLWithPath: dir).standardizedFileURL.path
+    }
 
     /// The `tokenizer:` argument, or the tokenizer that came with the model argument.
     static func tokenizerArgument(_ a: Arguments, model name: String = "model") throws -> Value? {
@@ -76,7 +87,16 @@ enum ModelBuiltins {
 
     /// Batches from a dataset (encoded, or text with `tokenizer:`) or a list of batch values.
     static func batches(_ v: Value, size: Int, tokenizer: Value?, maxLength: Int, shuffleSeed: UInt64?, cropSteps: Int = 0) throws -> [Batch] {
-        if case .list(let l) = v { return try l.items.map { try nnBatch($0) } }
+        if case .list(let l) = v {
+            // A list of texts goes through the tokenizer (the model's), `size` at a time.
+            if case .object(let t as TokenizerValue)? = tokenizer, !l.items.isEmpty,
+               l.items.allSatisfy({ if case .string = $0 { return true }; return false }) {
+                return try stride(from: 0, to: l.items.count, by: max(1, size)).map { i in
+                    try nnBatch(.list(Array(l.items[i..<min(i + max(1, size), l.items.count)])), tokenizer: t.tokenizer, maxLength: maxLength)
+                }
+            }
+            return try l.items.map { try nnBatch($0) }
+        }
         return try pipeline(v, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps).batches(size: size, shuffleSeed: shuffleSeed)
     }
 
@@ -109,9 +129,9 @@ enum ModelBuiltins {
     }
 
     /// The decoded answers of a QA pipeline; a model without a span head is an error with a hint.
-    static func answers(_ qa: any AnswerTextPipeline, _ m: Module, batchSize: Int) throws -> AnswerPredictions {
+    static func answers(_ qa: any AnswerTextPipeline, _ m: Module, batchSize: Int, precision: Precision) throws -> AnswerPredictions {
         do {
-            return try qa.predictions(m, batchSize: batchSize)
+            return try qa.predictions(m, batchSize: batchSize, precision: precision)
         } catch TaskError.needsSpanHead {
             throw CMCLError("answer metrics need a model with a span head", hint: "transformer(..., head: \"span\")")
         }
@@ -125,17 +145,15 @@ enum ModelBuiltins {
         }
     }
 
-    /// The engine's evaluation of `metrics` on `batches`, the names checked against the model's
-    /// head here, before anything runs.
-    static func evaluator(_ m: Module, batches: [Batch], metrics: [String]) throws -> (Module) throws -> [String: Double] {
+    /// `metrics` checked against the model's head here, before anything runs (the head's
+    /// defaults when empty).
+    static func resolvedMetrics(_ m: Module, _ metrics: [String]) throws -> [String] {
         guard let model = m as? TextModel else { throw CMCLError("evaluate needs a text model with a task head") }
-        let names: [String]
         do {
-            names = try TaskMetrics.resolve(metrics, for: model.head)
+            return try TaskMetrics.resolve(metrics, for: model.head)
         } catch let TaskError.unknownMetric(name, head, available) {
             throw CMCLError("unknown metric \"\(name)\" for a \(head) head", hint: "available: \(available.joined(separator: ", "))")
         }
-        return TaskMetrics.evaluator(batches: batches, metrics: names)
     }
 
     // MARK: Models and layers
@@ -210,9 +228,19 @@ enum ModelBuiltins {
                 return .record(pairs)
             })
         }
-        r.add("Model.save(self, path)", "model", "Writes the weights as a safetensors file.",
+        r.add("Model.save(self, path, force: false)", "model",
+              "Writes the weights as a safetensors file; a pretrained model's file names the directory of its tokenizer, which `load(path)` takes back. An existing file this session did not write is replaced only with `force: true`.",
               example: "net.save(\"ckpt.safetensors\")") { a in
-            try model(a, "self").save(to: URL(fileURLWithPath: try a.string("path")))
+            let path = try a.string("path")
+            var metadata: [String: String] = [:]
+            if let dir = tokenizerDirectory(try a.value("self")) { metadata[tokenizerKey] = dir }
+            do {
+                // Checked before it becomes a URL, which would read "" as the current directory.
+                try WritePolicy.validate(path)
+                try model(a, "self").save(to: URL(fileURLWithPath: path), metadata: metadata, policy: try FileOutput.policy(a))
+            } catch let e as FileWriteError {
+                throw FileOutput.error(e, argument: "path")
+            }
             return .null
         }
         r.add("Model.load(self, path, strict: true, prefix: nil)", "model",
@@ -229,7 +257,16 @@ enum ModelBuiltins {
               "A model saved with `net.save(path)`: its architecture is read from the file's metadata, then its weights.",
               example: "let net2 = load(\"ckpt.safetensors\")") { a in
             do {
-                return wrap(try TextModel.load(from: URL(fileURLWithPath: try a.string("path"))))
+                let url = URL(fileURLWithPath: try a.string("path"))
+                let model = try TextModel.load(from: url)
+                // The tokenizer comes back from the directory the file names, if it is still there.
+                guard let dir = try SafetensorsFile(url).header.metadata[tokenizerKey] else { return wrap(model) }
+                guard FileManager.default.fileExists(atPath: dir), let tok = try? TokenizerFiles.load(directory: dir) else {
+                    a.interpreter.errorOutput("warning: the tokenizer was lost: the model was saved with the tokenizer of \(dir), "
+                                              + "which cannot be read now; give text inputs a `tokenizer:`\n")
+                    return wrap(model)
+                }
+                return .object(ModelValue(model, tokenizer: tok, origin: .record([("directory", .string(dir))])))
             } catch let e as NNError {
                 guard case .weightsOnly = e else { throw e }
                 var error = CMCLError(engine: e)
@@ -306,31 +343,36 @@ enum ModelBuiltins {
               example: "fit(net, data, loss: task_loss())") { _ in
             .object(LossValue(name: "task", task: .automatic, function: TaskLoss.standard()))
         }
-        r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, on_nan: \"stop\", progress: \"auto\")",
+        r.add("fit(model, data, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, on_nan: \"stop\", progress: \"auto\", precision: nil)",
               "train",
-              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). `dropout: false` trains without ordinary dropout, as the reference QA script does whenever CmpDrop is off. A NaN or infinite loss stops training with an error naming the step, keeping the weights from before it (`on_nan: \"skip\"` skips such steps, `\"continue\"` trains on). Ctrl-C stops after the current step.",
+              "Trains the model; returns a History (loss and its parts per step, metrics per evaluation). `dropout: false` trains without ordinary dropout, as the reference QA script does whenever CmpDrop is off. A NaN or infinite loss stops training with an error naming the step, keeping the weights from before it (`on_nan: \"skip\"` skips such steps, `\"continue\"` trains on). Ctrl-C stops after the current step. Defaults for a pretrained model (as the Hugging Face Trainer): `optimizer: nil` is adamw(lr: 5e-5) and `schedule: nil` a linear decay to 0 without warm-up; for a model built from scratch, adamw(lr: 1e-3) at a constant rate. Warns when every evaluation prediction is one class. `precision: \"bf16\"` runs the matrix products (forward and backward) with bfloat16 inputs and float32 accumulation, as PyTorch's CPU autocast; weights, gradients, optimizer state, norms, softmax, GELU and losses stay float32 (default: the session's, \"fp32\" unless `:precision` changed it).",
               example: "let h = fit(net, train, optimizer: adamw(lr: 1e-3), epochs: 3, eval: dev, keep_best: \"accuracy\", seed: 1)") { a in
             try Training.fit(a)
         }
-        r.add("evaluate(model, data, metrics: [], batch: 64, tokenizer: nil, max_len: 128)", "train",
+        r.add("evaluate(model, data, metrics: [], batch: 64, tokenizer: nil, max_len: 128, precision: nil)", "train",
               "Metrics of the model on a dataset (accuracy, f1, macro_f1, mcc, loss; pearson, spearman, mse, rmse, mae; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
               example: "evaluate(net, dev, metrics: [\"accuracy\"])") { a in
             let m = try model(a, "model")
             if let qa = try answerText(try a.value("data")) {
-                let result = try answers(qa, m, batchSize: try a.int("batch")).scores()
+                let result = try answers(qa, m, batchSize: try a.int("batch"), precision: try PrecisionArgument.resolve(a)).scores()
                 return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
             }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
                                  maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
-            let result = try evaluator(m, batches: bs, metrics: try metricNames(a))(m)
+            let names = try resolvedMetrics(m, try metricNames(a))
+            let vm = a.interpreter
+            let result = try TaskMetrics.evaluate(m, batches: bs, metrics: names, precision: try PrecisionArgument.resolve(a)) { c in
+                vm.errorOutput("warning: \(c) — the model predicts one class for everything\n")
+            }
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
         }
-        r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128)", "train",
+        r.add("predict(model, data, batch: 64, tokenizer: nil, max_len: 128, precision: nil)", "train",
               "Predicted classes (or scores for regression) for every example, in order; answer texts for SQuAD and HotpotQA data.",
               example: "predict(net, dev)[0:5]") { a in
             let m = try model(a, "model")
+            let precision = try PrecisionArgument.resolve(a)
             if let qa = try answerText(try a.value("data")) {
-                return .list(try answers(qa, m, batchSize: try a.int("batch")).texts.map { .string($0) })
+                return .list(try answers(qa, m, batchSize: try a.int("batch"), precision: precision).texts.map { .string($0) })
             }
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
@@ -338,7 +380,7 @@ enum ModelBuiltins {
             var out: [Value] = []
             try Tensor.withNoGrad {
                 for b in bs {
-                    let logits = try tm(b, context: ForwardContext(training: false)).logits
+                    let logits = try tm(b, context: ForwardContext(training: false, precision: precision)).logits
                     if logits.rank == 2 {
                         out += try logits.argmax(axis: 1).toInts().map { .number(Double($0)) }
                     } else {

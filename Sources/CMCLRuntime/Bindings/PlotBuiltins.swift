@@ -7,8 +7,8 @@ import Foundation
 enum PlotBuiltins {
     static func register(into r: BuiltinRegistry) {
         r.category("plot", title: "Plots")
-        r.add("plot(data, kind: nil, title: nil, x: nil, y: nil, bins: 20, width: nil, height: nil, file: nil)", "plot",
-              "A chart: a History (loss and each l_k per step, metrics per evaluation), a record of lists (one curve each, e.g. ablation curves), a comparison (bars ± sd), a list (`kind: \"hist\"` for a histogram), a matrix (heatmap). Draws in the terminal; `file: \"x.svg\"` also writes SVG.",
+        r.add("plot(data, kind: nil, title: nil, x: nil, y: nil, bins: 20, width: nil, height: nil, file: nil, force: false)", "plot",
+              "A chart: a History (loss and each l_k per step, metrics per evaluation), a record of lists (one curve each, e.g. ablation curves), a comparison (bars ± sd), a list (`kind: \"hist\"` for a histogram), a matrix (heatmap). Draws in the terminal; `file: \"x.svg\"` also writes SVG (replacing a file this session did not write only with `force: true`).",
               example: "plot({plain: [0.9, 0.7, 0.5], cmpdrop: [0.9, 0.85, 0.8]}, x: \"ablation level\", y: \"accuracy\")") { a in
             try make(a)
         }
@@ -33,8 +33,8 @@ enum PlotBuiltins {
         let height = try a.optionalInt("height") ?? min(20, max(10, (terminal?.rows ?? 18) - 4))
         let plot = PlotValue(figures, width: width, height: height, color: terminal != nil)
         if let file = try a.optionalString("file") {
-            guard file.hasSuffix(".svg") else { throw CMCLError("plots are written as SVG: give a file ending in .svg", argument: .label("file")) }
-            try FileOutput.write(plot.svg, to: file)
+            guard file.hasSuffix(".svg") || file.isEmpty else { throw CMCLError("plots are written as SVG: give a file ending in .svg", argument: .label("file")) }
+            try FileOutput.write(plot.svg, toArgument: "file", a)
         }
         return .object(plot)
     }
@@ -92,6 +92,14 @@ enum PlotBuiltins {
 
     static func figuresFor(_ data: Value, kind: String?, bins: Int, _ a: Arguments) throws -> [Figure] {
         if case .object(let h as HistoryValue) = data { return history(h.history) }
+        // `plot({plain: h1, cmpdrop: h2})`: the runs overlaid, each at its own steps.
+        if case .record(let r) = data, !r.pairs.isEmpty,
+           r.pairs.allSatisfy({ if case .object(let o) = $0.1 { return o is HistoryValue }; return false }) {
+            return histories(r.pairs.compactMap { k, v in
+                if case .object(let h as HistoryValue) = v { return (k, h.history) }
+                return nil
+            })
+        }
         if case .object(let c as Comparison) = data {
             var f = Figure(kind: .bars, title: "\(c.metric): mean ± sd", yLabel: c.metric)
             f.bars = c.groups.map { Bar(name: $0.name, value: $0.summary.mean, error: $0.summary.sd.isFinite ? $0.summary.sd : nil) }
@@ -137,7 +145,28 @@ enum PlotBuiltins {
             }
             return [f]
         }
-        throw a.typeError("data", "a History, a comparison, a list or record of numbers, or a matrix", data)
+        throw a.typeError("data", "a History (or a record of them), a comparison, a list or record of numbers, or a matrix", data)
+    }
+
+    /// Several runs on one chart: the task loss l_0 of each per step (comparable between
+    /// objectives), then each metric every run evaluated, per evaluation.
+    static func histories(_ runs: [(String, TrainingHistory)]) -> [Figure] {
+        let longest = runs.map { $0.1.steps.count }.max() ?? 0
+        let window = longest >= 100 ? longest / 20 : 1
+        var loss = Figure(kind: .lines, title: window > 1 ? "task loss l_0 (moving average over \(window) steps)" : "task loss l_0",
+                          xLabel: "step")
+        loss.series = runs.map { name, h in
+            Series(name: name, x: h.steps.map { Double($0.step) }, y: smooth(h.taskLosses, window))
+        }
+        var figures = [loss]
+        let metricSets = runs.map { Set($0.1.evaluations.flatMap { $0.metrics.keys }) }
+        let shared = metricSets.dropFirst().reduce(metricSets.first ?? []) { $0.intersection($1) }.sorted()
+        for metric in shared {
+            var m = Figure(kind: .lines, title: metric, xLabel: "step")
+            m.series = runs.map { name, h in Series(name: name, x: h.evaluations.map { Double($0.step) }, y: h.metric(metric)) }
+            figures.append(m)
+        }
+        return figures
     }
 
     /// Loss and each l_k per step (a moving average over 1/20 of the run when it is long);
@@ -147,7 +176,8 @@ enum PlotBuiltins {
         var loss = Figure(kind: .lines, title: window > 1 ? "training loss (moving average over \(window) steps)" : "training loss",
                           xLabel: "step")
         let xs = h.steps.map { Double($0.step) }
-        loss.series = [Series(name: "loss", x: xs, y: smooth(h.losses, window))]
+        // The minimised loss under its own name (the ranking loss under cmp); l_0 is the task loss.
+        loss.series = [Series(name: h.steps.last?.objectiveName ?? "loss", x: xs, y: smooth(h.losses, window))]
         let parts = Set(h.steps.flatMap { $0.parts.keys }).filter { $0.hasPrefix("l_") }
             .sorted { (Int($0.dropFirst(2)) ?? 0) < (Int($1.dropFirst(2)) ?? 0) }
         for p in parts { loss.series.append(Series(name: p, x: xs, y: smooth(h.steps.map { $0.parts[p] ?? .nan }, window))) }

@@ -7,8 +7,8 @@ import Foundation
 enum PretrainedBuiltins {
     static func register(into r: BuiltinRegistry) {
         r.category("pretrained", title: "Pretrained models")
-        r.add("pretrained(model, head: \"classification\", classes: nil, seed: 0, quiet: false)", "pretrained",
-              "A Hugging Face BERT, MiniLM, ELECTRA or RoBERTa directory (or a fetched model's name, e.g. \"minilm-l6\") as a model with its tokenizer; a head missing from the checkpoint is initialised and reported.",
+        r.add("pretrained(model, head: \"classification\", classes: nil, layers: nil, seed: 0, quiet: false)", "pretrained",
+              "A Hugging Face BERT, MiniLM, ELECTRA or RoBERTa directory (or a fetched model's name, e.g. \"minilm-l6\") as a model with its tokenizer; a head missing from the checkpoint is initialised and reported. `layers: k` keeps only the first k encoder layers.",
               example: "let m = pretrained(\"minilm-l6\", head: \"classification\", classes: 2)\nfit(m, train, epochs: 2, batch: 16, max_len: 64)") { a in
             try load(a)
         }
@@ -35,8 +35,8 @@ enum PretrainedBuiltins {
             if try a.bool("layers") { pairs.append(("layers", .list(states.layers.map(TensorBuiltins.wrap)))) }
             return .record(pairs)
         }
-        r.add("Model.save_pretrained(self, dir, labels: nil)", "pretrained",
-              "Writes a transformer as a Hugging Face directory (config.json, model.safetensors, tokenizer files) that transformers loads with AutoModelForSequenceClassification.",
+        r.add("Model.save_pretrained(self, dir, labels: nil, force: false)", "pretrained",
+              "Writes a transformer as a Hugging Face directory (config.json, model.safetensors, tokenizer files) that transformers loads with AutoModelForSequenceClassification. The directory is written as a unit: it holds exactly these files afterwards; a non-empty one this session did not write is replaced only with `force: true`.",
               example: "m.save_pretrained(\"sst2-minilm\", labels: [\"negative\", \"positive\"])") { a in
             let mv = try a.object("self", as: ModelValue.self, described: "a model")
             guard let t = mv.module as? Transformer else {
@@ -51,8 +51,10 @@ enum PretrainedBuiltins {
                     return s
                 }
             } ?? []
-            try t.saveHuggingFace(to: URL(fileURLWithPath: dir), labelNames: labels)
-            if let tok = mv.tokenizer { try TokenizerFiles.write(tok, to: dir, maxLength: t.config.maxPositions) }
+            try FileOutput.directory(dir, argument: "dir", a) { temp in
+                try t.saveHuggingFace(to: URL(fileURLWithPath: temp), labelNames: labels)
+                if let tok = mv.tokenizer { try TokenizerFiles.write(tok, to: temp, maxLength: t.config.maxPositions) }
+            }
             return .null
         }
     }
@@ -62,8 +64,10 @@ enum PretrainedBuiltins {
     static func load(_ a: Arguments) throws -> Value {
         let dir = try store().directory(for: try a.string("model"))
         let seed = UInt64(max(0, try a.int("seed")))
+        let keep = try a.optionalInt("layers")
+        if let keep, keep < 1 { throw CMCLError("layers must be at least 1, got \(keep)", argument: .label("layers")) }
         let (model, report) = try Transformer.pretrained(directory: dir, head: try a.string("head"), classes: try a.optionalInt("classes"),
-                                                         generator: Generator(seed: seed))
+                                                         layers: keep, generator: Generator(seed: seed))
         let tok = try TokenizerFiles.load(directory: dir.path)
         guard tok.vocabulary.count <= model.config.vocabularySize else {
             throw CMCLError("the tokenizer of \(dir.path) has \(tok.vocabulary.count) tokens but the model only \(model.config.vocabularySize) embeddings")
@@ -76,7 +80,8 @@ enum PretrainedBuiltins {
             note = "\(report.head) head initialised (seed \(seed)): " + (report.headNote ?? "the checkpoint has none")
         }
         if !(try a.bool("quiet")) {
-            a.interpreter.output("pretrained \(dir.lastPathComponent): \(report.family.rawValue), \(model.config.layers) layers, hidden \(model.config.hiddenSize);"
+            let kept = keep == nil ? "" : " (the checkpoint's first)"
+            a.interpreter.output("pretrained \(dir.lastPathComponent): \(report.family.rawValue), \(model.config.layers) layers\(kept), hidden \(model.config.hiddenSize);"
                                  + " \(report.loaded) tensors loaded; \(note)\n")
         }
         let origin: Value = .record([

@@ -47,14 +47,21 @@ enum TensorBuiltins {
         return try Tensor(nested: try nested(v), dtype: dtype)
     }
 
-    static func nested(_ v: Value) throws -> NestedValue {
+    /// The most dimensions nested lists may give a tensor; deeper nesting (a list that contains
+    /// itself is infinitely deep) is an error, not a stack overflow.
+    static let maxNesting = 64
+
+    static func nested(_ v: Value, depth: Int = 0) throws -> NestedValue {
         switch v {
         case .number(let n): return .number(n)
         case .bool(let b): return .number(b ? 1 : 0)
         case .list(let l):
+            guard depth < maxNesting else {
+                throw CMCLError("tensor data is nested more than \(maxNesting) lists deep (does a list contain itself?)")
+            }
             return .list(try l.items.enumerated().map { i, x in
                 try Interrupt.poll(i + 1)
-                return try nested(x)
+                return try nested(x, depth: depth + 1)
             })
         case .object(let o as TensorValue): return try nested(toList(o.tensor))
         default: throw CMCLError("tensor data must be numbers or nested lists of numbers, got \(Display.describe(v))")
@@ -87,10 +94,7 @@ enum TensorBuiltins {
         var items = values
         if items.count == 1, case .list(let l) = items[0] { items = l.items }
         return try items.map { v in
-            guard case .number(let n) = v, n.rounded() == n, n >= 0, n < 1e12 else {
-                throw CMCLError("\(what) sizes must be non-negative whole numbers, got \(Display.describe(v))")
-            }
-            return Int(n)
+            try WholeNumber.int(v, argument: what, from: 0, to: 1_000_000_000_000, what: "\(what) sizes")
         }
     }
 
@@ -100,10 +104,7 @@ enum TensorBuiltins {
         switch v {
         case .number: return [try a.int(name)]
         case .list(let l):
-            return try l.items.map {
-                guard case .number(let n) = $0, n.rounded() == n else { throw CMCLError("axes must be whole numbers") }
-                return Int(n)
-            }
+            return try l.items.map { try WholeNumber.int($0, argument: name, what: "axes") }
         default: throw a.typeError(name, "an axis number or a list of axes", v)
         }
     }
@@ -167,7 +168,7 @@ enum TensorBuiltins {
                                     generator: a.interpreter.random))
         }
         r.add("randperm(n)", "tensor", "A random permutation of 0…n-1 (int32).", example: "randperm(5)") { a in
-            wrap(try Tensor.randperm(try a.int("n"), generator: a.interpreter.random))
+            wrap(try Tensor.randperm(try a.int("n", from: 0), generator: a.interpreter.random, stop: Interrupt.check))
         }
         r.add("seed(n)", "tensor", "Reseeds the session's random generator: the same seed gives the same numbers.",
               example: "seed(42)") { a in
@@ -301,8 +302,7 @@ enum TensorBuiltins {
             var items = a.rest
             if items.count == 1, case .list(let l) = items[0] { items = l.items }
             let s = try items.map { v -> Int in
-                guard case .number(let n) = v, n.rounded() == n, n >= -1 else { throw CMCLError("reshape sizes must be whole numbers (or -1)") }
-                return Int(n)
+                try WholeNumber.int(v, argument: "shape", from: -1, to: 1_000_000_000_000, what: "reshape sizes")
             }
             return wrap(try tensor(a, "t").reshape(s))
         }

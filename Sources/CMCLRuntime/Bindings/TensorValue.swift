@@ -129,26 +129,35 @@ enum TensorFormatter {
             if v.isInfinite { return v > 0 ? "inf" : "-inf" }
             if isInt { return String(Int(v)) }
             if scientific { return String(format: "%.\(style.precision)e", v) }
-            if allIntegral { return String(format: "%.0f.", v) }
-            return String(format: "%.\(style.precision)f", v)
+            let text = allIntegral ? String(format: "%.0f.", v) : String(format: "%.\(style.precision)f", v)
+            // A value that rounds to zero shows as 0, not -0.0000.
+            if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(text.dropFirst()) }
+            return text
         }
         let summarize = values.count > 1000
         let edge = 3
         var strides = [Int](repeating: 1, count: shape.count)
         for i in stride(from: shape.count - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * shape[i + 1] }
-        let cells = values.map(cell)
-        let width = cells.map(\.count).max() ?? 1
+        /// Which elements are shown (a big tensor shows only its corners, so formatting a
+        /// 3000 × 3000 tensor formats a few dozen numbers, not nine million).
+        func shownIndices(_ n: Int) -> [Int] { summarize && n > 2 * edge ? Array(0..<edge) + Array((n - edge)..<n) : Array(0..<n) }
+        var cells: [Int: String] = [:]
+        func collect(_ dim: Int, _ offset: Int) {
+            if shape.isEmpty || dim == shape.count { cells[offset] = cell(values[offset]); return }
+            for i in shownIndices(shape[dim]) { collect(dim + 1, offset + i * strides[dim]) }
+        }
+        if !values.isEmpty { collect(0, 0) }
+        let width = cells.values.map(\.count).max() ?? 1
         func render(_ dim: Int, _ offset: Int, _ indent: Int) -> String {
-            if shape.isEmpty { return cells.first ?? "" }
+            if shape.isEmpty { return cells[0] ?? "" }
             let n = shape[dim]
-            var idx = Array(0..<n)
-            var elided = false
-            if summarize && n > 2 * edge {
-                idx = Array(0..<edge) + Array((n - edge)..<n)
-                elided = true
-            }
+            let idx = shownIndices(n)
+            let elided = idx.count < n
             if dim == shape.count - 1 {
-                var parts = idx.map { String(repeating: " ", count: width - cells[offset + $0].count) + cells[offset + $0] }
+                var parts = idx.map { i -> String in
+                    let c = cells[offset + i] ?? ""
+                    return String(repeating: " ", count: width - c.count) + c
+                }
                 if elided { parts.insert("...", at: edge) }
                 return "[" + parts.joined(separator: ", ") + "]"
             }

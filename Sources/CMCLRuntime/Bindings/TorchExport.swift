@@ -9,9 +9,9 @@ import Foundation
 /// for torchrun/DDP, the model, the tokenized data with cmcl's batch order, the settings).
 enum TorchExport {
     static func register(into r: BuiltinRegistry) {
-        r.add("export_torch(model, data, dir, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, name: \"pytorch\")",
+        r.add("export_torch(model, data, dir, loss: nil, optimizer: nil, schedule: nil, epochs: nil, steps: nil, batch: 32, eval: nil, every: nil, keep_best: nil, metrics: [], seed: 0, tokenizer: nil, max_len: 128, clip: 1.0, dropout: true, name: \"pytorch\", force: false)",
               "train",
-              "Writes the run `fit` would do (same arguments) as a PyTorch project in `dir`: train.py for `torchrun --nproc_per_node=N train.py`, the model, the data, the settings; `name` names its line in the run log.",
+              "Writes the run `fit` would do (same arguments) as a PyTorch project in `dir`: train.py for `torchrun --nproc_per_node=N train.py`, the model, the data, the settings; `name` names its line in the run log. `dir` is written as a unit (afterwards it holds exactly the project); a non-empty directory this session did not write is replaced only with `force: true`.",
               example: "export_torch(net, train, \"scaled\", loss: cmp(ce, ablate: cmpdrop(2)), epochs: 3, eval: dev, keep_best: \"accuracy\")") { a in
             try export(a)
         }
@@ -105,10 +105,14 @@ enum TorchExport {
             "optimizer": optimizer, "schedule": schedule, "training": training, "reference": "reference.json",
         ]
 
-        let directory = URL(fileURLWithPath: try a.string("dir"))
-        let project = TorchProject(directory: directory)
-        try project.write(experiment: experiment, model: model, tokenizer: modelValue.tokenizer, train: train.examples, eval: dev?.examples,
-                          order: order, reference: try reference(model, train))
+        let dir = try a.string("dir")
+        let reference = try reference(model, train)
+        try FileOutput.directory(dir, argument: "dir", a) { temp in
+            try TorchProject(directory: URL(fileURLWithPath: temp))
+                .write(experiment: experiment, model: model, tokenizer: modelValue.tokenizer, train: train.examples,
+                       eval: dev?.examples, order: order, reference: reference)
+        }
+        let directory = URL(fileURLWithPath: dir)
         return .record([("dir", .string(directory.path)), ("steps", .number(Double(total))),
                         ("epochs", .number(Double(epochs))),
                         ("command", .string("torchrun --nproc_per_node=N \(directory.path)/train.py"))])

@@ -8,25 +8,35 @@ import Foundation
 enum Training {
     static func fit(_ a: Arguments) throws -> Value {
         let model = try ModelBuiltins.model(a, "model")
+        let precision = try PrecisionArgument.resolve(a)
         let lossFunction: LossFunction
         var cropSteps = 0
         if let l = try a.optional("loss") {
             guard case .object(let lv as LossValue) = l else {
-                throw a.typeError("loss", "a loss (task_loss(), ce, cmp(...), rdrop(...))", l)
+                var error = a.typeError("loss", "a loss (task_loss(), ce, cmp(...), rdrop(...))", l)
+                if case .object(let o) = l, o.typeName == "Ablation" {
+                    // `loss: cmpdrop(2)`: the ablation goes inside the comparative loss.
+                    error.hint = "an ablation is not a loss: write `loss: cmp(ce, ablate: \(o.display(.print)))`"
+                }
+                throw error
             }
             lossFunction = lv.function
             cropSteps = lv.cropSteps ?? 0
         } else {
             lossFunction = TaskLoss.standard()
         }
+        // Defaults as the Hugging Face trainer's for a pretrained transformer (AdamW 5e-5, linear
+        // decay to 0, no warm-up); a model built from scratch trains at a constant 1e-3.
+        let pretrained: Bool
+        if case .object(let mv as ModelValue) = try a.value("model") { pretrained = mv.origin != nil } else { pretrained = false }
         let optimizer: Optimizer
         if let o = try a.optional("optimizer") {
             guard case .object(let ov as OptimizerValue) = o else { throw a.typeError("optimizer", "an optimizer (adamw(...))", o) }
             optimizer = try ov.make()
         } else {
-            optimizer = try AdamW(learningRate: 1e-3)
+            optimizer = try AdamW(learningRate: pretrained ? Self.pretrainedRate : Self.scratchRate)
         }
-        var schedule = LearningRateSchedule.flat
+        var schedule = pretrained ? LearningRateSchedule.linear(warmup: .steps(0)) : .flat
         if let s = try a.optional("schedule") {
             guard case .object(let sv as ScheduleValue) = s else { throw a.typeError("schedule", "a schedule (warmup_linear(...))", s) }
             schedule = sv.schedule
@@ -41,9 +51,11 @@ enum Training {
         let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed,
                                      cropSteps: cropSteps)
         var evaluate: ((Module) throws -> [String: Double])?
+        // What the evaluations found besides their metrics (collapses to one class), kept by the engine.
+        let log = TaskMetrics.Log()
         if let dev = try a.optional("eval"), let qa = try ModelBuiltins.answerText(dev) {
             let size = max(batchSize, 16)
-            evaluate = { m in try ModelBuiltins.answers(qa, m, batchSize: size).scores() }
+            evaluate = { m in try ModelBuiltins.answers(qa, m, batchSize: size, precision: precision).scores() }
         } else if let dev = try a.optional("eval") {
             let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
                                                        shuffleSeed: nil)
@@ -52,7 +64,8 @@ enum Training {
             if let best = try a.optionalString("keep_best"), !names.contains(best), let text = model as? TextModel {
                 names = (names.isEmpty ? TaskMetrics.defaults(for: text.head) : names) + [best]
             }
-            evaluate = try ModelBuiltins.evaluator(model, batches: devBatches, metrics: names)
+            evaluate = TaskMetrics.evaluator(batches: devBatches, metrics: try ModelBuiltins.resolvedMetrics(model, names),
+                                             precision: precision, log: log)
         }
         let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
         if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
@@ -68,6 +81,7 @@ enum Training {
             throw CMCLError("on_nan must be \"stop\", \"skip\" or \"continue\", not \"\(onNaN)\"", argument: .label("on_nan"))
         }
         options.onNonFinite = policy
+        options.precision = precision
         let trainer = try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
 
         let vm = a.interpreter
@@ -78,7 +92,7 @@ enum Training {
                       + "give the model dropout or the operator a rate (cmpdrop(\(drop.steps), p: 0.1))\n")
         }
         let mode = try a.value("progress")
-        let display = ProgressDisplay(output: vm.errorOutput, terminal: vm.errorIsTerminal,
+        let display = ProgressDisplay(output: vm.progressOutput ?? vm.errorOutput, terminal: vm.progressOutput != nil || vm.errorIsTerminal,
                                       enabled: mode.isTruthy, plainEvery: 0)
         try Interrupt.check()  // a Ctrl-C before training (e.g. between two `fit` calls in a loop) stops here
         let history: TrainingHistory
@@ -94,13 +108,25 @@ enum Training {
             throw error
         }
         display.finish(history)
+        // Warn when the final evaluation collapsed (an early collapse the run recovered from is history).
+        if let (index, last) = log.collapses.last, index == log.evaluations {
+            let n = log.evaluations, earlier = log.collapses.count - 1
+            let when = n == 1 ? ": \(last)" : " at the last of \(n) evaluations"
+                + (earlier > 0 ? " (and \(earlier) before it)" : "") + ": \(last)"
+            vm.errorOutput("warning: the model collapsed to one class\(when); try a lower learning rate or a warm-up "
+                           + "(optimizer: adamw(lr: 5e-5), schedule: warmup_linear(ratio: 0.06))\n")
+        }
         if history.skippedSteps > 0 {
             let n = history.skippedSteps
             vm.errorOutput("warning: \(n) step\(n == 1 ? "" : "s") with a NaN or infinite loss \(n == 1 ? "was" : "were") skipped (on_nan: \"skip\")\n")
         }
         if history.stoppedEarly && Interrupt.isRequested {
             // The flag stays set: the interruption stops the script (exit 130) or the REPL cell.
-            vm.errorOutput("interrupted: training stopped after step \(history.steps.count); the model keeps its weights\n")
+            let done = history.steps.count
+            vm.errorOutput("interrupted: training stopped after step \(done) of \(history.plannedSteps); the model was changed "
+                           + "(it keeps the weights of step \(done), so later measurements see a partly trained model)"
+                           + (vm.isAtTopLevel ? "; a `let` of this call keeps its History (stopped_early: true)" : "") + "\n")
+            if vm.isAtTopLevel { vm.interruptedPartial = .object(HistoryValue(history)) }
             throw CMCLError.interrupted
         }
         return .object(HistoryValue(history))
@@ -111,6 +137,10 @@ enum Training {
         return BatchSource(try ModelBuiltins.pipeline(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps),
                            batchSize: size, seed: seed)
     }
+
+    /// `fit`'s learning rate without `optimizer:` for a pretrained model (with linear decay) and
+    /// for one built from scratch (constant).
+    static let pretrainedRate = 5e-5, scratchRate = 1e-3
 }
 
 /// Training progress: one line updated in place on a terminal; otherwise a line per
@@ -130,7 +160,10 @@ final class ProgressDisplay {
     }
 
     func line(_ p: TrainingProgress) -> String {
-        var s = "epoch \(p.epoch + 1)/\(p.totalEpochs)  step \(p.step)/\(p.totalSteps)  loss \(String(format: "%.4f", p.loss))"
+        // `loss` is the task loss l_0 in every mode, so runs compare; a ranking loss or an
+        // objective with a regulariser is shown under its own name.
+        var s = "epoch \(p.epoch + 1)/\(p.totalEpochs)  step \(p.step)/\(p.totalSteps)  loss \(String(format: "%.4f", p.taskLoss ?? p.loss))"
+        if let name = p.objectiveName { s += "  \(name) \(String(format: "%.4f", p.loss))" }
         if let name = p.metricName, let v = p.metricValue { s += "  \(name) \(String(format: "%.4f", v))" }
         return s
     }
@@ -142,12 +175,31 @@ final class ProgressDisplay {
             guard p.isEvaluation || p.step == p.totalSteps || now.timeIntervalSince(lastDraw) > 0.1 else { return }
             lastDraw = now
             var s = line(p) + String(format: "  %.1f steps/s", p.stepsPerSecond)
-            if p.secondsRemaining.isFinite { s += "  " + Display.duration(p.secondsRemaining) + " left" }
+            // The last step reports the time taken, not "0 µs left".
+            if p.step >= p.totalSteps { s += "  done" } else if p.secondsRemaining.isFinite { s += "  " + Display.duration(p.secondsRemaining) + " left" }
             output("\r\u{1B}[K" + s)
             drewInPlace = true
         } else if p.isEvaluation {
             output(line(p) + "\n")
         }
+    }
+
+    /// A count-based line for work other than training (`ablation_curve: batch 3/10 …`),
+    /// drawn in place on a terminal only; `endLine()` ends it.
+    func update(label: String, done: Int, total: Int, since start: Date) {
+        guard enabled, terminal else { return }
+        let now = Date()
+        guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        let elapsed = now.timeIntervalSince(start)
+        var s = "\(label)  \(done)/\(total)"
+        if done >= total {
+            s += "  done in " + Display.duration(elapsed)
+        } else if done > 0, elapsed > 0 {
+            s += "  " + Display.duration(elapsed / Double(done) * Double(total - done)) + " left"
+        }
+        output("\r\u{1B}[K" + s)
+        drewInPlace = true
     }
 
     /// Ends an in-place progress line (before an error is reported under it).
@@ -160,7 +212,8 @@ final class ProgressDisplay {
         guard enabled else { return }
         if terminal && drewInPlace { output("\n") }
         if !terminal && h.evaluations.isEmpty, let last = h.steps.last {
-            output("trained \(h.steps.count) steps, final loss \(String(format: "%.4f", last.loss))\n")
+            output("trained \(h.steps.count) steps, final loss \(String(format: "%.4f", last.taskLoss))"
+                   + (last.objectiveName.map { ", \($0) \(String(format: "%.4f", last.loss))" } ?? "") + "\n")
         }
     }
 }

@@ -10,7 +10,8 @@ enum ValueDocs {
         r.document("History.steps", "train",
                    "One record per optimizer step: step (from 1), epoch (from 1, as in the progress line and the History table), loss, lr, grad_norm and the loss parts (l_0 … l_c, ranking, violation_rate, … under cmp).",
                    example: "h.steps[-1].epoch")
-        r.document("History.losses", "train", "The total loss of every step, as a list.", example: "h.losses[0]")
+        r.document("History.losses", "train", "The task loss l_0 of every step, as a list: comparable between plain, comparative and R-Drop training.", example: "h.losses[0]")
+        r.document("History.objective", "train", "What was minimised at every step: the ranking loss under cmp(...), task loss plus KL under rdrop(...), else the task loss.", example: "h.objective[0]")
         r.document("History.parts", "train",
                    "Each loss part as a list over steps: `h.parts.l_0` is the full model's task loss, `h.parts.l_1` … the ablated variants', plus ranking and violation_rate under cmp.",
                    example: "h.parts.l_0[-1] < h.parts.l_1[-1]")

@@ -26,6 +26,11 @@ final class Comparison: NativeObject, PlainConvertible {
     let level: Double
     let groups: [Group]
     let differences: [Difference]
+    /// Configurations with no finished run, and how many of their runs failed.
+    var omitted: [(name: String, failed: Int)] = []
+    /// Fewer pairs than this make the bootstrap interval unreliable (it resamples too few
+    /// distinct values and comes out too narrow).
+    static let fewPairs = 5
 
     init(metric: String, baseline: String, level: Double, groups: [Group], differences: [Difference]) {
         self.metric = metric
@@ -41,8 +46,16 @@ final class Comparison: NativeObject, PlainConvertible {
         let metric = try a.string("metric"), by = try a.string("by")
         let rows = try SystemBuiltins.plainRows(try a.value("results"), argument: "results", a)
         var order: [String] = [], values: [String: [(seed: Double, value: Double)]] = [:]
+        var failed: [String: Int] = [:], failedOrder: [String] = []
         for (i, row) in rows.enumerated() {
-            if case .string(let s)? = row["status"], s != "ok" { continue }
+            if case .string(let s)? = row["status"], s != "ok" {
+                if let key = row[by] {
+                    let name = Display.render(key, .print)
+                    if failed[name] == nil { failedOrder.append(name) }
+                    failed[name, default: 0] += 1
+                }
+                continue
+            }
             guard let key = row[by] else { throw CMCLError("run \(i) has no `\(by)` column", argument: .label("by")) }
             guard let v = row[metric] else {
                 throw CMCLError("run \(i) has no metric `\(metric)`", hint: Suggestion.hint(for: metric, in: row.keys),
@@ -55,9 +68,15 @@ final class Comparison: NativeObject, PlainConvertible {
             if values[name] == nil { order.append(name) }
             values[name, default: []].append((seed, x))
         }
-        guard !order.isEmpty else { throw CMCLError("no finished runs with a number for `\(metric)`") }
+        // Configurations whose every run failed are named, not dropped silently.
+        let omitted = failedOrder.filter { values[$0] == nil }.map { (name: $0, failed: failed[$0] ?? 0) }
+        guard !order.isEmpty else {
+            throw CMCLError("no finished runs with a number for `\(metric)`"
+                            + (omitted.isEmpty ? "" : " (" + omitted.map { "\($0.name): \($0.failed) failed" }.joined(separator: ", ") + ")"))
+        }
         let baseline = try a.optional("baseline").map { Display.render($0, .print) } ?? order[0]
         guard let base = values[baseline] else {
+            if let f = failed[baseline] { throw CMCLError("the baseline \(baseline) has 0 ok runs (\(f) failed)", argument: .label("baseline")) }
             throw CMCLError("no runs named \(baseline)", hint: Suggestion.hint(for: baseline, in: order), argument: .label("baseline"))
         }
         let level = try a.number("level")
@@ -82,7 +101,9 @@ final class Comparison: NativeObject, PlainConvertible {
             differences.append(Difference(name: n, pairs: x.count, mean: test.meanDifference, t: test.t, p: test.p,
                                           low: ci.low, high: ci.high))
         }
-        return .object(Comparison(metric: metric, baseline: baseline, level: level, groups: groups, differences: differences))
+        let result = Comparison(metric: metric, baseline: baseline, level: level, groups: groups, differences: differences)
+        result.omitted = omitted
+        return .object(result)
     }
 
     var plainValue: Value {
@@ -92,6 +113,7 @@ final class Comparison: NativeObject, PlainConvertible {
                 .record([("name", .string(g.name)), ("n", .number(Double(g.summary.count))), ("mean", .number(g.summary.mean)),
                          ("sd", .number(g.summary.sd)), ("values", .list(g.values.map { .number($0) }))])
             })),
+            ("omitted", .list(omitted.map { .record([("name", .string($0.name)), ("failed", .number(Double($0.failed)))]) })),
             ("differences", .list(differences.map { d in
                 .record([("name", .string(d.name)), ("baseline", .string(baseline)), ("pairs", .number(Double(d.pairs))),
                          ("mean", .number(d.mean)), ("t", .number(d.t)), ("p", .number(d.p)),
@@ -100,7 +122,7 @@ final class Comparison: NativeObject, PlainConvertible {
         ])
     }
 
-    var fieldNames: [String] { ["metric", "baseline", "level", "groups", "differences"] }
+    var fieldNames: [String] { ["metric", "baseline", "level", "groups", "omitted", "differences"] }
     func field(_ name: String) -> Value? {
         guard case .record(let r) = plainValue else { return nil }
         return r[name]
@@ -122,6 +144,7 @@ final class Comparison: NativeObject, PlainConvertible {
             [g.name, String(g.summary.count), String(format: "%.4f", g.summary.mean),
              g.summary.sd.isNaN ? "nan" : String(format: "%.4f", g.summary.sd)]
         }).render()
+        for o in omitted { out += "\n\(o.name): 0 ok runs (\(o.failed) failed), omitted" }
         guard !differences.isEmpty else { return out }
         let pct = Display.number((level * 1000).rounded() / 10)
         out += "\n\npaired differences against \(baseline) over shared seeds (t-test, \(pct)% bootstrap interval)\n"
@@ -129,6 +152,10 @@ final class Comparison: NativeObject, PlainConvertible {
             [d.name, String(d.pairs), Comparison.signed(d.mean), d.t.isNaN ? "nan" : String(format: "%.3f", d.t),
              Comparison.pText(d.p), "[\(Comparison.signed(d.low)), \(Comparison.signed(d.high))]"]
         }).render()
+        if let few = differences.map(\.pairs).filter({ $0 < Comparison.fewPairs }).min() {
+            out += "\nnote: with \(few) pair\(few == 1 ? "" : "s") the bootstrap interval is unreliable (too narrow); "
+                + "rely on the t-test, or run \(Comparison.fewPairs) or more seeds"
+        }
         return out
     }
 }

@@ -9,6 +9,9 @@ final class ResultsTable: NativeObject, PlainConvertible {
         var seconds: Double
         var metrics: [(String, Value)]
         var error: String?
+        /// The fingerprint of the run function's source (``RunLog/fingerprint(_:)``); nil in
+        /// logs written before it was recorded.
+        var function: String? = nil
     }
 
     let rows: [Row]

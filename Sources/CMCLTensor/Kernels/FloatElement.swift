@@ -2,7 +2,7 @@ import Foundation
 
 /// Floating-point element types the kernels are written over (`Float` and `Double`).
 /// Kernels are generic over this protocol and specialised by the optimiser for each type.
-protocol FloatElement: BinaryFloatingPoint, SIMDScalar, Sendable {
+protocol FloatElement: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     static var dtype: DType { get }
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self

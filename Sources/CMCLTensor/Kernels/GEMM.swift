@@ -1,3 +1,4 @@
+import CMCLBF16
 import Foundation
 
 /// One row-major `C = op(A) · op(B)` product on raw memory, and how cmcl spreads products over its
@@ -6,8 +7,12 @@ import Foundation
 /// same worker pool as the element-wise kernels. Blocks are taken dynamically, so a core that is
 /// busy with another process takes fewer of them. A batch of small products (attention heads)
 /// runs one product per worker task.
+///
+/// A float32 product with `bf16` set runs cmcl's bfloat16 kernel (``Precision/bf16``) instead of
+/// sgemm; its sums do not depend on how C is cut at all.
 struct GEMM: @unchecked Sendable {
     let type: DType
+    let bf16: Bool
     let transA: Bool, transB: Bool
     let m: Int, n: Int, k: Int
     let a: UnsafeMutableRawPointer, lda: Int
@@ -32,14 +37,14 @@ struct GEMM: @unchecked Sendable {
     /// The rows `r0..<r1` of C.
     func rows(_ r0: Int, _ r1: Int) -> GEMM {
         let s = type.byteSize
-        return GEMM(type: type, transA: transA, transB: transB, m: r1 - r0, n: n, k: k,
+        return GEMM(type: type, bf16: bf16, transA: transA, transB: transB, m: r1 - r0, n: n, k: k,
                     a: a + (transA ? r0 : r0 * lda) * s, lda: lda, b: b, ldb: ldb, c: c + r0 * ldc * s, ldc: ldc)
     }
 
     /// The columns `c0..<c1` of C.
     func columns(_ c0: Int, _ c1: Int) -> GEMM {
         let s = type.byteSize
-        return GEMM(type: type, transA: transA, transB: transB, m: m, n: c1 - c0, k: k,
+        return GEMM(type: type, bf16: bf16, transA: transA, transB: transB, m: m, n: c1 - c0, k: k,
                     a: a, lda: lda, b: b + (transB ? c0 * ldb : c0) * s, ldb: ldb, c: c + c0 * s, ldc: ldc)
     }
 
@@ -47,6 +52,9 @@ struct GEMM: @unchecked Sendable {
     func call(_ blas: BLASLibrary) {
         let ta = transA ? BLASLibrary.trans : BLASLibrary.noTrans, tb = transB ? BLASLibrary.trans : BLASLibrary.noTrans
         switch type {
+        case .float32 where bf16:
+            cmcl_bf16_gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a.assumingMemoryBound(to: Float.self), lda,
+                           b.assumingMemoryBound(to: Float.self), ldb, c.assumingMemoryBound(to: Float.self), ldc)
         case .float32:
             blas.sgemm(BLASLibrary.rowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
                        a.assumingMemoryBound(to: Float.self), Int32(lda), b.assumingMemoryBound(to: Float.self), Int32(ldb),
@@ -66,7 +74,7 @@ struct GEMM: @unchecked Sendable {
     /// 2^20 multiply-adds, so OpenBLAS never switches a block to its small-matrix kernel, and
     /// every element of C is the same sum in the same order however the rows are cut (tested).
     func run(_ blas: BLASLibrary, workers: Int = workerCount) {
-        guard blas.singleThreaded, work >= GEMM.splitThreshold else { return call(blas) }
+        guard blas.singleThreaded || bf16, work >= GEMM.splitThreshold else { return call(blas) }
         let alongRows = m >= n
         let extent = alongRows ? m : n
         let unit = 16
@@ -88,7 +96,7 @@ struct GEMM: @unchecked Sendable {
         guard let first = products.first else { return }
         if products.count == 1 { return first.run(blas) }
         let total = first.work * products.count
-        guard blas.singleThreaded, total >= splitThreshold else {
+        guard blas.singleThreaded || first.bf16, total >= splitThreshold else {
             for p in products { p.call(blas) }
             return
         }

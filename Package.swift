@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "CMCLNN", targets: ["CMCLNN"]),
         .library(name: "CMCLCompare", targets: ["CMCLCompare"]),
         .library(name: "CMCLData", targets: ["CMCLData"]),
+        .library(name: "CMCLTasks", targets: ["CMCLTasks"]),
         .library(name: "CMCLLang", targets: ["CMCLLang"]),
         .library(name: "CMCLRuntime", targets: ["CMCLRuntime"]),
         .library(name: "CMCLPlot", targets: ["CMCLPlot"]),
@@ -41,6 +42,10 @@ let package = Package(
         .target(name: "CMCLNN", dependencies: ["CMCLBase", "CMCLTensor"], swiftSettings: nativeFlags),
         .target(name: "CMCLCompare", dependencies: ["CMCLBase", "CMCLTensor", "CMCLNN"], swiftSettings: nativeFlags),
         .target(name: "CMCLData", dependencies: ["CMCLBase"], swiftSettings: nativeFlags),
+        // Tasks: what needs data and models together (dataset → batch pipelines, QA decoding,
+        // answer metrics); never imports the language, never prints.
+        .target(name: "CMCLTasks", dependencies: ["CMCLBase", "CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLData"],
+                swiftSettings: nativeFlags),
         // Charts as data, drawn for terminals (Unicode) and as SVG.
         .target(name: "CMCLPlot", dependencies: ["CMCLBase"]),
 
@@ -49,7 +54,7 @@ let package = Package(
 
         // The runtime joins the two.
         .target(name: "CMCLRuntime",
-                dependencies: ["CMCLBase", "CMCLLang", "CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLData", "CMCLPlot"],
+                dependencies: ["CMCLBase", "CMCLLang", "CMCLTensor", "CMCLNN", "CMCLCompare", "CMCLData", "CMCLTasks", "CMCLPlot"],
                 swiftSettings: nativeFlags + [
                     // The interpreter's state is reached through pointers it owns; dynamic
                     // exclusivity checks only slow its hot paths.
@@ -70,6 +75,7 @@ let package = Package(
         .testTarget(name: "CMCLCompareTests", dependencies: ["CMCLCompare", "CMCLNN", "CMCLTensor"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CMCLDataTests", dependencies: ["CMCLData"], exclude: ["Fixtures"]),
+        .testTarget(name: "CMCLTasksTests", dependencies: ["CMCLTasks", "CMCLData", "CMCLNN", "CMCLTensor", "CMCLBase"]),
         .testTarget(name: "CMCLLangTests", dependencies: ["CMCLLang"]),
         .testTarget(name: "CMCLPlotTests", dependencies: ["CMCLPlot", "CMCLBase"]),
         .testTarget(name: "CMCLRuntimeTests", dependencies: ["CMCLRuntime", "CMCLLang"], exclude: ["cases"]),

@@ -160,7 +160,7 @@ public struct AblatedModel: @unchecked Sendable, CustomStringConvertible {
     }
 
     /// An evaluation context (or a training one) carrying this view's ablations.
-    public func context(training: Bool = false, generator: Generator = .default) throws -> ForwardContext {
+    public func context(training: Bool = false, generator: Generator) throws -> ForwardContext {
         try apply(to: ForwardContext(training: training, generator: generator))
     }
 

@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLNN
 import CMCLTensor
 
@@ -82,7 +83,7 @@ public struct CmpCrop: Sendable, Hashable, CustomStringConvertible {
         var result = [[[Int]]]()
         for row in 0..<batch.size {
             let positions = real[row]
-            var rng = AblationRandom(seed: generator.next())
+            var rng = Xoshiro256StarStar(seed: generator.next())
             guard !positions.isEmpty else {
                 result.append(Array(repeating: [], count: steps + 1))
                 continue
@@ -119,7 +120,7 @@ public struct CmpCrop: Sendable, Hashable, CustomStringConvertible {
         let starts = batch.startPositions?.toInts(), ends = batch.endPositions?.toInts()
         var result = [[[Int]]]()
         for row in 0..<batch.size {
-            var rng = AblationRandom(seed: generator.next())
+            var rng = Xoshiro256StarStar(seed: generator.next())
             let spans = segments[row].sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
             guard !spans.isEmpty else {
                 result.append(Array(repeating: real[row], count: steps + 1))

@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 
 /// Nested dropout for the ablation variants of the comparative loss.
@@ -8,8 +9,8 @@ import Foundation
 /// at step `k + 1` is kept at step `k`: the ablated submodels are nested.
 ///
 /// ```swift
-/// var rng = AblationRandom(seed: 7)
-/// let u = rng.uniformFloats(768)
+/// var rng = Xoshiro256StarStar(seed: 7)
+/// let u = (0..<768).map { _ in rng.nextUnitFloat() }
 /// let mask2 = try NestedDropout.mask(uniforms: u, rate: 0.1, step: 2)   // p_2 = 0.19
 /// mask2.keep, mask2.scale, mask2.multipliers
 /// ```

@@ -1,3 +1,4 @@
+import CMCLBase
 /// A nested cropping plan for segmented input (e.g. a question followed by several paragraphs):
 /// ablation steps remove distractor segments in a random nested order, never removing must-keep
 /// (question, answer-bearing or supporting) segments.
@@ -40,21 +41,21 @@ public struct SegmentCropPlan: Sendable, Hashable {
     /// Creates a random plan (training mode).
     /// - Throws: `CompareError` for `steps < 1`, an empty segment list or a negative token count.
     public init(segments: [Segment], steps: Int, seed: UInt64) throws(CompareError) {
-        var rng = AblationRandom(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         try self.init(segments: segments, steps: steps, using: &rng)
     }
 
     /// Creates a random plan drawing from a caller-owned generator (to plan a batch from one seed).
     /// - Throws: as `init(segments:steps:seed:)`.
-    public init(segments: [Segment], steps: Int, using rng: inout AblationRandom) throws(CompareError) {
+    public init(segments: [Segment], steps: Int, using rng: inout Xoshiro256StarStar) throws(CompareError) {
         try Self.check(segments: segments, steps: steps)
         var order = segments.indices.filter { !segments[$0].mustKeep }
-        rng.shuffle(&order)
+        rng.fisherYatesShuffle(&order)
         let d = order.count
         var counts: [Int]
         if d > steps {
             var pool = Array(0..<d)
-            for i in 0..<steps { pool.swapAt(i, i + rng.nextInt(below: d - i)) }
+            for i in 0..<steps { pool.swapAt(i, i + rng.uniformIndex(below: d - i)) }
             counts = pool.prefix(steps).sorted(by: >)
         } else {
             counts = Array(stride(from: d - 1, through: 0, by: -1))

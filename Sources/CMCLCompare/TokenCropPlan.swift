@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 
 /// A nested cropping plan for one text of `n` tokens: ablation step `k` (1...c) removes more
@@ -45,11 +46,11 @@ public struct TokenCropPlan: Sendable, Hashable {
     ///   - ratio: per-step crop ratio in `(0, 1)`.
     ///   - style: `.tokens` or `.spans`.
     ///   - protected: indices in `0..<n` never removed.
-    ///   - seed: seed of the plan's `AblationRandom`.
+    ///   - seed: seed of the plan's `Xoshiro256StarStar`.
     /// - Throws: `CompareError` for a bad count, step number, ratio or protected index.
     public init(tokenCount: Int, steps: Int, ratio: Double, style: Style = .tokens,
                 protected: Set<Int> = [], seed: UInt64) throws(CompareError) {
-        var rng = AblationRandom(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         try self.init(tokenCount: tokenCount, steps: steps, ratio: ratio, style: style, protected: protected,
                       using: &rng)
     }
@@ -57,7 +58,7 @@ public struct TokenCropPlan: Sendable, Hashable {
     /// Creates a plan drawing from a caller-owned generator (to plan a batch from one seed).
     /// - Throws: as `init(tokenCount:steps:ratio:style:protected:seed:)`.
     public init(tokenCount: Int, steps: Int, ratio: Double, style: Style = .tokens,
-                protected: Set<Int> = [], using rng: inout AblationRandom) throws(CompareError) {
+                protected: Set<Int> = [], using rng: inout Xoshiro256StarStar) throws(CompareError) {
         let op = "token crop plan"
         if tokenCount < 1 {
             throw .invalidCount(operation: op, name: "tokenCount", value: tokenCount, requirement: "it must be >= 1")
@@ -89,7 +90,7 @@ public struct TokenCropPlan: Sendable, Hashable {
             for k in 1...steps {
                 let length = totals[k] - totals[k - 1]
                 if length > 0 {
-                    let start = rng.nextInt(below: remaining.count - length + 1)
+                    let start = rng.uniformIndex(below: remaining.count - length + 1)
                     gone.append(contentsOf: remaining[start..<(start + length)])
                     remaining.removeSubrange(start..<(start + length))
                 }

@@ -1,3 +1,4 @@
+import CMCLBase
 /// An immutable, indexable collection of examples with value semantics: every operation
 /// returns a new dataset.
 ///

@@ -1,3 +1,4 @@
+import CMCLBase
 /// Lays out a ``HotpotInput`` as the reference multi-paragraph QA model reads it, and makes the
 /// re-encoded inputs of CmpCrop.
 ///
@@ -168,7 +169,7 @@ public struct HotpotEncoder: Sendable, Hashable {
     /// permutation and kept-distractor counts (see the type's description).
     public func trainingPlan(_ input: HotpotInput, steps: Int, using rng: inout SplitMix64) -> CropPlan {
         let order = rng.permutation(input.paragraphs.count)
-        let answer = input.positions.isEmpty ? nil : input.positions[rng.next(below: input.positions.count)]
+        let answer = input.positions.isEmpty ? nil : input.positions[rng.uniformIndex(below: input.positions.count)]
         let distractors = order.filter { !input.paragraphs[$0].supporting }
         let distractorOrder = rng.permutation(distractors.count).map { distractors[$0] }
         let d = distractors.count

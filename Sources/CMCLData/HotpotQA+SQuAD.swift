@@ -38,7 +38,7 @@ extension HotpotQA {
             }
             let gold = HotpotExample.Paragraph(title: e.title, sentences: [excerpt(e.context, answer: answer, words: width)],
                                                isGold: true, supporting: [0])
-            context.insert(gold, at: rng.next(below: context.count + 1))
+            context.insert(gold, at: rng.uniformIndex(below: context.count + 1))
             out.append(HotpotExample(id: e.id, question: e.question, answer: answer.text, type: "squad",
                                      level: "k=\(context.count - 1)", paragraphs: context))
         }

@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 
 /// The paired t-test of two matched samples (as `scipy.stats.ttest_rel`, two-sided), with a
@@ -42,7 +43,7 @@ public struct PairedTest: Sendable {
     }
 
     /// Percentile bootstrap interval of the mean difference: `resamples` times, draw n
-    /// differences with replacement (indices from `SplitMix64(seed:)`, `next(below: n)` in
+    /// differences with replacement (indices from `SplitMix64(seed:)`, `uniformIndex(below: n)` in
     /// order) and take the mean; the interval is the (1 − level)/2 and (1 + level)/2
     /// quantiles of those means (linear interpolation).
     public func bootstrapInterval(level: Double = 0.95, resamples: Int = 10_000, seed: UInt64 = 0) -> (low: Double, high: Double) {
@@ -52,7 +53,7 @@ public struct PairedTest: Sendable {
         var means = [Double](repeating: 0, count: resamples)
         for r in 0..<resamples {
             var sum = 0.0
-            for _ in 0..<n { sum += differences[rng.next(below: n)] }
+            for _ in 0..<n { sum += differences[rng.uniformIndex(below: n)] }
             means[r] = sum / Double(n)
         }
         let alpha = (1 - level) / 2

@@ -1,3 +1,4 @@
+import CMCLBase
 /// A multi-paragraph question with distractors (synthetic QA task), in tokens.
 public struct SyntheticQAExample: Sendable, Equatable {
     /// Question tokens.
@@ -58,19 +59,19 @@ extension Synthetic {
         func entity(_ i: Int) -> String { "e\(i)" }
         func relation(_ i: Int) -> String { "r\(i)" }
         func paragraph(_ fact: [String]) -> [String] {
-            var words = (0..<(length - fact.count)).map { _ in filler(20 + rng.next(below: 200)) }
-            let at = rng.next(below: words.count + 1)
+            var words = (0..<(length - fact.count)).map { _ in filler(20 + rng.uniformIndex(below: 200)) }
+            let at = rng.uniformIndex(below: words.count + 1)
             words.insert(contentsOf: fact, at: at)
             return words
         }
         var items: [SyntheticQAExample] = []
         for i in 0..<Swift.max(0, n) {
             if i & 255 == 0 { try stop() }
-            let e = rng.next(below: entityCount)
-            let r1 = rng.next(below: relationCount)
-            var answer = rng.next(below: entityCount)
-            while answer == e { answer = rng.next(below: entityCount) }
-            let hops = rng.nextUniform() < twoHop ? 2 : 1
+            let e = rng.uniformIndex(below: entityCount)
+            let r1 = rng.uniformIndex(below: relationCount)
+            var answer = rng.uniformIndex(below: entityCount)
+            while answer == e { answer = rng.uniformIndex(below: entityCount) }
+            let hops = rng.nextUnitDouble() < twoHop ? 2 : 1
             var gold: [[String]] = []
             var question: [String]
             var r2 = 0
@@ -78,22 +79,22 @@ extension Synthetic {
                 question = ["what", relation(r1), "of", entity(e), "?"]
                 gold = [[entity(e), relation(r1), "is", entity(answer), "."]]
             } else {
-                var bridge = rng.next(below: entityCount)
-                while bridge == e || bridge == answer { bridge = rng.next(below: entityCount) }
-                r2 = rng.next(below: relationCount)
+                var bridge = rng.uniformIndex(below: entityCount)
+                while bridge == e || bridge == answer { bridge = rng.uniformIndex(below: entityCount) }
+                r2 = rng.uniformIndex(below: relationCount)
                 question = ["what", relation(r2), "of", relation(r1), "of", entity(e), "?"]
                 gold = [[entity(e), relation(r1), "is", entity(bridge), "."],
                         [entity(bridge), relation(r2), "is", entity(answer), "."]]
             }
             var all: [[String]] = gold.map(paragraph)
             while all.count < total {
-                let sameEntity = rng.next(below: 2) == 0
-                var r = rng.next(below: relationCount)
+                let sameEntity = rng.uniformIndex(below: 2) == 0
+                var r = rng.uniformIndex(below: relationCount)
                 var subject = e
-                if sameEntity { while r == r1 || (hops == 2 && r == r2) { r = rng.next(below: relationCount) } }
-                else { while subject == e { subject = rng.next(below: entityCount) }; r = hops == 2 ? r2 : r1 }
-                var object = rng.next(below: entityCount)
-                while object == answer { object = rng.next(below: entityCount) }
+                if sameEntity { while r == r1 || (hops == 2 && r == r2) { r = rng.uniformIndex(below: relationCount) } }
+                else { while subject == e { subject = rng.uniformIndex(below: entityCount) }; r = hops == 2 ? r2 : r1 }
+                var object = rng.uniformIndex(below: entityCount)
+                while object == answer { object = rng.uniformIndex(below: entityCount) }
                 all.append(paragraph([entity(subject), relation(r), "is", entity(object), "."]))
             }
             let order = rng.permutation(all.count)

@@ -1,3 +1,4 @@
+import CMCLBase
 /// Seeded generators of small tasks that show the effect of the comparative loss in seconds.
 ///
 /// ```swift
@@ -31,7 +32,7 @@ public enum Synthetic {
             self.cdf = cdf.map { $0 / total }
         }
         func sample(_ rng: inout SplitMix64) -> Int {
-            let u = rng.nextUniform()
+            let u = rng.nextUnitDouble()
             var lo = 0, hi = cdf.count - 1
             while lo < hi { let mid = (lo + hi) / 2; if cdf[mid] < u { lo = mid + 1 } else { hi = mid } }
             return lo
@@ -68,11 +69,11 @@ public enum Synthetic {
             var slots = rng.permutation(len)
             slots.removeLast(len - signals)
             for slot in slots {
-                let polarity = rng.nextUniform() < agree ? label : 1 - label
+                let polarity = rng.nextUnitDouble() < agree ? label : 1 - label
                 let pool = polarity == 1 ? positive : negative
-                words[slot] = pool[rng.next(below: pool.count)]
+                words[slot] = pool[rng.uniformIndex(below: pool.count)]
             }
-            let observed = rng.nextUniform() < labelNoise ? 1 - label : label
+            let observed = rng.nextUnitDouble() < labelNoise ? 1 - label : label
             items.append(TextExample(text: words.joined(separator: " "), label: .index(Int32(observed)), id: "synth-\(i)"))
         }
         return Dataset(items, name: "synthetic sentiment", labelNames: ["negative", "positive"]).shuffled(seed: seed)
@@ -99,10 +100,10 @@ public enum Synthetic {
             var docs: [[String]] = [], relevance: [Int32] = []
             for c in 0..<m {
                 if c & 1023 == 0 { try stop() }
-                var doc = (0..<d).map { _ in rng.next(below: words) }.filter { !query.contains($0) }
-                while doc.count < d { doc.append((query.max() ?? 0) + 1 + rng.next(below: 3)) }
-                let kind = c == 0 ? 2 : rng.next(below: 3)  // 2 full, 1 partial, 0 none
-                let inserted = kind == 2 ? q : kind == 1 ? 1 + rng.next(below: Swift.max(1, q - 1)) : 0
+                var doc = (0..<d).map { _ in rng.uniformIndex(below: words) }.filter { !query.contains($0) }
+                while doc.count < d { doc.append((query.max() ?? 0) + 1 + rng.uniformIndex(below: 3)) }
+                let kind = c == 0 ? 2 : rng.uniformIndex(below: 3)  // 2 full, 1 partial, 0 none
+                let inserted = kind == 2 ? q : kind == 1 ? 1 + rng.uniformIndex(below: Swift.max(1, q - 1)) : 0
                 let positions = rng.permutation(d).prefix(Swift.min(inserted, d))
                 for (k, p) in positions.enumerated() { doc[p] = query[k] }
                 docs.append(doc.map(filler))

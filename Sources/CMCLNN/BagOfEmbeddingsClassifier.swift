@@ -26,7 +26,7 @@ public final class BagOfEmbeddingsClassifier: TextModel, @unchecked Sendable {
     /// A classifier with `vocabularySize` tokens of width `embeddingWidth`, hidden layer widths
     /// `hidden`, and `head` (span heads are not supported: the model has no token outputs).
     public init(vocabularySize: Int, embeddingWidth: Int = 64, hidden: [Int] = [64], head: TaskHead = .classification(classes: 2),
-                activation: Activation = .relu, dropout: Double = 0.1, generator: Generator = .default) throws {
+                activation: Activation = .relu, dropout: Double = 0.1, generator: Generator) throws {
         if case .span = head {
             throw NNError.invalidConfiguration(op: "bag_of_embeddings", reason: "a bag-of-embeddings model cannot predict spans; use a transformer")
         }

@@ -19,7 +19,7 @@ public final class Embedding: Module, @unchecked Sendable {
 
     /// A table of `count` vectors of width `dimension`, initialised `N(0, std)` (PyTorch: std 1;
     /// BERT: 0.02).
-    public init(_ count: Int, _ dimension: Int, std: Double = 1, generator: Generator = .default) throws {
+    public init(_ count: Int, _ dimension: Int, std: Double = 1, generator: Generator) throws {
         guard count > 0, dimension > 0 else {
             throw NNError.invalidConfiguration(op: "embedding", reason: "count and dimension must be positive, got \(count) and \(dimension)")
         }

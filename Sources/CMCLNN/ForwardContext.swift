@@ -42,7 +42,7 @@ public final class ForwardContext: @unchecked Sendable {
     public var precision: Precision
 
     /// A context; the defaults describe a plain evaluation pass.
-    public init(training: Bool = false, generator: Generator = .default, dropoutEnabled: Bool = true,
+    public init(training: Bool = false, generator: Generator = Generator(seed: 0), dropoutEnabled: Bool = true,
                 dropoutOverride: ((_ site: String, _ shape: [Int], _ rate: Float) throws -> Tensor?)? = nil,
                 neuronMasks: [String: Tensor] = [:], headMasks: [Int: Tensor] = [:],
                 skippedLayers: Set<Int> = [], parameterOverrides: [String: Tensor] = [:], precision: Precision = .fp32) {

@@ -20,7 +20,7 @@ public final class Linear: Module, @unchecked Sendable {
 
     /// A layer from `input` to `output` units. Default initialisation is PyTorch's
     /// (`U(−1/√in, 1/√in)` for weight and bias); pass `std` for BERT's `N(0, std)` weights and zero bias.
-    public init(_ input: Int, _ output: Int, bias: Bool = true, std: Double? = nil, generator: Generator = .default) throws {
+    public init(_ input: Int, _ output: Int, bias: Bool = true, std: Double? = nil, generator: Generator) throws {
         guard input > 0, output > 0 else {
             throw NNError.invalidConfiguration(op: "linear", reason: "input and output sizes must be positive, got \(input) and \(output)")
         }

@@ -41,7 +41,7 @@ public final class MLP: Sequential, @unchecked Sendable {
     public let widths: [Int]
 
     /// An MLP with the given widths (at least two).
-    public init(_ widths: [Int], activation: Activation = .relu, dropout: Double = 0, generator: Generator = .default) throws {
+    public init(_ widths: [Int], activation: Activation = .relu, dropout: Double = 0, generator: Generator) throws {
         guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else {
             throw NNError.invalidConfiguration(op: "mlp", reason: "widths must list at least input and output sizes, all positive, got \(widths)")
         }

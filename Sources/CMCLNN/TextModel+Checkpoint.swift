@@ -56,6 +56,8 @@ extension TextModel {
         }
         let head = try TaskHead(code: meta["head"] ?? "")
         let model: TextModel
+        // Initial values for the weights the checkpoint then replaces (the load below is strict).
+        let placeholder = Generator(seed: 0)
         switch kind {
         case "transformer":
             let config = BertConfig(vocabularySize: try int("vocab"), hiddenSize: try int("hidden"), layers: try int("layers"),
@@ -75,7 +77,7 @@ extension TextModel {
             do { try c.validate() } catch let NNError.invalidConfiguration(_, reason) { throw fail("metadata: " + reason) }
             // (The count includes a pooler, which span heads lack.)
             try checkSize(c.encoderParameterCount.map { $0 - (c.hiddenSize + 1) * c.hiddenSize }, "a transformer of hidden \(c.hiddenSize), \(c.layers) layers, vocab \(c.vocabularySize)")
-            model = try Transformer(config: c, head: head, pooler: meta["pooler"] == "true" ? true : nil)
+            model = try Transformer(config: c, head: head, pooler: meta["pooler"] == "true" ? true : nil, generator: placeholder)
         case "bag_of_embeddings":
             let hidden = try (meta["hidden_widths"] ?? "").split(separator: ",").map { s -> Int in
                 guard let v = Int(s) else { throw fail("invalid hidden_widths '\(meta["hidden_widths"] ?? "")'") }
@@ -92,7 +94,7 @@ extension TextModel {
             }
             try checkSize(vocab < 0 || width < 0 ? 0 : count, "a bag of embeddings of vocab \(vocab), width \(width)")
             model = try BagOfEmbeddingsClassifier(vocabularySize: try int("vocab"), embeddingWidth: try int("width"), hidden: hidden,
-                                                  head: head, activation: act, dropout: try dbl("dropout"))
+                                                  head: head, activation: act, dropout: try dbl("dropout"), generator: placeholder)
         default:
             throw fail("unknown model kind '\(kind)'")
         }

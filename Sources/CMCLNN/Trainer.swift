@@ -11,9 +11,9 @@ public struct TrainingOptions: Sendable, Equatable {
     public var evaluateEvery: Int?
     /// Restore the weights of the best evaluation of this metric at the end.
     public var keepBest: String?
-    /// Whether a higher ``keepBest`` value is better (nil: lower is better for names containing
-    /// `loss`, `mse`, `rmse`, `mae` or `error`, higher otherwise).
-    public var higherIsBetter: Bool?
+    /// Whether a higher ``keepBest`` value is better: declared by the caller, never guessed from
+    /// the name (CMCLTasks' `TaskMetrics.direction(of:)` declares it for every named metric).
+    public var higherIsBetter: Bool
     /// Seed of the run's generator (batch order and dropout masks).
     public var seed: UInt64
     /// Clip the global gradient norm to this value (nil: no clipping).
@@ -32,7 +32,7 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Options; defaults: 1 epoch, evaluation per epoch, seed 0, clipping at 1.0 (as the Hugging
     /// Face trainer).
     public init(epochs: Int? = nil, steps: Int? = nil, evaluateEvery: Int? = nil, keepBest: String? = nil,
-                higherIsBetter: Bool? = nil, seed: UInt64 = 0, maxGradientNorm: Double? = 1.0) {
+                higherIsBetter: Bool = true, seed: UInt64 = 0, maxGradientNorm: Double? = 1.0) {
         self.epochs = epochs
         self.steps = steps
         self.evaluateEvery = evaluateEvery
@@ -40,13 +40,6 @@ public struct TrainingOptions: Sendable, Equatable {
         self.higherIsBetter = higherIsBetter
         self.seed = seed
         self.maxGradientNorm = maxGradientNorm
-    }
-
-    /// Whether larger values of `metric` are better under these options.
-    public func prefersHigher(_ metric: String) -> Bool {
-        if let h = higherIsBetter { return h }
-        let m = metric.lowercased()
-        return !["loss", "mse", "rmse", "mae", "error"].contains { m.contains($0) }
     }
 }
 
@@ -72,7 +65,7 @@ public enum NonFinitePolicy: String, Sendable, Equatable, CaseIterable {
 /// let trainer = try Trainer(model: net, optimizer: AdamW(learningRate: 2e-5),
 ///                           schedule: .warmupLinear(ratio: 0.06),
 ///                           options: TrainingOptions(epochs: 3, keepBest: "accuracy", seed: 1))
-/// let history = try trainer.fit(data: train, evaluate: { m in try Evaluation.evaluate(m, batches: dev, metrics: ["accuracy"]) })
+/// let history = try trainer.fit(data: train, evaluate: { m in try TaskMetrics.evaluate(m, batches: dev, metrics: ["accuracy"]) })
 /// ```
 public final class Trainer {
     /// The model trained in place.
@@ -113,15 +106,8 @@ public final class Trainer {
         try options.precision.check(op: "fit")
         let perEpoch = data.batchesPerEpoch
         guard perEpoch > 0 else { throw NNError.invalidInput(op: "fit", reason: "the training data has no batches") }
-        let epochs: Int
-        let total: Int
-        if let s = options.steps {
-            total = options.epochs.map { Swift.min(s, $0 * perEpoch) } ?? s
-            epochs = (total + perEpoch - 1) / perEpoch
-        } else {
-            epochs = options.epochs ?? 1
-            total = epochs * perEpoch
-        }
+        let plan = TrainingPlan(batchesPerEpoch: perEpoch, epochs: options.epochs, steps: options.steps)
+        let epochs = plan.epochs, total = plan.totalSteps
         if options.keepBest != nil && evaluate == nil {
             throw NNError.invalidInput(op: "fit", reason: "keep_best needs evaluation data")
         }
@@ -162,7 +148,7 @@ public final class Trainer {
             if let name = options.keepBest {
                 guard let v = metrics[name] else { throw NNError.unknownMetric(name: name, available: metrics.keys.sorted()) }
                 lastMetric = v
-                let higher = options.prefersHigher(name)
+                let higher = options.higherIsBetter
                 let better = best.map { higher ? v > $0.value : v < $0.value } ?? v.isFinite
                 if better { best = (record, v, model.snapshot()) }
             } else {
@@ -232,16 +218,16 @@ public final class Trainer {
 ///
 /// ```swift
 /// let history = try fit(net, data: train, optimizer: AdamW(learningRate: 1e-3), epochs: 3,
-///                       evaluate: { try Evaluation.evaluate($0, batches: dev, metrics: ["accuracy"]) },
+///                       evaluate: { try TaskMetrics.evaluate($0, batches: dev, metrics: ["accuracy"]) },
 ///                       keepBest: "accuracy", seed: 7)
 /// ```
 public func fit(_ model: Module, data: BatchSource, loss: LossFunction = TaskLoss.standard(), optimizer: Optimizer,
                 schedule: LearningRateSchedule = .flat, epochs: Int? = nil, steps: Int? = nil,
                 evaluate: ((Module) throws -> [String: Double])? = nil, every: Int? = nil, keepBest: String? = nil,
-                seed: UInt64 = 0, maxGradientNorm: Double? = 1.0, precision: Precision = .fp32, shouldStop: () -> Bool = { false },
-                progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingHistory {
-    var options = TrainingOptions(epochs: epochs, steps: steps, evaluateEvery: every, keepBest: keepBest, seed: seed,
-                                  maxGradientNorm: maxGradientNorm)
+                higherIsBetter: Bool = true, seed: UInt64 = 0, maxGradientNorm: Double? = 1.0, precision: Precision = .fp32,
+                shouldStop: () -> Bool = { false }, progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingHistory {
+    var options = TrainingOptions(epochs: epochs, steps: steps, evaluateEvery: every, keepBest: keepBest,
+                                  higherIsBetter: higherIsBetter, seed: seed, maxGradientNorm: maxGradientNorm)
     options.precision = precision
     return try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
         .fit(data: data, loss: loss, evaluate: evaluate, shouldStop: shouldStop, progress: progress)

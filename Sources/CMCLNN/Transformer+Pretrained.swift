@@ -65,7 +65,7 @@ extension Transformer {
     /// ```
     public static func pretrained(directory: URL, head headName: String = "classification", classes: Int? = nil,
                                   pooler: Bool? = nil, layers keep: Int? = nil,
-                                  generator: Generator = .default) throws -> (Transformer, PretrainedReport) {
+                                  generator: Generator) throws -> (Transformer, PretrainedReport) {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {

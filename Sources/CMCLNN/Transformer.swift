@@ -46,7 +46,7 @@ public final class Transformer: TextModel, @unchecked Sendable {
     /// biases, unit layer norms) from `generator`. `pooler` overrides whether the model has a
     /// pooler (BERT's classifiers always read one).
     public init(config: BertConfig, head: TaskHead = .classification(classes: 2), pooler withPooler: Bool? = nil,
-                generator: Generator = .default) throws {
+                generator: Generator) throws {
         try config.validate()
         if case let .classification(c) = head, c < 1 {
             throw NNError.invalidConfiguration(op: "transformer", reason: "classes must be at least 1, got \(c)")
@@ -94,7 +94,7 @@ public final class Transformer: TextModel, @unchecked Sendable {
     /// The language's `transformer(vocab:, layers:, hidden:, heads:, classes:)`.
     public convenience init(vocabularySize: Int, layers: Int = 2, hidden: Int = 128, heads: Int = 2, intermediate: Int? = nil,
                             maxPositions: Int = 512, classes: Int = 2, head: TaskHead? = nil, dropout: Double = 0.1,
-                            generator: Generator = .default) throws {
+                            generator: Generator) throws {
         try self.init(config: BertConfig(vocabularySize: vocabularySize, hiddenSize: hidden, layers: layers, heads: heads,
                                          intermediateSize: intermediate, maxPositions: maxPositions,
                                          hiddenDropout: dropout, attentionDropout: dropout),

@@ -25,7 +25,7 @@ extension Tensor {
     }
 
     /// Standard (inverted) dropout at rate `p`: identity when not training or `p == 0`.
-    public func dropout(p: Double, generator: Generator = .default, training: Bool = true) throws -> Tensor {
+    public func dropout(p: Double, generator: Generator, training: Bool = true) throws -> Tensor {
         guard p >= 0, p <= 1 else { throw TensorError.invalidArgument(op: "dropout", reason: "rate must be in [0, 1], got \(p)") }
         if !training || p == 0 { return self }
         let u = try Tensor.uniform(shape, dtype: dtype.isFloatingPoint ? dtype : .float32, generator: generator)

@@ -1,3 +1,4 @@
+import CMCLBase
 import Testing
 @testable import CMCLCompare
 
@@ -112,14 +113,14 @@ import Testing
     typealias Segment = SegmentCropPlan.Segment
 
     @Test func segmentCropsFollowTheReferenceRule() throws {
-        var rng = AblationRandom(seed: 31)
+        var rng = Xoshiro256StarStar(seed: 31)
         for _ in 0..<200 {
-            let count = 2 + rng.nextInt(below: 9)
+            let count = 2 + rng.uniformIndex(below: 9)
             var segments = [Segment(tokenCount: 5, mustKeep: true)]   // the question
             for _ in 1..<count {
-                segments.append(Segment(tokenCount: 1 + rng.nextInt(below: 20), mustKeep: rng.nextInt(below: 4) == 0))
+                segments.append(Segment(tokenCount: 1 + rng.uniformIndex(below: 20), mustKeep: rng.uniformIndex(below: 4) == 0))
             }
-            let steps = 1 + rng.nextInt(below: 4)
+            let steps = 1 + rng.uniformIndex(below: 4)
             let plan = try SegmentCropPlan(segments: segments, steps: steps, using: &rng)
             let mustKeep = Set(segments.indices.filter { segments[$0].mustKeep })
             let d = segments.count - mustKeep.count

@@ -1,3 +1,4 @@
+import CMCLBase
 import Testing
 @testable import CMCLCompare
 
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func analyticGradientMatchesFiniteDifferences() throws {
-        var rng = AblationRandom(seed: 11)
+        var rng = Xoshiro256StarStar(seed: 11)
         for config in Self.configs {
             for columns in 2...5 {
                 let rows = 3
@@ -36,7 +37,7 @@ import Testing
 
     @Test(arguments: ComparativeLossConfig.Ranking.allCases)
     func rankingKernelsMatchFiniteDifferences(_ ranking: ComparativeLossConfig.Ranking) {
-        var rng = AblationRandom(seed: 5)
+        var rng = Xoshiro256StarStar(seed: 5)
         for n in 2...7 {
             let e = separatedLosses(rows: 1, columns: n, rng: &rng).map { -$0 }
             let f: ([Double]) -> (value: Double, gradient: [Double]) =
@@ -48,7 +49,7 @@ import Testing
 
     @Test func detachedTargetGetsNoGradient() throws {
         // With target best/first the gradient equals that of the ranking over [e..., fixed target].
-        var rng = AblationRandom(seed: 21)
+        var rng = Xoshiro256StarStar(seed: 21)
         for target in [ComparativeLossConfig.Target.best, .first] {
             for ranking in ComparativeLossConfig.Ranking.allCases {
                 let config = try ComparativeLossConfig(mode: .comparative, target: target, ranking: ranking,
@@ -95,7 +96,7 @@ import Testing
     }
 
     @Test func spanWithEqualStartAndEndEqualsSingleLoss() throws {
-        var rng = AblationRandom(seed: 8)
+        var rng = Xoshiro256StarStar(seed: 8)
         let configs = Self.configs + [
             try ComparativeLossConfig(mode: .comparative, target: .best),
             try ComparativeLossConfig(mode: .comparative, target: .first, ranking: .listwise),
@@ -111,7 +112,7 @@ import Testing
     }
 
     @Test func spanGradientMatchesFiniteDifferences() throws {
-        var rng = AblationRandom(seed: 9)
+        var rng = Xoshiro256StarStar(seed: 9)
         for config in Self.configs {
             let rows = 2, columns = 3
             let s = separatedLosses(rows: rows, columns: columns, rng: &rng)

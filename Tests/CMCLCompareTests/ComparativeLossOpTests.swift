@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLNN
 import CMCLTensor
 import Foundation
@@ -23,7 +24,7 @@ import Testing
 
     @Test(arguments: configs)
     func opGradientMatchesFiniteDifferencesInFloat64(config: ComparativeLossConfig) throws {
-        var rng = AblationRandom(seed: 11)
+        var rng = Xoshiro256StarStar(seed: 11)
         let values = separatedLosses(rows: 4, columns: 4, rng: &rng)
         let x = try Tensor(doubles: values, shape: [4, 4])
         let report = try GradientCheck.check([x]) { xs in try ComparativeLoss.loss(xs[0], config: config).value }
@@ -31,7 +32,7 @@ import Testing
     }
 
     @Test func float32OpMatchesTheCoreAndFeedsTheGraph() throws {
-        var rng = AblationRandom(seed: 5)
+        var rng = Xoshiro256StarStar(seed: 5)
         let values = separatedLosses(rows: 3, columns: 3, rng: &rng)
         let config = try ComparativeLossConfig(mode: .regularize, ranking: .pairwise, weight: 2, primary: .avg)
         let leaf = try Tensor(values.map(Float.init), shape: [3, 3]).requiringGrad()
@@ -48,7 +49,7 @@ import Testing
     }
 
     @Test func detachedTargetsMatchTheCore() throws {
-        var rng = AblationRandom(seed: 8)
+        var rng = Xoshiro256StarStar(seed: 8)
         let values = separatedLosses(rows: 5, columns: 3, rng: &rng)
         for target in ComparativeLossConfig.Target.allCases {
             for ranking in ComparativeLossConfig.Ranking.allCases {
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func spanOpGradientMatchesFiniteDifferences() throws {
-        var rng = AblationRandom(seed: 21)
+        var rng = Xoshiro256StarStar(seed: 21)
         let s = try Tensor(doubles: separatedLosses(rows: 3, columns: 3, rng: &rng), shape: [3, 3])
         let e = try Tensor(doubles: separatedLosses(rows: 3, columns: 3, rng: &rng), shape: [3, 3])
         for config in [try ComparativeLossConfig(mode: .comparative, target: .ultra, ranking: .listwise),

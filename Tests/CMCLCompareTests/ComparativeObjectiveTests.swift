@@ -4,6 +4,9 @@ import Foundation
 import Testing
 @testable import CMCLCompare
 
+/// The stream of this file's random tensors and layers (the engine has no default generator).
+private let testRandom = Generator(seed: 0)
+
 /// Trains `model` for `steps` steps on fresh synthetic batches, the way NN's trainer does
 /// (one context per step sharing the run's generator), and returns each step's parts.
 func trainSynthetic(_ model: TextModel, loss: LossFunction, steps: Int, seed: UInt64, vocabulary: Int = 40)
@@ -166,7 +169,7 @@ func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double
         #expect(throws: CompareError.self) { try RDropObjective(alpha: -1) }
         let objective = try ComparativeObjective(ablations: [.drop(CmpDrop(steps: 1))])
         let batch = try syntheticSentimentBatch(rows: 2, length: 6, vocabulary: 40, seed: 1)
-        let mlp = try MLP([3, 2])
+        let mlp = try MLP([3, 2], generator: testRandom)
         #expect(throws: CompareError.self) { try objective(mlp, batch, ForwardContext(training: true)) }
         let unlabeled = try Batch(ids: batch.ids, attentionMask: batch.attentionMask)
         #expect(throws: CompareError.self) { try objective(bagModel(seed: 1), unlabeled, ForwardContext(training: true)) }

@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 import Testing
 @testable import CMCLCompare
@@ -16,8 +17,8 @@ import Testing
     }
 
     @Test func masksAreNestedAndScaled() throws {
-        var rng = AblationRandom(seed: 99)
-        let u = rng.uniformFloats(5000)
+        var rng = Xoshiro256StarStar(seed: 99)
+        let u = (0..<5000).map { _ in rng.nextUnitFloat() }
         for p in [0.05, 0.1, 0.3, 0.5] {
             let masks = try NestedDropout.masks(uniforms: u, rate: p, steps: 5)
             #expect(masks[0].keep.allSatisfy { $0 })
@@ -36,9 +37,9 @@ import Testing
     }
 
     @Test func droppedFractionConvergesToRate() throws {
-        var rng = AblationRandom(seed: 2024)
+        var rng = Xoshiro256StarStar(seed: 2024)
         let n = 200_000
-        let u = rng.uniformFloats(n)
+        let u = (0..<n).map { _ in rng.nextUnitFloat() }
         for p in [0.1, 0.25] {
             for k in 1...4 {
                 let mask = try NestedDropout.mask(uniforms: u, rate: p, step: k)
@@ -67,25 +68,25 @@ import Testing
     @Test func randomMatchesPublishedAlgorithm() {
         // Expected words from an independent Python implementation of SplitMix64 / xoshiro256**
         // (SplitMix64(1234567) starts 6457827717110365317, the published test value).
-        var zero = AblationRandom(seed: 0)
+        var zero = Xoshiro256StarStar(seed: 0)
         #expect((0..<4).map { _ in zero.next() } ==
             [11_091_344_671_253_066_420, 13_793_997_310_169_335_082, 1_900_383_378_846_508_768, 7_684_712_102_626_143_532])
-        var answer = AblationRandom(seed: 42)
+        var answer = Xoshiro256StarStar(seed: 42)
         #expect((0..<4).map { _ in answer.next() } ==
             [1_546_998_764_402_558_742, 6_990_951_692_964_543_102, 12_544_586_762_248_559_009, 17_057_574_109_182_124_193])
     }
 
     @Test func randomHelpersStayInRange() {
-        var rng = AblationRandom(seed: 3)
+        var rng = Xoshiro256StarStar(seed: 3)
         var counts = [Int](repeating: 0, count: 7)
-        for _ in 0..<70_000 { counts[rng.nextInt(below: 7)] += 1 }
+        for _ in 0..<70_000 { counts[rng.uniformIndex(below: 7)] += 1 }
         #expect(counts.allSatisfy { abs($0 - 10_000) < 500 })
-        #expect(rng.nextInt(below: 1) == 0)
-        #expect(rng.nextInt(below: 0) == 0)
+        #expect(rng.uniformIndex(below: 1) == 0)
+        #expect(rng.uniformIndex(below: 0) == 0)
         let perm = rng.permutation(50)
         #expect(perm.sorted() == Array(0..<50))
-        #expect(rng.uniformFloats(1000).allSatisfy { $0 >= 0 && $0 < 1 })
-        var a = AblationRandom(seed: 77), b = AblationRandom(seed: 77)
+        #expect((0..<1000).map { _ in rng.nextUnitFloat() }.allSatisfy { $0 >= 0 && $0 < 1 })
+        var a = Xoshiro256StarStar(seed: 77), b = Xoshiro256StarStar(seed: 77)
         #expect(a.permutation(20) == b.permutation(20))
     }
 }

@@ -1,7 +1,8 @@
+import CMCLBase
 @testable import CMCLCompare
 
 /// Random matrices whose values are well separated (no ties within `gap`), for finite differences.
-func separatedLosses(rows: Int, columns: Int, rng: inout AblationRandom, gap: Double = 0.05) -> [Double] {
+func separatedLosses(rows: Int, columns: Int, rng: inout Xoshiro256StarStar, gap: Double = 0.05) -> [Double] {
     var result = [Double]()
     for _ in 0..<rows {
         var row = [Double]()

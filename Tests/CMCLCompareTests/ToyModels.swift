@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLNN
 import CMCLTensor
 @testable import CMCLCompare
@@ -84,19 +85,19 @@ final class ToySpanModel: TextModel {
 /// A synthetic sentiment task: label 1 when "positive" ids (1...5) outnumber "negative" ids
 /// (6...10) in a row of random filler (11..<vocab); rows have random real lengths with padding 0.
 func syntheticSentimentBatch(rows: Int, length: Int, vocabulary: Int, seed: UInt64) throws -> Batch {
-    var rng = AblationRandom(seed: seed)
+    var rng = Xoshiro256StarStar(seed: seed)
     var ids = [Int32](), mask = [Int32](), labels = [Int32]()
     for _ in 0..<rows {
-        let n = 4 + rng.nextInt(below: length - 3)
+        let n = 4 + rng.uniformIndex(below: length - 3)
         var score = 0
         var row = [Int32](repeating: 0, count: length)
         var rowMask = [Int32](repeating: 0, count: length)
         for j in 0..<n {
-            let r = rng.nextInt(below: 4)
+            let r = rng.uniformIndex(below: 4)
             let id: Int
-            if r == 0 { id = 1 + rng.nextInt(below: 5); score += 1 }
-            else if r == 1 { id = 6 + rng.nextInt(below: 5); score -= 1 }
-            else { id = 11 + rng.nextInt(below: vocabulary - 11) }
+            if r == 0 { id = 1 + rng.uniformIndex(below: 5); score += 1 }
+            else if r == 1 { id = 6 + rng.uniformIndex(below: 5); score -= 1 }
+            else { id = 11 + rng.uniformIndex(below: vocabulary - 11) }
             row[j] = Int32(id)
             rowMask[j] = 1
         }

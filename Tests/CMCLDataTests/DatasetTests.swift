@@ -1,3 +1,4 @@
+import CMCLBase
 import Testing
 @testable import CMCLData
 
@@ -36,39 +37,6 @@ import Testing
         #expect(try data.element(at: -1).text == "w9")
         #expect(throws: DataError.self) { _ = try data.element(at: 10) }
         #expect(data.labels == [0, 1, 0, 1, 0, 1, 0, 1, 0, 1])
-    }
-
-    @Test func batchesPadAndMask() throws {
-        let tok = WordTokenizer.build(from: ["a b c d e", "a b"])
-        let d = Dataset([TextExample(text: "a b c d e", label: .index(1)), TextExample(text: "a", label: .index(0)),
-                         TextExample(text: "b a", label: .index(1))])
-        let batches = try d.batches(2, tokenizer: tok, maxLength: 6)
-        #expect(batches.count == 2)
-        let first = batches[0]
-        #expect(first.shape == [2, 6])
-        #expect(first.attentionMask == [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0])
-        #expect(first.inputIDs[0] == tok.clsID && first.inputIDs[5] == tok.sepID)
-        #expect(first.inputIDs[9...].allSatisfy { $0 == tok.padID })
-        #expect(first.labels == [1, 0])
-        #expect(batches[1].shape == [1, 4] && batches[1].indices == [2])
-        #expect(try d.batches(2, tokenizer: tok, options: .init(keepLast: false)).count == 1)
-        #expect(try d.batches(2, tokenizer: tok, options: .init(padTo: 10))[1].shape == [1, 10])
-        #expect(throws: DataError.self) { _ = try d.batches(0, tokenizer: tok) }
-    }
-
-    @Test func bucketingGroupsSimilarLengths() throws {
-        var rng = SplitMix64(seed: 5)
-        let texts = (0..<200).map { _ in Array(repeating: "x", count: 1 + rng.next(below: 40)).joined(separator: " ") }
-        let d = Dataset(texts.map { TextExample(text: $0, label: .score(1.5)) })
-        let tok = WordTokenizer.build(from: texts)
-        let plain = try d.batches(16, tokenizer: tok, options: .init(shuffleSeed: 1))
-        let bucketed = try d.batches(16, tokenizer: tok, options: .init(shuffleSeed: 1, bucketByLength: true))
-        func padding(_ bs: [Batch]) -> Int { bs.reduce(0) { $0 + $1.attentionMask.filter { $0 == 0 }.count } }
-        #expect(padding(bucketed) * 4 < padding(plain))
-        #expect(Set(bucketed.flatMap(\.indices)) == Set(0..<200))
-        #expect(bucketed[0].scores.allSatisfy { $0 == 1.5 } && bucketed[0].labels.isEmpty)
-        let again = try d.batches(16, tokenizer: tok, options: .init(shuffleSeed: 1, bucketByLength: true))
-        #expect(again == bucketed)
     }
 
     @Test func wordTokenizerAndVocabulary() throws {

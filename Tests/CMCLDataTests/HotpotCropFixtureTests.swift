@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 import Testing
 @testable import CMCLData

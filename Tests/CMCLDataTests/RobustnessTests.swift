@@ -1,11 +1,12 @@
+import CMCLBase
 import Testing
 @testable import CMCLData
 
 /// Seeded random inputs: every reader and tokenizer either succeeds or throws a DataError.
 @Suite struct RobustnessTests {
     func randomBytes(_ rng: inout SplitMix64, alphabet: [UInt8]) -> [UInt8] {
-        (0..<rng.next(below: 64)).map { _ in
-            rng.next(below: 4) == 0 ? UInt8(truncatingIfNeeded: rng.next()) : alphabet[rng.next(below: alphabet.count)]
+        (0..<rng.uniformIndex(below: 64)).map { _ in
+            rng.uniformIndex(below: 4) == 0 ? UInt8(truncatingIfNeeded: rng.next()) : alphabet[rng.uniformIndex(below: alphabet.count)]
         }
     }
 
@@ -37,13 +38,13 @@ import Testing
                                              0xE000...0xE010, 0x200B...0x200F, 0xFFF0...0xFFFF, 0xE0000...0xE0080]
         for _ in 0..<500 {
             var s = String.UnicodeScalarView()
-            for _ in 0..<rng.next(below: 80) {
-                let pool = pools[rng.next(below: pools.count)]
-                let v = pool.lowerBound + UInt32(rng.next(below: Int(pool.upperBound - pool.lowerBound) + 1))
+            for _ in 0..<rng.uniformIndex(below: 80) {
+                let pool = pools[rng.uniformIndex(below: pools.count)]
+                let v = pool.lowerBound + UInt32(rng.uniformIndex(below: Int(pool.upperBound - pool.lowerBound) + 1))
                 if let scalar = Unicode.Scalar(v) { s.append(scalar) }
             }
             let text = String(s)
-            let maxLength = rng.next(below: 40)
+            let maxLength = rng.uniformIndex(below: 40)
             let e = tok.encode(text, text, maxLength: maxLength, padToMaxLength: true)
             #expect(e.count >= 3)
             for (o, q) in zip(e.offsets, e.sequenceIDs) where q >= 0 {

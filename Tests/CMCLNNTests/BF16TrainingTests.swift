@@ -72,7 +72,7 @@ struct BF16TrainingTests {
             let net = try BagOfEmbeddingsClassifier(vocabularySize: 60, embeddingWidth: 16, hidden: [16], dropout: 0.1, generator: Generator(seed: 3))
             let h = try fit(net, data: train.source(batchSize: 32), optimizer: AdamW(learningRate: 0.01, weightDecay: 0.01),
                             schedule: .warmupLinear(ratio: 0.1), epochs: 4, seed: 4, precision: p)
-            return (try Evaluation.evaluate(net, batches: dev, metrics: ["accuracy"], precision: p)["accuracy"] ?? 0, h.losses)
+            return (try devMetrics(net, dev, precision: p)["accuracy"] ?? 0, h.losses)
         }
         let a32 = try run(.fp32), a16 = try run(.bf16)
         #expect(a32.accuracy > 0.85 && a16.accuracy > 0.85, "fp32 \(a32.accuracy), bf16 \(a16.accuracy)")

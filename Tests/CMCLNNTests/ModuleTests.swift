@@ -3,6 +3,9 @@ import Foundation
 import Testing
 @testable import CMCLNN
 
+/// The stream of this file's random tensors and layers (the engine has no default generator).
+private let testRandom = Generator(seed: 0)
+
 @Suite struct ModuleTests {
     @Test func mlpNamesMatchTorchSequentialLayout() throws {
         let mlp = try MLP([4, 8, 6, 3], activation: .relu, dropout: 0.1, generator: Generator(seed: 1))
@@ -18,7 +21,7 @@ import Testing
     @Test func nestedPathsUpdateWhenAttached() throws {
         let root = Module()
         let block = Module()
-        let dense = try Linear(3, 2)
+        let dense = try Linear(3, 2, generator: testRandom)
         block.addChild("dense", dense)
         #expect(dense.weight.name == "dense.weight")
         root.addChild("block", block)
@@ -114,7 +117,7 @@ import Testing
     }
 
     @Test func freezeExcludesParametersFromTraining() throws {
-        let net = try BagOfEmbeddingsClassifier(vocabularySize: 10, embeddingWidth: 3, hidden: [4])
+        let net = try BagOfEmbeddingsClassifier(vocabularySize: 10, embeddingWidth: 3, hidden: [4], generator: testRandom)
         net.freeze("embedding")
         #expect(!net.trainableParameters().contains { $0.name == "embedding.weight" })
         #expect(net.trainableParameterCount == net.parameterCount - 30)
@@ -123,19 +126,19 @@ import Testing
     }
 
     @Test func constructorsRejectBadSizes() {
-        #expect(throws: NNError.self) { try Linear(0, 3) }
+        #expect(throws: NNError.self) { try Linear(0, 3, generator: testRandom) }
         #expect(throws: NNError.self) { try Dropout(1.0) }
-        #expect(throws: NNError.self) { try MLP([3]) }
+        #expect(throws: NNError.self) { try MLP([3], generator: testRandom) }
         #expect(throws: NNError.self) { try ActivationLayer("swishy") }
-        #expect(throws: NNError.self) { try Transformer(vocabularySize: 10, hidden: 30, heads: 4) }
-        #expect(throws: NNError.self) { try BagOfEmbeddingsClassifier(vocabularySize: 10, head: .span) }
+        #expect(throws: NNError.self) { try Transformer(vocabularySize: 10, hidden: 30, heads: 4, generator: testRandom) }
+        #expect(throws: NNError.self) { try BagOfEmbeddingsClassifier(vocabularySize: 10, head: .span, generator: testRandom) }
         #expect(throws: NNError.self) { try Batch(ids: Tensor([1, 2], shape: [1, 2])) }
     }
 }
 
 @Suite struct SummaryTests {
     @Test func summaryListsEveryParameterAndTheTotal() throws {
-        let net = try BagOfEmbeddingsClassifier(vocabularySize: 1000, embeddingWidth: 8, hidden: [4], head: .classification(classes: 3))
+        let net = try BagOfEmbeddingsClassifier(vocabularySize: 1000, embeddingWidth: 8, hidden: [4], head: .classification(classes: 3), generator: testRandom)
         let text = net.summary()
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[0] == "BagOfEmbeddingsClassifier — classification (3 classes)")

@@ -3,6 +3,9 @@ import Foundation
 import Testing
 @testable import CMCLNN
 
+/// The stream of this file's random tensors and layers (the engine has no default generator).
+private let testRandom = Generator(seed: 0)
+
 /// The padding row of a Hugging Face checkpoint's word embeddings is never trained, as
 /// transformers' `nn.Embedding(padding_idx=pad_token_id)`: after one identical AdamW step on a
 /// loss that reaches every position (scripts/gen_padding_row_fixture.py), the padding row moved
@@ -20,7 +23,7 @@ import Testing
         let c = Self.cases[index]
         let family = try #require(c["family"] as? String)
         let e = try PretrainedTests.expected(family)
-        let (model, _) = try Transformer.pretrained(directory: PretrainedTests.directory(family))
+        let (model, _) = try Transformer.pretrained(directory: PretrainedTests.directory(family), generator: testRandom)
         let pad = try #require(c["pad_id"] as? Int), used = try #require(c["used_id"] as? Int)
         #expect(model.config.freezesPaddingRow && model.config.padTokenID == pad)
         #expect(model.embeddings.wordEmbeddings.paddingIndex == pad)
@@ -50,9 +53,9 @@ import Testing
     /// Saved and reloaded in cmcl's own format, the model keeps the padding row frozen; a model
     /// built from scratch trains every row.
     @Test func theSettingSurvivesCheckpointsAndScratchModelsTrainEveryRow() throws {
-        let (model, _) = try Transformer.pretrained(directory: PretrainedTests.directory("bert"))
+        let (model, _) = try Transformer.pretrained(directory: PretrainedTests.directory("bert"), generator: testRandom)
         #expect(model.architecture["padding_row"] == "frozen")
-        let scratch = try Transformer(vocabularySize: 50, layers: 1, hidden: 8, heads: 2)
+        let scratch = try Transformer(vocabularySize: 50, layers: 1, hidden: 8, heads: 2, generator: testRandom)
         #expect(scratch.embeddings.wordEmbeddings.paddingIndex == nil && scratch.architecture["padding_row"] == nil)
     }
 

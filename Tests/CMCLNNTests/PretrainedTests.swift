@@ -3,6 +3,9 @@ import Foundation
 import Testing
 @testable import CMCLNN
 
+/// The stream of this file's random tensors and layers (the engine has no default generator).
+private let testRandom = Generator(seed: 0)
+
 /// Parity with `transformers` on tiny random BERT, ELECTRA and RoBERTa sequence classifiers
 /// (scripts/gen_pretrained_fixtures.py), and every way a model directory can be wrong.
 @Suite struct PretrainedTests {
@@ -22,7 +25,7 @@ import Testing
     @Test(arguments: families)
     func hiddenStatesPooledOutputsAndLogitsMatchTransformers(_ family: String) throws {
         let e = try Self.expected(family)
-        let (model, report) = try Transformer.pretrained(directory: Self.directory(family))
+        let (model, report) = try Transformer.pretrained(directory: Self.directory(family), generator: testRandom)
         #expect(report.family.rawValue == family)
         #expect(report.head == .classification(classes: (e["classes"] as? Int) ?? 0), "classes come from the checkpoint's head")
         #expect(report.headLoaded && report.initialized.isEmpty, "\(report.initialized)")
@@ -73,7 +76,7 @@ import Testing
         #expect(report.initialized.allSatisfy { $0.hasPrefix("classifier") } && !report.initialized.isEmpty)
         #expect(maxAbsDiff(try model.hiddenStates(try Self.batch(e)).last, doubles(e["last_hidden"])) < 1e-5)
         // A span head on the same encoder.
-        let (qa, qaReport) = try Transformer.pretrained(directory: dir, head: "span")
+        let (qa, qaReport) = try Transformer.pretrained(directory: dir, head: "span", generator: testRandom)
         #expect(qaReport.initialized == ["qa_outputs.bias", "qa_outputs.weight"] && qa.head == .span)
     }
 
@@ -84,7 +87,7 @@ import Testing
     @Test func spanHeadsLoadAndSaveQAOutputs() throws {
         let dir = Self.directory("bert-qa")
         let e = try loadJSON("pretrained/bert-qa/expected.json")
-        let (model, report) = try Transformer.pretrained(directory: dir, head: "span")
+        let (model, report) = try Transformer.pretrained(directory: dir, head: "span", generator: testRandom)
         #expect(report.head == .span && report.headLoaded && report.initialized.isEmpty, "\(report.initialized)")
         #expect(model.pooler == nil && report.ignored.isEmpty, "\(report.ignored)")
         let batch = try Self.batch(e)
@@ -106,20 +109,20 @@ import Testing
         #expect(saved["qa_outputs.weight"]?.shape == [2, 32] && saved["qa_outputs.bias"]?.shape == [2])
         let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as? [String: Any])
         #expect(config["architectures"] as? [String] == ["BertForQuestionAnswering"])
-        let (back, backReport) = try Transformer.pretrained(directory: out, head: "span")
+        let (back, backReport) = try Transformer.pretrained(directory: out, head: "span", generator: testRandom)
         #expect(backReport.headLoaded && backReport.loaded == model.parameters().count)
         #expect(try back(batch).logits.toArray() == logits.toArray())
 
         // As a classifier: BERT's classifier reads the pooler, which a question-answering
         // checkpoint lacks; both are initialised and reported, `qa_outputs` is ignored.
-        let (classifier, classifierReport) = try Transformer.pretrained(directory: dir, head: "classification", classes: 2)
+        let (classifier, classifierReport) = try Transformer.pretrained(directory: dir, head: "classification", classes: 2, generator: testRandom)
         #expect(!classifierReport.headLoaded && classifier.head == .classification(classes: 2))
         #expect(classifierReport.initialized == ["classifier.bias", "classifier.weight", "pooler.dense.bias", "pooler.dense.weight"])
         #expect(classifierReport.ignored == ["qa_outputs.bias", "qa_outputs.weight"], "\(classifierReport.ignored)")
     }
 
     @Test func aHeadOfAnotherSizeIsReplacedAndReported() throws {
-        let (model, report) = try Transformer.pretrained(directory: Self.directory("bert"), head: "classification", classes: 2)
+        let (model, report) = try Transformer.pretrained(directory: Self.directory("bert"), head: "classification", classes: 2, generator: testRandom)
         #expect(model.head == .classification(classes: 2))
         #expect(!report.headLoaded && report.headNote?.contains("3 outputs") == true)
         #expect(report.initialized == ["classifier.bias", "classifier.weight"])
@@ -130,16 +133,16 @@ import Testing
     @Test(arguments: families)
     func truncatedModelsAreTheFirstLayers(_ family: String) throws {
         let e = try Self.expected(family)
-        let (full, _) = try Transformer.pretrained(directory: Self.directory(family))
-        let (cut, report) = try Transformer.pretrained(directory: Self.directory(family), layers: 1)
+        let (full, _) = try Transformer.pretrained(directory: Self.directory(family), generator: testRandom)
+        let (cut, report) = try Transformer.pretrained(directory: Self.directory(family), layers: 1, generator: testRandom)
         #expect(cut.config.layers == 1 && full.config.layers > 1)
         #expect(report.ignored.contains { $0.contains("encoder.layer.1.") })
         #expect(!report.ignored.contains { $0.contains("encoder.layer.0.") })
         let batch = try Self.batch(e)
         let mine = try cut.hiddenStates(batch).last.toArray(), theirs = try full.hiddenStates(batch).layers[1].toArray()
         #expect(mine == theirs)
-        #expect(throws: NNError.self) { try Transformer.pretrained(directory: Self.directory(family), layers: full.config.layers + 1) }
-        #expect(throws: NNError.self) { try Transformer.pretrained(directory: Self.directory(family), layers: 0) }
+        #expect(throws: NNError.self) { try Transformer.pretrained(directory: Self.directory(family), layers: full.config.layers + 1, generator: testRandom) }
+        #expect(throws: NNError.self) { try Transformer.pretrained(directory: Self.directory(family), layers: 0, generator: testRandom) }
     }
 
     /// Saved back under Hugging Face names, the directory loads again with identical outputs
@@ -147,7 +150,7 @@ import Testing
     @Test(arguments: families)
     func savedBackDirectoriesReloadIdentically(_ family: String) throws {
         let e = try Self.expected(family)
-        let (model, _) = try Transformer.pretrained(directory: Self.directory(family))
+        let (model, _) = try Transformer.pretrained(directory: Self.directory(family), generator: testRandom)
         let out = temporaryURL("")
         defer { try? FileManager.default.removeItem(at: out) }
         try model.saveHuggingFace(to: out)
@@ -155,7 +158,7 @@ import Testing
         #expect(names == Set(try Safetensors.read(from: Self.directory(family).appendingPathComponent("model.safetensors")).keys))
         let config = try BertConfig(huggingFaceJSON: Data(contentsOf: out.appendingPathComponent("config.json")))
         #expect(config == model.config)
-        let (back, report) = try Transformer.pretrained(directory: out)
+        let (back, report) = try Transformer.pretrained(directory: out, generator: testRandom)
         #expect(report.headLoaded && report.loaded == model.parameters().count)
         let batch = try Self.batch(e)
         #expect(try back(batch).logits.toArray() == model(batch).logits.toArray())
@@ -166,12 +169,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.removeItem(at: dir.appendingPathComponent("model.safetensors"))
         try Data([0x50, 0x4B, 3, 4]).write(to: dir.appendingPathComponent("pytorch_model.bin"))
-        #expect { try Transformer.pretrained(directory: dir) } throws: { e in
+        #expect { try Transformer.pretrained(directory: dir, generator: testRandom) } throws: { e in
             "\(e)".contains("scripts/convert-checkpoint") && "\(e)".contains("pytorch_model.bin")
         }
         try FileManager.default.removeItem(at: dir.appendingPathComponent("pytorch_model.bin"))
-        #expect { try Transformer.pretrained(directory: dir) } throws: { "\($0)".contains("no model.safetensors") }
-        #expect { try Transformer.pretrained(directory: dir.appendingPathComponent("nope")) } throws: { "\($0)".contains("no such model directory") }
+        #expect { try Transformer.pretrained(directory: dir, generator: testRandom) } throws: { "\($0)".contains("no model.safetensors") }
+        #expect { try Transformer.pretrained(directory: dir.appendingPathComponent("nope"), generator: testRandom) } throws: { "\($0)".contains("no such model directory") }
     }
 
     /// config.json problems: each an error naming the file and the field, raised before the
@@ -203,7 +206,7 @@ import Testing
         var j = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         j[key] = value
         try JSONSerialization.data(withJSONObject: j).write(to: url)
-        #expect { try Transformer.pretrained(directory: dir) } throws: { e in
+        #expect { try Transformer.pretrained(directory: dir, generator: testRandom) } throws: { e in
             let text = "\(e)"
             return text.contains(message) && text.contains("config.json")
         }
@@ -221,7 +224,7 @@ import Testing
     @Test(.enabled(if: PretrainedTests.miniLM != nil, "MiniLM-L6 is not fetched (scripts/fetch-model minilm-l6)"))
     func realMiniLMMatchesTransformers() throws {
         let dir = try #require(PretrainedTests.miniLM)
-        let (model, report) = try Transformer.pretrained(directory: dir, head: "classification", classes: 2)
+        let (model, report) = try Transformer.pretrained(directory: dir, head: "classification", classes: 2, generator: testRandom)
         #expect(report.loaded == 103 && report.initialized == ["classifier.bias", "classifier.weight"])
         let ref = try loadJSON("minilm_reference.json")
         let shape = ints(ref["shape"]).map(Int.init)

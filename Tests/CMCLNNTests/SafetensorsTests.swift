@@ -3,6 +3,9 @@ import Foundation
 import Testing
 @testable import CMCLNN
 
+/// The stream of this file's random tensors and layers (the engine has no default generator).
+private let testRandom = Generator(seed: 0)
+
 @Suite struct SafetensorsTests {
     /// A file written by the reference `safetensors.torch.save_file` with every dtype.
     @Test func readsReferenceFileWithEveryDtype() throws {
@@ -44,7 +47,7 @@ import Testing
     }
 
     @Test func mismatchedStateIsReportedByName() throws {
-        let net = try BagOfEmbeddingsClassifier(vocabularySize: 10, embeddingWidth: 4, hidden: [3])
+        let net = try BagOfEmbeddingsClassifier(vocabularySize: 10, embeddingWidth: 4, hidden: [3], generator: testRandom)
         var state = net.stateDictionary()
         state["mlp.3.bias"] = nil
         state["extra.weight"] = try Tensor.zeros([1])
@@ -136,7 +139,7 @@ import Testing
     @Test func hostileFilesFailEveryLoader() throws {
         let url = temporaryURL()
         defer { try? FileManager.default.removeItem(at: url) }
-        let net = try BagOfEmbeddingsClassifier(vocabularySize: 10, embeddingWidth: 4, hidden: [3])
+        let net = try BagOfEmbeddingsClassifier(vocabularySize: 10, embeddingWidth: 4, hidden: [3], generator: testRandom)
         for (name, bytes, _) in Self.hostile {
             try Data(bytes).write(to: url)
             #expect(throws: NNError.self, "\(name)") { try Safetensors.read(from: url) }
@@ -150,7 +153,7 @@ import Testing
     @Test func absurdArchitectureMetadataIsRejectedBeforeAllocating() throws {
         let url = temporaryURL()
         defer { try? FileManager.default.removeItem(at: url) }
-        let small = try Transformer(vocabularySize: 30, layers: 1, hidden: 8, heads: 2, intermediate: 12, maxPositions: 8)
+        let small = try Transformer(vocabularySize: 30, layers: 1, hidden: 8, heads: 2, intermediate: 12, maxPositions: 8, generator: testRandom)
         for (key, value, message) in [("hidden", "200000000", "hidden 200000000 is above the limit 65536"),
                                       ("layers", "100000", "layers 100000 is above the limit 1024"),
                                       ("vocab", "9000000", "holds"), ("layers", "2", "holds"),
@@ -165,7 +168,7 @@ import Testing
     /// A BertForSequenceClassification file: the `bert.` prefix and legacy gamma/beta names are
     /// recognised; an unrelated checkpoint loads little, and the report warns why.
     @Test func prefixedAndLegacyNamesLoadAndMismatchesWarn() throws {
-        let net = try Transformer(vocabularySize: 30, layers: 1, hidden: 8, heads: 2, intermediate: 12, maxPositions: 8)
+        let net = try Transformer(vocabularySize: 30, layers: 1, hidden: 8, heads: 2, intermediate: 12, maxPositions: 8, generator: testRandom)
         var state: [String: Tensor] = [:]
         for (k, v) in net.stateDictionary() {
             let legacy = k.hasSuffix("LayerNorm.weight") ? String(k.dropLast(6)) + "gamma" : k

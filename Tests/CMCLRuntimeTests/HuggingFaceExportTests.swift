@@ -4,6 +4,9 @@ import CMCLTensor
 import Foundation
 import Testing
 
+/// The stream of this file's random tensors and layers (the engine has no default generator).
+private let testRandom = Generator(seed: 0)
+
 /// A fine-tuned model saved with `save_pretrained` loads in `transformers` with the same
 /// token ids and logits. Runs when a Python with torch and transformers is available
 /// (`CMCL_PYTHON`, else `CMCL_TORCH_PYTHON` as CI sets it, else `python3`); skipped with a
@@ -37,7 +40,7 @@ import Testing
         // The classifiers with a fresh two-class head (another size than the stored one); the
         // question-answering checkpoint with its span head (start and end logits).
         let (model, _) = family.hasSuffix("-qa")
-            ? try Transformer.pretrained(directory: source, head: "span")
+            ? try Transformer.pretrained(directory: source, head: "span", generator: testRandom)
             : try Transformer.pretrained(directory: source, head: "classification", classes: 2, generator: Generator(seed: 9))
         let tok = try TokenizerFiles.load(directory: source.path)
         let texts: [(String, String?)] = [("Héllo, wörld! Ça va?", nil), ("東京は日本の首都です。", nil),

@@ -20,8 +20,7 @@ import Testing
         _ = Self.draw(b, "seed(99)\nrandn(1000)\nlet net = linear(4, 4)")
         #expect(Self.draw(Interpreter.session()) == first)  // b's draws and seed left others alone
         #expect(Self.draw(a) != first)                      // a's own stream moved on
-        Generator.seed(12345)                               // the engine's default is not the session's
-        _ = try? Tensor.rand([100])
+        _ = try? Tensor.rand([100], generator: Generator(seed: 12345))  // an engine stream of its own
         #expect(Self.draw(Interpreter.session()) == first)
     }
 

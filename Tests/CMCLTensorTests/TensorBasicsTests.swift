@@ -1,3 +1,4 @@
+import CMCLBase
 import Testing
 @testable import CMCLTensor
 

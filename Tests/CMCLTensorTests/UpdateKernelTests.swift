@@ -1,3 +1,4 @@
+import CMCLBase
 import Foundation
 import Testing
 @testable import CMCLTensor
@@ -50,7 +51,7 @@ import Testing
         let height = 50, width = 37
         let g = Generator(seed: 9)
         let table = try Tensor.randn([height, width], generator: g).requiringGrad()
-        let ids = (0..<300).map { _ in Int(g.nextInt(below: 12)) * 4 }           // many repeats, most rows untouched
+        let ids = (0..<300).map { _ in g.uniformIndex(below: 12) * 4 }           // many repeats, most rows untouched
         let idTensor = try Tensor(ints: ids.map(Int32.init), shape: [ids.count])
         var expected: [Float]? = nil
         for pass in 0..<3 {

@@ -1,13 +1,14 @@
 import CMCLCompare
 import CMCLNN
+import CMCLTasks
 import CMCLTensor
 import Foundation
 
-/// `ablation_curve` and `violations`: the variants k = 0…c of a model under one ablation
-/// operator, for classification, regression and span heads.
+/// `ablation_curve`, `violations` and `variant_losses`: arguments, spellings, the progress line
+/// and error wording; the variants run in the engine (CMCLTasks' `AblationAnalysis`, CMCLCompare's
+/// `VariantLosses`).
 enum AblationCurve {
-    /// The batches of the data and, per batch, a function giving its variants' forward contexts
-    /// and inputs.
+    /// The model, batches, operator and seed named by the arguments.
     static func variants(_ a: Arguments, _ op: String, model parameter: String = "model") throws
         -> (model: TextModel, batches: [CMCLNN.Batch], ablation: Ablation, seed: UInt64) {
         let m = try ModelBuiltins.model(a, parameter)
@@ -23,25 +24,34 @@ enum AblationCurve {
         return (model, batches, ablation[0], UInt64(max(0, try a.int("seed"))))
     }
 
-    /// Runs every variant of every batch: `visit(level, batch, perExampleLosses, output)`.
-    static func run(_ model: TextModel, _ batches: [CMCLNN.Batch], _ ablation: Ablation, seed: UInt64, precision: Precision = .fp32,
-                    progress: (label: String, vm: Interpreter)? = nil,
-                    _ visit: (Int, CMCLNN.Batch, [Double], ModelOutput) throws -> Void) throws {
-        // A progress line as `fit` draws one (on a terminal), counted in batches.
-        let display = progress.map { p in
-            ProgressDisplay(output: p.vm.progressOutput ?? p.vm.errorOutput, terminal: p.vm.progressOutput != nil || p.vm.errorIsTerminal,
-                            enabled: true, plainEvery: 0)
-        }
+    /// The analysis of the arguments' model, with a progress line as `fit` draws one (on a
+    /// terminal), counted in batches, and Ctrl-C checked after each batch.
+    static func analysis(_ a: Arguments, _ op: String, precision: Precision = .fp32) throws
+        -> (analysis: AblationAnalysis, batches: [CMCLNN.Batch], display: ProgressDisplay) {
+        let (model, batches, ablation, seed) = try variants(a, op)
+        let vm = a.interpreter
+        let display = ProgressDisplay(output: vm.progressOutput ?? vm.errorOutput, terminal: vm.progressOutput != nil || vm.errorIsTerminal,
+                                      enabled: true, plainEvery: 0)
+        var analysis = AblationAnalysis(model: model, ablation: ablation, seed: seed, precision: precision)
         let start = Date()
         var done = 0
-        defer { display?.endLine() }
-        try VariantLosses.forEach(model: model, batches: batches, ablation: ablation, seed: seed, precision: precision) { k, b, losses, out in
-            try visit(k, b, losses, out)
-            if k == 0 {
-                try Interrupt.check()
-                done += 1
-                display?.update(label: "\(progress?.label ?? "") \(ablation)  batch", done: done, total: batches.count, since: start)
-            }
+        analysis.batchDone = {
+            try Interrupt.check()
+            done += 1
+            display.update(label: "\(op) \(ablation)  batch", done: done, total: batches.count, since: start)
+        }
+        return (analysis, batches, display)
+    }
+
+    /// Engine errors of the analysis, worded for the builtin.
+    static func rendering<T>(_ op: String, _ display: ProgressDisplay, _ body: () throws -> T) throws -> T {
+        defer { display.endLine() }
+        do {
+            return try body()
+        } catch TaskError.needsAnswerPositions {
+            throw CMCLError("\(op) needs answer positions for a span head")
+        } catch TaskError.needsLabels {
+            throw CMCLError("\(op) needs a classification, regression or span model and labelled data")
         }
     }
 
@@ -54,70 +64,22 @@ enum AblationCurve {
     }
 
     static func compute(_ a: Arguments) throws -> Value {
-        let (model, batches, ablation, seed) = try variants(a, "ablation_curve")
-        let metric = try a.string("metric")
-        guard metric == "accuracy" || metric == "loss" else {
+        let metricName = try a.string("metric")
+        guard let metric = AblationAnalysis.Metric(rawValue: metricName) else {
             throw CMCLError("ablation_curve measures \"accuracy\" or \"loss\"", argument: .label("metric"))
         }
-        if metric == "accuracy", case .regression = model.head {
+        let (analysis, batches, display) = try analysis(a, "ablation_curve", precision: try PrecisionArgument.resolve(a))
+        if metric == .accuracy, case .regression = analysis.model.head {
             throw CMCLError("a regression head has no accuracy", hint: "use metric: \"loss\" (squared error)", argument: .label("metric"))
         }
-        let levels: Int
-        switch ablation {
-        case .drop(let d): levels = d.steps + 1
-        case .crop(let c): levels = c.steps + 1
-        }
-        var correct = [Double](repeating: 0, count: levels), total = correct, lossSum = correct
-        try run(model, batches, ablation, seed: seed, precision: try PrecisionArgument.resolve(a),
-                progress: ("ablation_curve", a.interpreter)) { k, b, losses, out in
-            lossSum[k] += losses.reduce(0, +)
-            total[k] += Double(losses.count)
-            if metric == "accuracy" { correct[k] += try hits(model, b, out) }
-        }
-        return .list((0..<levels).map { .number(metric == "accuracy" ? correct[$0] / max(1, total[$0]) : lossSum[$0] / max(1, total[$0])) })
-    }
-
-    /// Correct predictions of one batch: class argmax, or start and end argmax both right.
-    static func hits(_ model: TextModel, _ b: CMCLNN.Batch, _ out: ModelOutput) throws -> Double {
-        switch model.head {
-        case .span:
-            guard let s = b.startPositions, let e = b.endPositions, let sl = out.startLogits, let el = out.endLogits else {
-                throw CMCLError("ablation_curve needs answer positions for a span head")
-            }
-            let ps = try sl.argmax(axis: -1).toInts(), pe = try el.argmax(axis: -1).toInts()
-            let gs = s.toInts(), ge = e.toInts()
-            return Double((0..<b.size).filter { ps[$0] == gs[$0] && pe[$0] == ge[$0] }.count)
-        default:
-            guard let labels = b.labels, out.logits.rank == 2 else {
-                throw CMCLError("ablation_curve needs a classification, regression or span model and labelled data")
-            }
-            let pred = try out.logits.argmax(axis: 1).toInts(), gold = try labels.to(.int32).toInts()
-            return Double(zip(pred, gold).filter { $0 == $1 }.count)
-        }
+        return .list(try rendering("ablation_curve", display) { try analysis.curve(batches, metric: metric) }.map { .number($0) })
     }
 
     /// `violations(model, data, ablate)`: how often, per example, a more ablated variant has a
     /// lower task loss than a less ablated one (pairs i < j with l_j < l_i), over all pairs.
     static func violations(_ a: Arguments) throws -> Value {
-        let (model, batches, ablation, seed) = try variants(a, "violations")
-        var violated = 0, pairs = 0
-        var current: [[Double]] = []
-        func flush() {
-            guard current.count > 1 else { current = []; return }
-            for row in 0..<current[0].count {
-                for i in 0..<(current.count - 1) { for j in (i + 1)..<current.count {
-                    pairs += 1
-                    if current[j][row] < current[i][row] { violated += 1 }
-                } }
-            }
-            current = []
-        }
-        try run(model, batches, ablation, seed: seed, progress: ("violations", a.interpreter)) { k, _, losses, _ in
-            if k == 0 { flush() }
-            current.append(losses)
-        }
-        flush()
-        return .record([("rate", .number(Double(violated) / Double(max(1, pairs)))), ("violated", .number(Double(violated))),
-                        ("pairs", .number(Double(pairs)))])
+        let (analysis, batches, display) = try analysis(a, "violations")
+        let v = try rendering("violations", display) { try analysis.violations(batches) }
+        return .record([("rate", .number(v.rate)), ("violated", .number(Double(v.violated))), ("pairs", .number(Double(v.pairs)))])
     }
 }

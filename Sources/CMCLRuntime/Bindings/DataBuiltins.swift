@@ -1,5 +1,7 @@
 import CMCLData
 import CMCLLang
+import CMCLNN
+import CMCLTasks
 import CMCLTensor
 import Foundation
 
@@ -227,21 +229,21 @@ enum DataBuiltins {
                 let maxLength = try a.tokenLength("max_len")
                 let stride = try a.optionalInt("stride") ?? max(1, maxLength / 3)
                 if stride < 1 { throw CMCLError("stride must be at least 1, got \(stride)", argument: .label("stride")) }
-                let items = try QAData.encodeSQuAD(s.data, tokenizer: tok, maxLength: maxLength, stride: stride,
-                                                   maxQuestion: try a.optionalInt("max_question"))
-                return .object(DatasetValue(TypedDataset(data: items, kind: "SQuAD feature", toRecord: QAData.record), tokenizer: tok))
+                let items = try SQuADItem.encode(s.data, tokenizer: tok, maxLength: maxLength, stride: stride,
+                                                 maxQuestion: try a.optionalInt("max_question"))
+                return .object(DatasetValue(TypedDataset(data: items, kind: "SQuAD feature", toRecord: ExampleRecords.squadItem), tokenizer: tok))
             }
             if let h = source as? TypedDataset<HotpotExample> {
                 let distractors = try a.optionalInt("distractors")
                 if let k = distractors, k < 0 { throw CMCLError("distractors must be >= 0", argument: .label("distractors")) }
-                let items = QAData.encodeHotpot(h.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"),
-                                                maxQuestion: try a.optionalInt("max_question") ?? HotpotEncoder.referenceMaxQuestionLength, maxParagraph: try a.int("max_paragraph"),
-                                                distractors: distractors)
-                return .object(DatasetValue(TypedDataset(data: items, kind: "HotpotQA input", toRecord: QAData.record), tokenizer: tok))
+                let items = HotpotItem.encode(h.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"),
+                                              maxQuestion: try a.optionalInt("max_question") ?? HotpotEncoder.referenceMaxQuestionLength, maxParagraph: try a.int("max_paragraph"),
+                                              distractors: distractors)
+                return .object(DatasetValue(TypedDataset(data: items, kind: "HotpotQA input", toRecord: ExampleRecords.hotpotItem), tokenizer: tok))
             }
             if let q = source as? TypedDataset<SyntheticQAExample> {
-                let features = QAFeatures.encode(q.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"))
-                return .object(DatasetValue(TypedDataset(data: features, kind: "QA feature", toRecord: QAFeatures.record), tokenizer: tok))
+                let features = QAFeature.encode(q.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"))
+                return .object(DatasetValue(TypedDataset(data: features, kind: "QA feature", toRecord: ExampleRecords.qaFeature), tokenizer: tok))
             }
             let enc = try textData(a, "data").encoded(with: tok, maxLength: try a.tokenLength("max_len"))
             return .object(DatasetValue(TypedDataset(data: enc, kind: "encoded", toRecord: ExampleRecords.encoded), tokenizer: tok))
@@ -253,21 +255,23 @@ enum DataBuiltins {
         }
     }
 
-    static func makeBatches(_ a: Arguments) throws -> [CMCLData.Batch] {
+    static func makeBatches(_ a: Arguments) throws -> [Batch] {
         let d = try dataset(a, "data")
         let size = try a.int("size")
         let options = BatchOptions(shuffleSeed: try a.optionalInt("shuffle").map { UInt64(max(0, $0)) },
                                    bucketByLength: try a.bool("bucket"))
-        if let enc = d.data as? TypedDataset<EncodedExample> {
-            return try enc.data.batches(size, padID: d.tokenizer?.padID ?? 0, options: options)
+        let tok = try a.optional("tokenizer") == nil ? nil : try tokenizer(a, "tokenizer")
+        let pipeline: (any BatchPipeline)?
+        do {
+            pipeline = try d.data.pipeline(PipelineOptions(tokenizer: tok, padID: d.tokenizer?.padID ?? 0, maxLength: try a.tokenLength("max_len")))
+        } catch TaskError.needsTokenizer {
+            throw CMCLError("batching a text dataset needs a tokenizer", hint: "pass `tokenizer: tok`, or `encode(data, tok)` first")
         }
-        if let t = d.data as? TypedDataset<TextExample> {
-            guard try a.optional("tokenizer") != nil else {
-                throw CMCLError("batching a text dataset needs a tokenizer", hint: "pass `tokenizer: tok`, or `encode(data, tok)` first")
-            }
-            return try t.data.batches(size, tokenizer: try tokenizer(a, "tokenizer"), maxLength: try a.tokenLength("max_len"), options: options)
+        // `batches` makes padded text batches; QA layouts batch inside fit and evaluate.
+        guard let encoded = pipeline?.encoded else {
+            throw CMCLError("cannot batch \(d.data.kind) examples directly", argument: .label("data"))
         }
-        throw CMCLError("cannot batch \(d.data.kind) examples directly", argument: .label("data"))
+        return try EncodedPipeline(examples: encoded.examples, padID: encoded.padID).batches(size: size, options: options)
     }
 
     // MARK: Metrics
@@ -401,25 +405,30 @@ public final class SynthNamespace: NativeObject {
 
 /// A padded batch as a cmcl value; its fields are tensors.
 public final class BatchValue: NativeObject {
-    let batch: CMCLData.Batch
-    init(_ batch: CMCLData.Batch) { self.batch = batch }
+    let batch: Batch
+    init(_ batch: Batch) { self.batch = batch }
     public var typeName: String { "Batch" }
-    public var length: Int? { batch.batchSize }
+    public var length: Int? { batch.size }
+    /// Class labels (int32), when the batch has them.
+    var classLabels: Tensor? { batch.labels.flatMap { $0.dtype == .int32 ? $0 : nil } }
+    /// Regression scores (float), when the batch has them.
+    var scores: Tensor? { batch.labels.flatMap { $0.dtype == .int32 ? nil : $0 } }
     public func display(_ style: DisplayStyle) -> String {
-        "<Batch \(batch.batchSize) × \(batch.length)\(batch.labels.isEmpty ? "" : ", labels")>"
+        "<Batch \(batch.size) × \(batch.ids.shape[1])\(classLabels == nil ? "" : ", labels")>"
     }
     public var fieldNames: [String] { ["ids", "mask", "type_ids", "labels", "scores", "size", "length"] }
     public func field(_ name: String) -> Value? {
-        let shape = [batch.batchSize, batch.length]
-        func ints(_ xs: [Int32], _ s: [Int]) -> Value? { (try? Tensor(ints: xs, shape: s)).map { .object(TensorValue($0)) } }
+        func wrap(_ t: Tensor?, empty dtype: DType) -> Value? {
+            (t ?? (try? Tensor.zeros([0], dtype: dtype))).map { .object(TensorValue($0)) }
+        }
         switch name {
-        case "ids": return ints(batch.inputIDs, shape)
-        case "mask": return ints(batch.attentionMask, shape)
-        case "type_ids": return ints(batch.tokenTypeIDs, shape)
-        case "labels": return ints(batch.labels, [batch.labels.count])
-        case "scores": return (try? Tensor(batch.scores, shape: [batch.scores.count])).map { .object(TensorValue($0)) }
-        case "size": return .number(Double(batch.batchSize))
-        case "length": return .number(Double(batch.length))
+        case "ids": return .object(TensorValue(batch.ids))
+        case "mask": return wrap(batch.attentionMask, empty: .int32)
+        case "type_ids": return wrap(batch.tokenTypes, empty: .int32)
+        case "labels": return wrap(classLabels, empty: .int32)
+        case "scores": return wrap(scores, empty: .float32)
+        case "size": return .number(Double(batch.size))
+        case "length": return .number(Double(batch.ids.shape[1]))
         default: return nil
         }
     }

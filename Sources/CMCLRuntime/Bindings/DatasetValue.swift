@@ -1,5 +1,6 @@
 import CMCLData
 import CMCLLang
+import CMCLTasks
 
 /// A dataset of any task format, as a cmcl value: `len`, indexing (a record per example),
 /// `shuffle`, `split`, `take`, `filter`, `map`, `batches`.
@@ -58,25 +59,50 @@ protocol ErasedDataset {
     func record(_ i: Int) -> Value
     func subset(_ indices: [Int]) -> any ErasedDataset
     func shuffled(seed: UInt64) -> any ErasedDataset
+    /// The batch pipeline of the examples; nil when they have no batch layout.
+    func pipeline(_ options: PipelineOptions) throws -> (any BatchPipeline)?
 }
 
 struct TypedDataset<Element: Sendable>: ErasedDataset {
     var data: Dataset<Element>
     let kind: String
     let toRecord: (Element) -> Value
+    /// How the examples batch (set for `Batchable` examples).
+    var makePipeline: ((Dataset<Element>, PipelineOptions) throws -> any BatchPipeline)?
+
+    init(data: Dataset<Element>, kind: String, toRecord: @escaping (Element) -> Value) {
+        self.data = data
+        self.kind = kind
+        self.toRecord = toRecord
+    }
 
     var count: Int { data.count }
     var name: String { data.name }
     var labelNames: [String] { data.labelNames }
     var skipped: Int { data.skipped }
     func record(_ i: Int) -> Value { toRecord(data[i]) }
-    func with(_ d: Dataset<Element>) -> TypedDataset { TypedDataset(data: d, kind: kind, toRecord: toRecord) }
+    func with(_ d: Dataset<Element>) -> TypedDataset {
+        var copy = self
+        copy.data = d
+        return copy
+    }
     func subset(_ indices: [Int]) -> any ErasedDataset {
         var d = data
         d.elements = indices.map { data.elements[$0] }
         return with(d)
     }
     func shuffled(seed: UInt64) -> any ErasedDataset { with(data.shuffled(seed: seed)) }
+    func pipeline(_ options: PipelineOptions) throws -> (any BatchPipeline)? { try makePipeline?(data, options) }
+}
+
+extension TypedDataset where Element: Batchable {
+    /// A dataset of examples that know their batch layout.
+    init(data: Dataset<Element>, kind: String, toRecord: @escaping (Element) -> Value) {
+        self.data = data
+        self.kind = kind
+        self.toRecord = toRecord
+        makePipeline = { try Element.pipeline($0, $1) }
+    }
 }
 
 /// Records shown for each kind of example.
@@ -126,6 +152,29 @@ enum ExampleRecords {
                  ("paragraphs", .list(e.paragraphs.map { .string($0.joined(separator: " ")) })),
                  ("gold", .list(e.gold.map { .number(Double($0)) })),
                  ("answer", .string(e.paragraphs[e.answerParagraph][e.answerStart...e.answerEnd].joined(separator: " ")))])
+    }
+
+    static func squadItem(_ item: SQuADItem) -> Value {
+        .record([("id", .string(item.example.id)), ("ids", ints(item.feature.encoding.ids)),
+                 ("tokens", .list(item.feature.encoding.tokens.map { .string($0) })),
+                 ("start", .number(Double(item.feature.startPosition))), ("end", .number(Double(item.feature.endPosition))),
+                 ("answers", .list(item.example.answers.map { .string($0.text) }))])
+    }
+
+    static func hotpotItem(_ item: HotpotItem) -> Value {
+        let f = item.evaluationFeature
+        return .record([("id", .string(item.input.id)), ("ids", ints(f.ids)),
+                        ("start", .number(Double(f.startPosition))), ("end", .number(Double(f.endPosition))),
+                        ("paragraphs", .list(f.paragraphs.map { .string(item.input.paragraphs[$0].title) })),
+                        ("answer", .string(item.input.answer))])
+    }
+
+    static func qaFeature(_ f: QAFeature) -> Value {
+        .record([("ids", ints(f.ids)), ("start", .number(Double(f.start))), ("end", .number(Double(f.end))),
+                 ("segments", .list(f.segments.map {
+                     .record([("title", .string($0.title)), ("from", .number(Double($0.tokens.lowerBound))),
+                              ("to", .number(Double($0.tokens.upperBound))), ("keep", .bool($0.mustKeep))])
+                 }))])
     }
 
     static func ranking(_ e: RankingExample) -> Value {

@@ -2,6 +2,7 @@ import CMCLBase
 import CMCLData
 import CMCLLang
 import CMCLNN
+import CMCLTasks
 import CMCLTensor
 import Foundation
 
@@ -52,7 +53,7 @@ enum ModelBuiltins {
 
     /// A model input: a batch value, or a tensor of token ids [batch, seq]; with a tokenizer,
     /// also a string or a list of strings (padded into one batch).
-    static func nnBatch(_ v: Value, tokenizer: (any TextTokenizer)? = nil, maxLength: Int = 512) throws -> CMCLNN.Batch {
+    static func nnBatch(_ v: Value, tokenizer: (any TextTokenizer)? = nil, maxLength: Int = 512) throws -> Batch {
         if let tokenizer {
             var texts: [String]?
             if case .string(let s) = v { texts = [s] }
@@ -60,10 +61,12 @@ enum ModelBuiltins {
                 texts = l.items.compactMap { if case .string(let s) = $0 { return s }; return nil }
             }
             if let texts {
-                let examples = texts.map { TextExample(text: $0) }
-                let batches = try Dataset(examples).batches(max(1, texts.count), tokenizer: tokenizer, maxLength: maxLength)
-                guard let b = batches.first else { throw CMCLError("no text to encode") }
-                return try convert(b)
+                let pipeline = try TextExample.pipeline(Dataset(texts.map { TextExample(text: $0) }),
+                                                        PipelineOptions(tokenizer: tokenizer, maxLength: maxLength))
+                guard let b = try pipeline.batches(size: max(1, texts.count), shuffleSeed: nil).first else {
+                    throw CMCLError("no text to encode")
+                }
+                return b
             }
         }
         switch v {
@@ -71,36 +74,19 @@ enum ModelBuiltins {
             throw CMCLError("a model without a tokenizer takes a batch or token ids, not text",
                             hint: "encode the text first (tok.encode(text).ids), or use a pretrained(...) model")
         case .object(let b as BatchValue):
-            return try convert(b.batch)
+            return b.batch
         case .object(let t as TensorValue):
             let ids = t.tensor.rank == 1 ? try t.tensor.unsqueeze(0) : t.tensor
-            return try CMCLNN.Batch(ids: try ids.to(.int32))
+            return try Batch(ids: try ids.to(.int32))
         case .list:
-            return try CMCLNN.Batch(ids: try Tensor(nested: try TensorBuiltins.nested(v), dtype: .int32))
+            return try Batch(ids: try Tensor(nested: try TensorBuiltins.nested(v), dtype: .int32))
         default:
             throw CMCLError("a model input is a batch or a tensor of token ids, got \(Display.describe(v))")
         }
     }
 
-    static func convert(_ b: CMCLData.Batch) throws -> CMCLNN.Batch {
-        let shape = [b.batchSize, b.length]
-        let labels: Tensor?
-        if !b.labels.isEmpty {
-            labels = try Tensor(ints: b.labels, shape: [b.labels.count])
-        } else if !b.scores.isEmpty {
-            labels = try Tensor(b.scores, shape: [b.scores.count])
-        } else {
-            labels = nil
-        }
-        return try CMCLNN.Batch(ids: try Tensor(ints: b.inputIDs, shape: shape),
-                                attentionMask: try Tensor(ints: b.attentionMask, shape: shape),
-                                tokenTypes: try Tensor(ints: b.tokenTypeIDs, shape: shape), labels: labels,
-                                startPositions: b.startPositions.isEmpty ? nil : try Tensor(ints: b.startPositions, shape: [b.batchSize]),
-                                endPositions: b.endPositions.isEmpty ? nil : try Tensor(ints: b.endPositions, shape: [b.batchSize]))
-    }
-
     /// Batches from a dataset (encoded, or text with `tokenizer:`) or a list of batch values.
-    static func batches(_ v: Value, size: Int, tokenizer: Value?, maxLength: Int, shuffleSeed: UInt64?, cropSteps: Int = 0) throws -> [CMCLNN.Batch] {
+    static func batches(_ v: Value, size: Int, tokenizer: Value?, maxLength: Int, shuffleSeed: UInt64?, cropSteps: Int = 0) throws -> [Batch] {
         if case .list(let l) = v {
             // A list of texts goes through the tokenizer (the model's), `size` at a time.
             if case .object(let t as TokenizerValue)? = tokenizer, !l.items.isEmpty,
@@ -111,83 +97,63 @@ enum ModelBuiltins {
             }
             return try l.items.map { try nnBatch($0) }
         }
-        return try batcher(v, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps).make(size, shuffleSeed)
+        return try pipeline(v, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps).batches(size: size, shuffleSeed: shuffleSeed)
     }
 
-    /// Batches marked with the special ids of the tokenizer that made them.
-    static func marking(_ batcher: Batcher, _ tokenizer: (any TextTokenizer)?) -> Batcher {
-        guard let specials = tokenizer?.specialTokenIDs else { return batcher }
-        var result = Batcher(count: batcher.count) { size, seed in
-            try batcher.make(size, seed).map { b in
-                var marked = b
-                marked.specialTokenIDs = specials
-                marked.cropLevels = marked.cropLevels.map { var l = $0; l.specialTokenIDs = specials; return l }
-                return marked
-            }
-        }
-        result.encoded = batcher.encoded
-        result.specialTokenIDs = specials
-        return result
-    }
-
-    /// A dataset ready to batch: tokenized once (text needs `tokenizer`), then padded batches
-    /// of any size in any seeded order.
-    struct Batcher {
-        let count: Int
-        let make: (_ size: Int, _ shuffleSeed: UInt64?) throws -> [CMCLNN.Batch]
-        /// The tokenized examples and their padding id (nil for QA features).
-        var encoded: (examples: Dataset<EncodedExample>, padID: Int32)?
-        /// The tokenizer's special token ids, which crops never remove.
-        var specialTokenIDs: Set<Int32> = []
-    }
-
-    /// `cropSteps`: data that re-encodes its crops (HotpotQA) makes that many levels per batch.
-    static func batcher(_ v: Value, tokenizer: Value?, maxLength: Int, cropSteps: Int = 0) throws -> Batcher {
-        var tok: (any TextTokenizer)?
-        if case .object(let d as DatasetValue) = v { tok = d.tokenizer }
-        if tok == nil, case .object(let tv as TokenizerValue)? = tokenizer { tok = tv.tokenizer }
-        return marking(try unmarkedBatcher(v, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps), tok)
-    }
-
-    static func unmarkedBatcher(_ v: Value, tokenizer: Value?, maxLength: Int, cropSteps: Int) throws -> Batcher {
+    /// The batch pipeline of a dataset argument (text needs `tokenizer`), its batches marked
+    /// with the special ids of the tokenizer that made them. `cropSteps`: data that re-encodes
+    /// its crops (HotpotQA) makes that many levels per batch.
+    static func pipeline(_ v: Value, tokenizer: Value?, maxLength: Int, cropSteps: Int = 0) throws -> any BatchPipeline {
         guard case .object(let d as DatasetValue) = v else {
             throw CMCLError("training data must be a dataset or a list of batches, got \(Display.describe(v))")
         }
-        if let s = d.data as? TypedDataset<SQuADItem> {
-            let items = s.data, pad = d.tokenizer?.padID ?? 0
-            return Batcher(count: items.count) { size, seed in try QAData.squadBatches(items, size: size, padID: pad, seed: seed) }
+        var argumentTokenizer: (any TextTokenizer)?
+        if case .object(let tv as TokenizerValue)? = tokenizer { argumentTokenizer = tv.tokenizer }
+        let made: (any BatchPipeline)?
+        do {
+            // Encoded data pads with its own tokenizer's id; raw text is tokenized with the argument.
+            made = try d.data.pipeline(PipelineOptions(tokenizer: d.tokenizer ?? argumentTokenizer, padID: d.tokenizer?.padID ?? 0,
+                                                       maxLength: maxLength, cropSteps: cropSteps))
+        } catch TaskError.needsTokenizer {
+            throw CMCLError("a text dataset needs `tokenizer:` to make batches", hint: "or encode it first: encode(data, tok)")
         }
-        if let h = d.data as? TypedDataset<HotpotItem> {
-            let items = h.data, pad = d.tokenizer?.padID ?? 0
-            return Batcher(count: items.count) { size, seed in
-                try QAData.hotpotBatches(items, size: size, padID: pad, seed: seed, cropSteps: cropSteps)
-            }
+        guard let made else { throw CMCLError("cannot make batches of \(d.data.kind) examples directly") }
+        guard let specials = (d.tokenizer ?? argumentTokenizer)?.specialTokenIDs else { return made }
+        return MarkedPipeline(made, specialTokenIDs: specials)
+    }
+
+    /// The answer-text pipeline of a SQuAD or HotpotQA dataset made by `encode`; nil for other values.
+    static func answerText(_ v: Value) throws -> (any AnswerTextPipeline)? {
+        guard case .object(let d as DatasetValue) = v else { return nil }
+        return (try? d.data.pipeline(PipelineOptions(padID: d.tokenizer?.padID ?? 0)))??.answerText
+    }
+
+    /// The decoded answers of a QA pipeline; a model without a span head is an error with a hint.
+    static func answers(_ qa: any AnswerTextPipeline, _ m: Module, batchSize: Int, precision: Precision) throws -> AnswerPredictions {
+        do {
+            return try qa.predictions(m, batchSize: batchSize, precision: precision)
+        } catch TaskError.needsSpanHead {
+            throw CMCLError("answer metrics need a model with a span head", hint: "transformer(..., head: \"span\")")
         }
-        if let qa = d.data as? TypedDataset<QAFeature> {
-            let features = qa.data, pad = d.tokenizer?.padID ?? 0
-            return Batcher(count: features.count) { size, seed in
-                try QAFeatures.batches(features, size: size, padID: pad, shuffleSeed: seed)
-            }
+    }
+
+    /// The `metrics:` argument: a list of names.
+    static func metricNames(_ a: Arguments) throws -> [String] {
+        try a.list("metrics").map { v -> String in
+            guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
+            return s
         }
-        let encoded: Dataset<EncodedExample>
-        let pad: Int32
-        if let enc = d.data as? TypedDataset<EncodedExample> {
-            encoded = enc.data
-            pad = d.tokenizer?.padID ?? 0
-        } else if let t = d.data as? TypedDataset<TextExample> {
-            guard case .object(let tv as TokenizerValue)? = tokenizer else {
-                throw CMCLError("a text dataset needs `tokenizer:` to make batches", hint: "or encode it first: encode(data, tok)")
-            }
-            encoded = t.data.encoded(with: tv.tokenizer, maxLength: maxLength)
-            pad = tv.tokenizer.padID
-        } else {
-            throw CMCLError("cannot make batches of \(d.data.kind) examples directly")
+    }
+
+    /// `metrics` checked against the model's head here, before anything runs (the head's
+    /// defaults when empty).
+    static func resolvedMetrics(_ m: Module, _ metrics: [String]) throws -> [String] {
+        guard let model = m as? TextModel else { throw CMCLError("evaluate needs a text model with a task head") }
+        do {
+            return try TaskMetrics.resolve(metrics, for: model.head)
+        } catch let TaskError.unknownMetric(name, head, available) {
+            throw CMCLError("unknown metric \"\(name)\" for a \(head) head", hint: "available: \(available.joined(separator: ", "))")
         }
-        var result = Batcher(count: encoded.count) { size, seed in
-            try encoded.batches(size, padID: pad, options: BatchOptions(shuffleSeed: seed)).map(convert)
-        }
-        result.encoded = (encoded, pad)
-        return result
     }
 
     // MARK: Models and layers
@@ -387,18 +353,15 @@ enum ModelBuiltins {
               "Metrics of the model on a dataset (accuracy, f1, macro_f1, mcc, loss; pearson, spearman, mse, rmse, mae; exact_match; mrr); on SQuAD and HotpotQA data, the official answer exact_match and f1 (fractions) of n-best decoded answers.",
               example: "evaluate(net, dev, metrics: [\"accuracy\"])") { a in
             let m = try model(a, "model")
-            if QAData.isTextQA(try a.value("data")) {
-                let result = try QAData.evaluate(m, try a.value("data"), batchSize: try a.int("batch"), precision: try PrecisionArgument.resolve(a))
+            if let qa = try answerText(try a.value("data")) {
+                let result = try answers(qa, m, batchSize: try a.int("batch"), precision: try PrecisionArgument.resolve(a)).scores()
                 return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
             }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
                                  maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
-            let names = try a.list("metrics").map { v -> String in
-                guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
-                return s
-            }
+            let names = try resolvedMetrics(m, try metricNames(a))
             let vm = a.interpreter
-            let result = try Scoring.evaluate(m, batches: bs, metrics: names, precision: try PrecisionArgument.resolve(a)) { c in
+            let result = try TaskMetrics.evaluate(m, batches: bs, metrics: names, precision: try PrecisionArgument.resolve(a)) { c in
                 vm.errorOutput("warning: \(c) — the model predicts one class for everything\n")
             }
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
@@ -408,8 +371,8 @@ enum ModelBuiltins {
               example: "predict(net, dev)[0:5]") { a in
             let m = try model(a, "model")
             let precision = try PrecisionArgument.resolve(a)
-            if QAData.isTextQA(try a.value("data")) {
-                return .list(try QAData.predictions(m, try a.value("data"), batchSize: try a.int("batch"), precision: precision).texts.map { .string($0) })
+            if let qa = try answerText(try a.value("data")) {
+                return .list(try answers(qa, m, batchSize: try a.int("batch"), precision: precision).texts.map { .string($0) })
             }
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),

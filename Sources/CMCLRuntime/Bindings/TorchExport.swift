@@ -1,6 +1,7 @@
 import CMCLCompare
 import CMCLData
 import CMCLNN
+import CMCLTasks
 import CMCLTensor
 import Foundation
 
@@ -49,19 +50,13 @@ enum TorchExport {
             objective["crop"] = crop
         }
 
-        // The plan of Trainer.fit: steps per epoch, epochs and total steps.
+        // The plan Trainer.fit runs: steps per epoch, epochs and total steps.
         let epochsArg = try a.optionalInt("epochs"), stepsArg = try a.optionalInt("steps")
         if let e = epochsArg, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
         if let s = stepsArg, s <= 0 { throw CMCLError("steps must be positive", argument: .label("steps")) }
-        let perEpoch = (train.examples.count + batchSize - 1) / batchSize
-        let total: Int, epochs: Int
-        if let s = stepsArg {
-            total = epochsArg.map { min(s, $0 * perEpoch) } ?? s
-            epochs = (total + perEpoch - 1) / perEpoch
-        } else {
-            epochs = epochsArg ?? 1
-            total = epochs * perEpoch
-        }
+        let plan = TrainingPlan(batchesPerEpoch: TrainingPlan.batches(examples: train.examples.count, batchSize: batchSize),
+                                epochs: epochsArg, steps: stepsArg)
+        let total = plan.totalSteps, epochs = plan.epochs
         let schedule = try scheduleSpec(try a.optional("schedule"), total: total)
         let keepBest = try a.optionalString("keep_best")
         if keepBest != nil && dev == nil {
@@ -71,7 +66,7 @@ enum TorchExport {
             guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"", argument: .label("metrics")) }
             return s
         }
-        let available = Evaluation.metrics(for: model.head)
+        let available = TaskMetrics.defaults(for: model.head)
         for m in metrics + (keepBest.map { [$0] } ?? []) where !available.contains(m.lowercased()) {
             throw CMCLError("unknown metric \"\(m)\"", hint: "the \(head) head has \(available.joined(separator: ", "))",
                             argument: .label(metrics.contains(m) ? "metrics" : "keep_best"))
@@ -82,10 +77,10 @@ enum TorchExport {
         if let n = every, n <= 0 { throw CMCLError("every must be positive", argument: .label("every")) }
 
         var order = [[Int]]()
+        let trainPipeline = EncodedPipeline(examples: train.examples, padID: train.padID)
         for epoch in 0..<epochs {
-            let batches = try train.examples.batches(batchSize, padID: train.padID,
-                                                     options: BatchOptions(shuffleSeed: Training.epochSeed(seed, epoch)))
-            order.append(batches.flatMap(\.indices))
+            let groups = try trainPipeline.groups(size: batchSize, options: BatchOptions(shuffleSeed: BatchSource.epochSeed(seed, epoch)))
+            order.append(groups.flatMap { $0 })
         }
 
         var training: [String: Any] = [
@@ -95,7 +90,7 @@ enum TorchExport {
         training["clip"] = clip ?? NSNull()
         training["every"] = every ?? NSNull()
         training["keep_best"] = keepBest ?? NSNull()
-        training["higher_is_better"] = NSNull()
+        training["higher_is_better"] = keepBest.flatMap(TaskMetrics.direction).map { $0.prefersHigher as Any } ?? NSNull()
         training["dropout"] = try a.bool("dropout")
         let headNames = Set(model.huggingFaceState().keys)
         let noDecay = model.parameters().filter { !$0.decays }.map {
@@ -129,11 +124,11 @@ enum TorchExport {
         if case .list = v {
             throw CMCLError("a list of batches cannot be exported", hint: "pass the dataset itself", argument: .label(argument))
         }
-        let batcher = try ModelBuiltins.batcher(v, tokenizer: tokenizer, maxLength: maxLength)
-        guard let encoded = batcher.encoded else {
+        let pipeline = try ModelBuiltins.pipeline(v, tokenizer: tokenizer, maxLength: maxLength)
+        guard let encoded = pipeline.encoded else {
             throw CMCLError("question-answering data cannot be exported yet", argument: .label(argument))
         }
-        return (encoded.examples, encoded.padID, batcher.specialTokenIDs)
+        return (encoded.examples, encoded.padID, pipeline.specialTokenIDs)
     }
 
     /// The objective section of experiment.json; what train.py cannot reproduce is an error.
@@ -220,8 +215,8 @@ enum TorchExport {
     static func reference(_ model: Transformer, _ train: (examples: Dataset<EncodedExample>, padID: Int32, specialTokenIDs: Set<Int32>))
         throws -> [String: Any] {
         let rows = min(8, train.examples.count)
-        guard let first = try train.examples.batches(rows, padID: train.padID).first else { return [:] }
-        let batch = try ModelBuiltins.convert(first)
+        let pipeline = EncodedPipeline(examples: train.examples, padID: train.padID)
+        guard let batch = try pipeline.batches(size: rows, shuffleSeed: nil).first else { return [:] }
         let logits = try Tensor.withNoGrad { try model.forward(batch, context: ForwardContext(training: false)).logits }
         let values = logits.toDoubles()
         let width = logits.rank == 2 ? logits.shape[1] : 1

@@ -1,5 +1,6 @@
 import CMCLData
 import CMCLNN
+import CMCLTasks
 import CMCLTensor
 import Foundation
 
@@ -50,34 +51,30 @@ enum Training {
         let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed,
                                      cropSteps: cropSteps)
         var evaluate: ((Module) throws -> [String: Double])?
-        // Evaluations whose predictions were all one class: (evaluation number, what).
-        var collapses: [(Int, Evaluation.Collapse)] = []
-        var evaluations = 0
-        if let dev = try a.optional("eval"), QAData.isTextQA(dev) {
+        // What the evaluations found besides their metrics (collapses to one class), kept by the engine.
+        let log = TaskMetrics.Log()
+        if let dev = try a.optional("eval"), let qa = try ModelBuiltins.answerText(dev) {
             let size = max(batchSize, 16)
-            evaluate = { m in try QAData.evaluate(m, dev, batchSize: size, precision: precision) }
+            evaluate = { m in try ModelBuiltins.answers(qa, m, batchSize: size, precision: precision).scores() }
         } else if let dev = try a.optional("eval") {
             let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
                                                        shuffleSeed: nil)
-            var names = try a.list("metrics").map { v -> String in
-                guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"") }
-                return s
-            }
+            var names = try ModelBuiltins.metricNames(a)
             // keep_best may name any metric of the head (mcc, spearman …), evaluated alongside.
             if let best = try a.optionalString("keep_best"), !names.contains(best), let text = model as? TextModel {
-                names = (names.isEmpty ? Evaluation.metrics(for: text.head) : names) + [best]
+                names = (names.isEmpty ? TaskMetrics.defaults(for: text.head) : names) + [best]
             }
-            evaluate = { m in
-                evaluations += 1
-                return try Scoring.evaluate(m, batches: devBatches, metrics: names, precision: precision) { collapses.append((evaluations, $0)) }
-            }
+            evaluate = TaskMetrics.evaluator(batches: devBatches, metrics: try ModelBuiltins.resolvedMetrics(model, names),
+                                             precision: precision, log: log)
         }
         let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
         if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
         if let s = steps, s <= 0 { throw CMCLError("steps must be positive", argument: .label("steps")) }
         let clip = try a.optionalNumber("clip")
+        let keepBest = try a.optionalString("keep_best")
         var options = TrainingOptions(epochs: epochs ?? (steps == nil ? 1 : nil), steps: steps, evaluateEvery: try a.optionalInt("every"),
-                                      keepBest: try a.optionalString("keep_best"), seed: seed, maxGradientNorm: clip)
+                                      keepBest: keepBest, higherIsBetter: keepBest.flatMap(TaskMetrics.direction)?.prefersHigher ?? true,
+                                      seed: seed, maxGradientNorm: clip)
         options.dropout = try a.bool("dropout")
         let onNaN = try a.string("on_nan")
         guard let policy = NonFinitePolicy(rawValue: onNaN) else {
@@ -112,8 +109,8 @@ enum Training {
         }
         display.finish(history)
         // Warn when the final evaluation collapsed (an early collapse the run recovered from is history).
-        if let (index, last) = collapses.last, index == evaluations {
-            let n = evaluations, earlier = collapses.count - 1
+        if let (index, last) = log.collapses.last, index == log.evaluations {
+            let n = log.evaluations, earlier = log.collapses.count - 1
             let when = n == 1 ? ": \(last)" : " at the last of \(n) evaluations"
                 + (earlier > 0 ? " (and \(earlier) before it)" : "") + ": \(last)"
             vm.errorOutput("warning: the model collapsed to one class\(when); try a lower learning rate or a warm-up "
@@ -137,18 +134,13 @@ enum Training {
 
     static func batchSource(_ data: Value, size: Int, tokenizer: Value?, maxLength: Int, seed: UInt64, cropSteps: Int = 0) throws -> BatchSource {
         if case .list(let l) = data { return BatchSource(try l.items.map { try ModelBuiltins.nnBatch($0) }, shuffle: true) }
-        let batcher = try ModelBuiltins.batcher(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps)
-        return BatchSource(batchesPerEpoch: (batcher.count + size - 1) / size) { epoch, _ in
-            try batcher.make(size, epochSeed(seed, epoch))
-        }
+        return BatchSource(try ModelBuiltins.pipeline(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps),
+                           batchSize: size, seed: seed)
     }
 
     /// `fit`'s learning rate without `optimizer:` for a pretrained model (with linear decay) and
     /// for one built from scratch (constant).
     static let pretrainedRate = 5e-5, scratchRate = 1e-3
-
-    /// The shuffle seed of an epoch's batches in a run seeded with `seed`.
-    static func epochSeed(_ seed: UInt64, _ epoch: Int) -> UInt64 { seed &+ UInt64(epoch) &* 7919 &+ 1 }
 }
 
 /// Training progress: one line updated in place on a terminal; otherwise a line per

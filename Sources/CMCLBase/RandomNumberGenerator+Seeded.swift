@@ -1,10 +1,11 @@
-/// Seeded sampling shared by every generator in cmcl: one unbiased bounded draw and one
-/// Fisher–Yates shuffle, so a seed means the same order wherever it is used and results do not
-/// depend on the standard library's (unspecified) shuffle algorithm.
+/// Seeded sampling shared by every generator in cmcl: one unbiased bounded draw, one spelling of
+/// the unit draws and one Fisher–Yates shuffle, so a seed means the same order wherever it is used
+/// and results do not depend on the standard library's (unspecified) algorithms.
 ///
 /// ```swift
-/// var rng = SomeSeededGenerator(seed: 7)
+/// var rng = Xoshiro256StarStar(seed: 7)
 /// let k = rng.uniformIndex(below: 10)     // 0..<10, unbiased
+/// let u = rng.nextUnitDouble()            // [0, 1), 53 bits
 /// var xs = [1, 2, 3, 4]
 /// rng.fisherYatesShuffle(&xs)
 /// let order = rng.permutation(5)          // a shuffled 0..<5
@@ -22,6 +23,14 @@ extension RandomNumberGenerator {
             if x < limit { return Int(x % b) }
         }
     }
+
+    /// A uniform `Double` in `[0, 1)` from the top 53 bits of one draw.
+    @inline(__always)
+    public mutating func nextUnitDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A uniform `Float` in `[0, 1)` from the top 24 bits of one draw.
+    @inline(__always)
+    public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1.0p-24 }
 
     /// Shuffles `values` in place: Fisher–Yates from the last element down, each swap partner
     /// drawn with `uniformIndex(below:)`.

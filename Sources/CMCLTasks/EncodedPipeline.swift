@@ -1,0 +1,61 @@
+import CMCLData
+import CMCLNN
+
+/// Tokenized text examples (classification, regression, pairs) batched with padding to the
+/// longest row.
+///
+/// ```swift
+/// let p = EncodedPipeline(examples: sst2.encoded(with: tok, maxLength: 64), padID: tok.padID)
+/// let batches = try p.batches(size: 32, options: BatchOptions(shuffleSeed: 1, bucketByLength: true))
+/// ```
+public struct EncodedPipeline: BatchPipeline {
+    /// The examples.
+    public let examples: Dataset<EncodedExample>
+    /// The padding id.
+    public let padID: Int32
+
+    /// A pipeline over `examples`.
+    public init(examples: Dataset<EncodedExample>, padID: Int32) {
+        self.examples = examples
+        self.padID = padID
+    }
+
+    public var count: Int { examples.count }
+    public var encoded: (examples: Dataset<EncodedExample>, padID: Int32)? { (examples, padID) }
+
+    public func batches(size: Int, shuffleSeed: UInt64?) throws -> [Batch] {
+        try batches(size: size, options: BatchOptions(shuffleSeed: shuffleSeed))
+    }
+
+    /// The example indices of each batch (``BatchOrder/groups(count:size:options:length:)``).
+    public func groups(size: Int, options: BatchOptions) throws -> [[Int]] {
+        try BatchOrder.groups(count: examples.count, size: size, options: options) { examples[$0].encoding.count }
+    }
+
+    /// Batches under any ``BatchOptions`` (bucketing, dropping the last, fixed length).
+    public func batches(size: Int, options: BatchOptions) throws -> [Batch] {
+        try groups(size: size, options: options).map { indices in
+            let rows = indices.map { i -> BatchRow in
+                let e = examples[i]
+                let span = e.startPosition.map { ($0, e.endPosition ?? 0) }
+                return BatchRow(ids: e.encoding.ids, typeIDs: e.encoding.typeIDs, attentionMask: e.encoding.attentionMask,
+                                label: e.label, span: span)
+            }
+            return try Batch.padded(rows, length: options.padTo ?? rows.map(\.ids.count).max() ?? 0, padID: padID)
+        }
+    }
+}
+
+extension EncodedExample: Batchable {
+    public static func pipeline(_ data: Dataset<EncodedExample>, _ options: PipelineOptions) throws -> any BatchPipeline {
+        EncodedPipeline(examples: data, padID: options.padID)
+    }
+}
+
+extension TextExample: Batchable {
+    /// Tokenizes once with the options' tokenizer (``TaskError/needsTokenizer`` without one).
+    public static func pipeline(_ data: Dataset<TextExample>, _ options: PipelineOptions) throws -> any BatchPipeline {
+        guard let tokenizer = options.tokenizer else { throw TaskError.needsTokenizer }
+        return EncodedPipeline(examples: data.encoded(with: tokenizer, maxLength: options.maxLength), padID: tokenizer.padID)
+    }
+}

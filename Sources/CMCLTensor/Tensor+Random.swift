@@ -110,7 +110,7 @@ extension Tensor {
         let t = try allocate([n], dtype: .int32, op: "randperm")
         let p = t.pointer(Int32.self)
         for i in 0..<n { p[i] = Int32(i) }
-        var g = generator
+        let g = generator
         var i = n - 1
         while i > 0 {
             if i & 0xF_FFFF == 0 { try stop() }

@@ -14,6 +14,7 @@ extension RandomNumberGenerator {
     /// A uniform integer in `0..<bound`, without modulo bias: draws below the largest multiple of
     /// `bound` are kept and reduced; the rest (fewer than `bound` of 2^64) are redrawn. 0 when
     /// `bound <= 1`.
+    @inlinable
     public mutating func uniformIndex(below bound: Int) -> Int {
         guard bound > 1 else { return 0 }
         let b = UInt64(bound)
@@ -25,15 +26,16 @@ extension RandomNumberGenerator {
     }
 
     /// A uniform `Double` in `[0, 1)` from the top 53 bits of one draw.
-    @inline(__always)
+    @inlinable
     public mutating func nextUnitDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// A uniform `Float` in `[0, 1)` from the top 24 bits of one draw.
-    @inline(__always)
+    @inlinable
     public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1.0p-24 }
 
     /// Shuffles `values` in place: Fisher–Yates from the last element down, each swap partner
     /// drawn with `uniformIndex(below:)`.
+    @inlinable
     public mutating func fisherYatesShuffle<C: MutableCollection & RandomAccessCollection>(_ values: inout C)
     where C.Index == Int {
         guard values.count > 1 else { return }
@@ -45,6 +47,7 @@ extension RandomNumberGenerator {
     }
 
     /// A uniformly random permutation of `0..<count` (empty for `count <= 0`).
+    @inlinable
     public mutating func permutation(_ count: Int) -> [Int] {
         var values = Array(0..<max(0, count))
         fisherYatesShuffle(&values)

@@ -9,13 +9,13 @@
 /// let order = rng.permutation(5)        // a seeded shuffle of 0..<5
 /// ```
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    @usableFromInline var state: UInt64
 
     /// Creates a generator from a seed.
     public init(seed: UInt64) { state = seed }
 
     /// The next 64 random bits.
-    @inline(__always)
+    @inlinable
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -14,7 +14,7 @@
 /// let order = rng.permutation(10)      // Fisher–Yates permutation of 0..<10
 /// ```
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    @usableFromInline var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     /// A generator whose whole state is derived from `seed` with SplitMix64.
     public init(seed: UInt64) {
@@ -25,10 +25,10 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
         s3 = mix.next()
     }
 
-    @inline(__always) private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 &- k)) }
+    @inlinable static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 &- k)) }
 
-    /// The next 64 random bits.
-    @inline(__always)
+    /// The next 64 random bits (inlinable: streams are drawn per element in the engine's loops).
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = Self.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17

@@ -157,9 +157,9 @@ extension NotebookDocument {
         }
         for (i, cell) in cells.enumerated() {
             let (prose, code) = parts(cell, first: i == 0)
-            // Prose keeps its Markdown (lists, emphasis, code spans) but no HTML: `<`, `>` and `&`
-            // become entities, so a comment cannot put live markup into a Markdown viewer.
-            if !prose.isEmpty { out += "\n" + prose.map { StringEscape.xml($0) }.joined(separator: "\n") + "\n" }
+            // Prose keeps its Markdown (lists, emphasis, code spans, quotes) but no HTML: every `<`
+            // becomes `&lt;`, so a comment cannot open a tag in a Markdown viewer.
+            if !prose.isEmpty { out += "\n" + prose.map { $0.replacingOccurrences(of: "<", with: "&lt;") }.joined(separator: "\n") + "\n" }
             if !code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { out += fence(code, "cmcl") }
             for o in cell.outputs {
                 switch o {

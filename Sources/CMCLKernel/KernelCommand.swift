@@ -53,7 +53,7 @@ public enum KernelCommand {
                 }
             } catch let e {
                 error("cmcl kernel: \(e)\n")
-                return 73
+                return 74  // cannot write an output (docs/language.md)
             }
             return 0
         default:

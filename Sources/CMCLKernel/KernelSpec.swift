@@ -37,7 +37,13 @@ public enum KernelSpec {
     }
 
     /// Writes the kernelspec into `directory` (created if needed).
+    /// A kernelspec of another kernel already there is left in place (an error), as every
+    /// other writer leaves what it did not write; cmcl's own is replaced.
     public static func install(into directory: String, executable: String) throws {
+        let file = (directory as NSString).appendingPathComponent("kernel.json")
+        if FileManager.default.fileExists(atPath: file), (try? JSONValue.read(path: file))?["language"]?.string != "cmcl" {
+            throw FileWriteError(path: directory, reason: "it holds a kernel.json that is not cmcl's; left in place", kind: .wouldReplace)
+        }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try AtomicFile.write(json(executable: executable), to: (directory as NSString).appendingPathComponent("kernel.json"))
         for size in [32, 64] {

@@ -166,10 +166,16 @@ func fuzzRunLog(_ bytes: [UInt8]) {
         let result = vm.run(SourceFile(name: "runlog.cmcl", text: program))
         if let d = result.diagnostics.first { fatalError("runlog: the program failed: \(d.message)") }
     }
-    // The run is in the log, whatever was there before, and the next append starts on a new line.
+    // The run is in the log, whatever was there before: either the log already held it (the
+    // experiment resumed and left the file as it was) or the run was appended after everything
+    // that was there, on a line of its own.
     guard out == "1\n" else { fatalError("runlog: the appended run did not read back (\(out))") }
-    guard let data = FileManager.default.contents(atPath: scratchFile), data.last == 0x0A else {
-        fatalError("runlog: the log does not end in a newline")
+    guard let data = FileManager.default.contents(atPath: scratchFile) else { fatalError("runlog: the log is gone") }
+    if Array(data) == bytes { return }
+    guard data.starts(with: bytes) else { fatalError("runlog: the log's earlier bytes were changed") }
+    guard data.last == 0x0A else { fatalError("runlog: the appended run does not end in a newline") }
+    if let last = bytes.last, last != 0x0A, data[data.startIndex + bytes.count] != 0x0A {
+        fatalError("runlog: the appended run joined the log's last line")
     }
 }
 

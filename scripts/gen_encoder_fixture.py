@@ -2,6 +2,7 @@
 """Parity fixture of a fetched pretrained encoder: Tests/CMCLNNTests/Fixtures/encoders/NAME.json.
 
     /path/to/venv/bin/python scripts/gen_encoder_fixture.py NAME [--onnx FILE]
+    /path/to/venv/bin/python scripts/gen_encoder_fixture.py --tiny-onnx
 
 Loads the model directory STORE/NAME (scripts/fetch-model NAME; the store is $CMCL_MODELS, else
 ~/.cache/cmcl/models) with transformers' BertModel and BertTokenizerFast, and records for a few
@@ -13,6 +14,11 @@ With --onnx FILE (a model that scripts/fetch-model converts from ONNX), the conv
 checked too: onnxruntime runs FILE on the same batch (it takes no token types, so the pair is
 given type 0 there) and the largest difference from transformers' last hidden states on the
 converted weights is recorded as `onnx_last_hidden_max_abs_diff` (needs onnxruntime).
+
+With --tiny-onnx, exports the tiny random BERT of Fixtures/pretrained/bert
+(scripts/gen_pretrained_fixtures.py) to Fixtures/encoders/tiny-bert.onnx with torch.onnx (eager
+attention, as sentence-transformers exports are made): EncoderParityTests converts it with
+scripts/convert-onnx and compares every layer with that fixture's transformers hidden states.
 
 Needs torch, transformers and tokenizers (pip install torch transformers).
 """
@@ -29,7 +35,37 @@ from gen_pretrained_fixtures import ROOT, SENTENCES, flat  # noqa: E402
 PAIRS = [SENTENCES[0], SENTENCES[1], SENTENCES[4], ["a gripping, moving and often funny film", None]]
 
 
+FIXTURES = os.path.join(ROOT, "Tests", "CMCLNNTests", "Fixtures")
+
+
+def tiny_onnx():
+    model = BertModel.from_pretrained(os.path.join(FIXTURES, "pretrained", "bert"), add_pooling_layer=False,
+                                      attn_implementation="eager")
+    model.eval()
+
+    class LastHidden(torch.nn.Module):
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    ids = torch.tensor([[2, 10, 11, 12, 3]])
+    path = os.path.join(FIXTURES, "encoders", "tiny-bert.onnx")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    torch.onnx.export(LastHidden(model), (ids, torch.ones_like(ids)), path + ".partial", input_names=["input_ids", "attention_mask"],
+                      output_names=["last_hidden_state"], dynamic_axes={"input_ids": {0: "batch", 1: "length"},
+                                                                        "attention_mask": {0: "batch", 1: "length"}},
+                      opset_version=17, dynamo=False)
+    os.replace(path + ".partial", path)
+    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path) // 1024} KB)")
+    return 0
+
+
 def main(argv):
+    if argv[1:] == ["--tiny-onnx"]:
+        return tiny_onnx()
     if len(argv) not in (2, 4) or (len(argv) == 4 and argv[2] != "--onnx"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
@@ -74,7 +110,7 @@ def main(argv):
             return 1
         ref["onnx_last_hidden_max_abs_diff"] = float("%.3g" % float(np.abs(outputs[0] - plain).max()))
         ref["onnxruntime"] = onnxruntime.__version__
-    out_dir = os.path.join(ROOT, "Tests", "CMCLNNTests", "Fixtures", "encoders")
+    out_dir = os.path.join(FIXTURES, "encoders")
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, name + ".json")
     with open(path + ".partial", "w") as f:

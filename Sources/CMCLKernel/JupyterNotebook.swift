@@ -117,13 +117,16 @@ public enum JupyterNotebook {
     }
 
     /// Runs a `.ipynb` notebook's code cells in order, in one cmcl session, and collects each
-    /// cell's outputs as the kernel would show them (errors do not stop later cells).
+    /// cell's outputs as the kernel would show them. As for a `.cmcl` notebook, an error does
+    /// not stop later cells and Ctrl-C does (the cells after it are kept, not run); the
+    /// document's outcome (``NotebookDocument/note(_:)``) gives `cmcl notebook` its exit code.
     public static func run(path: String, interpreter vm: Interpreter = .session()) throws -> NotebookDocument {
         let (title, sources) = try cells(path: path)
-        var cells: [NotebookDocument.Cell] = []
+        var document = NotebookDocument(title: title, cells: [])
         var current = NotebookDocument.Cell(code: "")
+        var reportedError = false
         let session = ReplSession(interpreter: vm, color: false, output: { current.append(.text($0)) },
-                                  error: { current.append(.error($0)) })
+                                  error: { current.append(.error($0)); reportedError = true })
         vm.errorOutput = { current.append(.text($0)) }
         session.presentValue = { value, _ in
             if case .object(let o) = value, let rich = o as? RichDisplay {
@@ -135,12 +138,16 @@ public enum JupyterNotebook {
         session.presentRich = { current.append(.svg($0.svg)) }
         for (code, isCode) in sources {
             current = NotebookDocument.Cell(code: code)
-            if isCode, !code.allSatisfy(\.isWhitespace) {
+            if isCode, !code.allSatisfy(\.isWhitespace), !document.interrupted {
+                reportedError = false
                 session.submit(code)
                 session.finishLine()
+                // A failed `:` command reports no diagnostic; it fails the cell all the same.
+                let failures = session.lastDiagnostics.map(\.kind)
+                document.note(failures.isEmpty && reportedError ? [.runtime] : failures)
             }
-            cells.append(current.cleaned)
+            document.cells.append(current.cleaned)
         }
-        return NotebookDocument(title: title, cells: cells)
+        return document
     }
 }

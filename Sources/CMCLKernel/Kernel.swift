@@ -28,8 +28,8 @@ public final class Kernel: @unchecked Sendable {
     var repl: ReplSession!
     var streams: OutputStreams!
     let history: KernelHistory
-    /// The parent process when the kernel started; the kernel exits when it is gone.
-    let parentPID = getppid()
+    /// Whether the parent process (the Jupyter server) is gone; the kernel then exits.
+    let parentIsGone = Kernel.parentWatch()
     /// Diagnostics and `:` command failures of the running request, as the REPL renders them.
     var errorText = ""
     /// When set, the session's output is gathered here instead of being sent (`inspect`, pager).
@@ -140,7 +140,7 @@ public final class Kernel: @unchecked Sendable {
             do {
                 if let frames = try control.receive(timeout: 500) {
                     handle(frames, on: control)
-                } else if getppid() != parentPID {
+                } else if parentIsGone() {
                     log("the parent process is gone; exiting")
                     _exit(0)
                 }
@@ -149,6 +149,24 @@ public final class Kernel: @unchecked Sendable {
                 usleep(100_000)
             }
         }
+    }
+
+    /// The kernel exits when its parent process changes (the parent died and the kernel was
+    /// handed to init), or when the process jupyter_client names in `JPY_PARENT_PID` (the
+    /// server) is gone. The second covers a server that died before the kernel started
+    /// watching (a loaded machine) and one that died but is not reaped yet (a zombie).
+    static func parentWatch() -> @Sendable () -> Bool {
+        let parent = getppid()
+        let named = ProcessInfo.processInfo.environment["JPY_PARENT_PID"].flatMap { pid_t($0) }.flatMap { $0 > 1 ? $0 : nil }
+        return { getppid() != parent || named.map(isGone) == true }
+    }
+
+    /// Whether process `pid` no longer runs: it does not exist, or it is a zombie.
+    static func isGone(_ pid: pid_t) -> Bool {
+        if kill(pid, 0) != 0 { return errno == ESRCH }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: end)...].split(separator: " ").first == "Z"
     }
 
     /// Reads, verifies and answers one request received on `socket`.
@@ -179,17 +197,28 @@ public final class Kernel: @unchecked Sendable {
         case "is_complete_request": reply(request, on: socket, content: isComplete(request.content))
         case "history_request": reply(request, on: socket, content: history.reply(request.content))
         case "comm_info_request": reply(request, on: socket, content: ["status": "ok", "comms": [:]])
-        case "comm_open":
-            // No comm targets: close it at once, as the protocol asks.
-            if let id = request.content["comm_id"] {
-                publish("comm_close", ["comm_id": id, "data": [:]], parent: request.header)
-            }
-        case "comm_msg", "comm_close": break
+        case "comm_open", "comm_msg", "comm_close": comm(request)
         default:
             log("unknown message type `\(request.type)`; answered with an error")
             let replyType = request.type.hasSuffix("_request") ? String(request.type.dropLast(8)) + "_reply" : request.type + "_reply"
             reply(request, on: socket, type: replyType,
                   content: Kernel.errorContent("UnknownMessageType", "cmcl does not handle `\(request.type)` messages"))
+        }
+    }
+
+    /// cmcl registers no comm targets (no widgets), so no comm is ever open: a `comm_open` is
+    /// answered with a `comm_close` on IOPub, as ipykernel answers one for an unknown target;
+    /// `comm_msg` and `comm_close` name a comm that does not exist and are logged and ignored.
+    /// Comm messages get no reply on the shell channel (the protocol defines none).
+    private func comm(_ request: KernelMessage) {
+        let id = request.content["comm_id"]?.string
+        guard let id else { return log("\(request.type) without a string comm_id; ignored") }
+        if request.type == "comm_open" {
+            let target = request.content["target_name"]?.string ?? "?"
+            log("comm_open for target `\(target)`, which cmcl does not have; closing comm \(id)")
+            publish("comm_close", ["comm_id": .string(id), "data": [:]], parent: request.header)
+        } else {
+            log("\(request.type) for comm \(id), which is not open; ignored")
         }
     }
 

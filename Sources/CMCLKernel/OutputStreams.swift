@@ -15,6 +15,8 @@ final class OutputStreams: @unchecked Sendable {
     private var parent: JSONObject = [:]
     /// Output of silent requests is dropped.
     private var muted = false
+    /// Per stream: how many characters the line being written holds (see ``erasingLines``).
+    private var lineWidths: [String: Int] = [:]
     private let publish: (_ name: String, _ text: String, _ parent: JSONObject) -> Void
 
     static let batchBytes = 64 << 10
@@ -36,6 +38,9 @@ final class OutputStreams: @unchecked Sendable {
         guard !text.isEmpty else { return }
         lock.lock()
         if muted { lock.unlock(); return }
+        var width = lineWidths[name] ?? 0
+        let text = OutputStreams.erasingLines(text, width: &width)
+        lineWidths[name] = width
         if let last = pending.last, last.name == name {
             pending[pending.count - 1].text += text
         } else {
@@ -45,6 +50,46 @@ final class OutputStreams: @unchecked Sendable {
         let full = pendingBytes >= OutputStreams.batchBytes
         lock.unlock()
         if full { flush() }
+    }
+
+    /// Jupyter front ends rewrite a line after `\r` character by character but ignore the
+    /// terminal's erase-to-end-of-line (`ESC [K`), so a shorter redraw of a progress line would
+    /// leave the tail of the longer one (`done` over `12 ms left` reads `donems left`). Each
+    /// `\r ESC[K` becomes `\r`, and the text after it is padded with spaces to the width the
+    /// line had. `width` carries the current line's width from one write to the next.
+    static func erasingLines(_ text: String, width: inout Int) -> String {
+        let erase = "\r\u{1B}[K"
+        guard text.contains(erase) else {
+            measure(Substring(text), width: &width)
+            return text
+        }
+        let pieces = text.components(separatedBy: erase)
+        var out = pieces[0]
+        measure(Substring(pieces[0]), width: &width)
+        for piece in pieces.dropFirst() {
+            let end = piece.firstIndex { $0 == "\n" || $0 == "\r" } ?? piece.endIndex
+            let drawn = piece[..<end].count
+            out += "\r" + piece[..<end] + String(repeating: " ", count: max(0, width - drawn)) + piece[end...]
+            // The cursor now stands after the padding: the line is as wide as before, or wider.
+            width = max(width, drawn)
+            measure(piece[end...], width: &width)
+        }
+        return out
+    }
+
+    /// Updates `width` for `text` written at the end of the line: a newline starts an empty
+    /// line; other characters widen it (a bare `\r` moves back, but the line keeps its width).
+    private static func measure(_ text: Substring, width: inout Int) {
+        var column = width
+        for ch in text {
+            switch ch {
+            case "\n": width = 0; column = 0
+            case "\r": column = 0
+            default:
+                column += 1
+                width = max(width, column)
+            }
+        }
     }
 
     /// Sends what is waiting.

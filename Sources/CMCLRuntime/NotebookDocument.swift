@@ -37,7 +37,7 @@ public struct NotebookDocument {
     public var title: String
     public var cells: [Cell]
     /// How many statements failed, the kind of the first failure, and whether Ctrl-C stopped
-    /// the run (set by ``run``).
+    /// the run (set through ``note(_:)``).
     public var errorCount = 0
     public var failure: Diagnostic.Kind?
     public var interrupted = false
@@ -96,10 +96,18 @@ public struct NotebookDocument {
         }
         if let code = result.exitCode { cells[current].append(.text("(exit \(code))\n")) }
         var document = NotebookDocument(title: title(name, lines), cells: cells.map(\.cleaned))
-        document.errorCount = result.diagnostics.count
-        document.failure = result.failure
-        document.interrupted = result.diagnostics.contains { $0.kind == .interrupted }
+        document.note(result.diagnostics.map(\.kind))
         return document
+    }
+
+    /// Counts failures toward the notebook's outcome: how many, the kind of the first, and
+    /// whether one was Ctrl-C (after which a notebook runs no further cell). `cmcl notebook`
+    /// turns the outcome into its exit code (70 after an error unless `--allow-errors`, 130 on
+    /// Ctrl-C); ``run`` and the `.ipynb` runner both report through here.
+    public mutating func note(_ failures: [Diagnostic.Kind]) {
+        errorCount += failures.count
+        if failure == nil { failure = failures.first }
+        if failures.contains(.interrupted) { interrupted = true }
     }
 
     /// The code of each cell of a notebook, with its first line (`:step` in the REPL).

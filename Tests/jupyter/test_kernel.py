@@ -15,7 +15,7 @@ import unittest
 
 import jupyter_kernel_test as jkt
 import zmq
-from jupyter_client.manager import start_new_kernel
+from jupyter_client.manager import KernelManager, start_new_kernel
 
 
 class CmclKernelTests(jkt.KernelTests):
@@ -237,6 +237,69 @@ class KernelLifecycleTests(unittest.TestCase):
             time.sleep(0.2)
         os.kill(pid, 9)
         self.fail("the kernel outlived its parent by 15 s")
+
+
+class CommTests(unittest.TestCase):
+    """cmcl has no comm targets: a comm_open is closed at once (as ipykernel closes one for an
+    unknown target), comm_msg/comm_close for comms that are not open are logged and ignored,
+    and the kernel serves on."""
+
+    def setUp(self):
+        self.log = tempfile.NamedTemporaryFile(mode="w+", suffix=".log")
+        self.km = KernelManager(kernel_name="cmcl")
+        self.km.start_kernel(stderr=self.log)  # the kernel's own log
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=30)
+
+    def tearDown(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+        self.log.close()
+
+    def send(self, msg_type, content):
+        msg = self.kc.session.msg(msg_type, content)
+        self.kc.shell_channel.send(msg)
+        return msg["header"]["msg_id"]
+
+    def iopub_until_idle(self, parent):
+        """The IOPub messages caused by request `parent`, up to its `idle` status."""
+        seen = []
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            msg = self.kc.get_iopub_msg(timeout=15)
+            if msg["parent_header"].get("msg_id") != parent:
+                continue
+            seen.append(msg)
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return seen
+        self.fail("no idle status for " + parent)
+
+    def test_comm_open_for_an_unknown_target_is_closed(self):
+        opened = self.send("comm_open", {"comm_id": "c-widget-1", "target_name": "jupyter.widget", "data": {}})
+        closes = [m for m in self.iopub_until_idle(opened) if m["msg_type"] == "comm_close"]
+        self.assertEqual([m["content"]["comm_id"] for m in closes], ["c-widget-1"])
+        # Nothing stays open, for any target.
+        for target in (None, "jupyter.widget"):
+            msg_id = self.kc.comm_info(target)
+            reply = self.kc.get_shell_msg(timeout=10)
+            self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+            self.assertEqual((reply["content"]["status"], reply["content"]["comms"]), ("ok", {}))
+
+    def test_messages_for_unknown_comms_are_logged_and_ignored(self):
+        sent = [self.send("comm_msg", {"comm_id": "c-missing-2", "data": {"x": 1}}),
+                self.send("comm_close", {"comm_id": "c-missing-3", "data": {}})]
+        for parent in sent:
+            kinds = [m["msg_type"] for m in self.iopub_until_idle(parent)]
+            self.assertEqual(kinds, ["status", "status"])  # busy, idle: no comm_close, no error
+        # No reply on shell to either: the next shell message answers the next request.
+        reply = self.kc.execute_interactive("1 + 1", timeout=15, output_hook=lambda m: None)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.km.shutdown_kernel(now=False)
+        self.log.seek(0)
+        log = self.log.read()
+        self.assertIn("comm_msg for comm c-missing-2, which is not open; ignored", log)
+        self.assertIn("comm_close for comm c-missing-3, which is not open; ignored", log)
 
 
 class KernelSpecTests(unittest.TestCase):

@@ -4,6 +4,7 @@
 usage: test_repl.py PATH/TO/cmcl
 Prints one line per test and a closing `repl: N passed, M failed`; exits 1 on failure.
 """
+import json
 import os
 import re
 import shutil
@@ -424,10 +425,19 @@ def plots_fill_the_terminal_width_and_export_as_svg():
     quit(c)
 
 
-def run_notebook(source, extra=(), interrupt_after=None):
-    """Runs `cmcl notebook` on `source`; returns (exit code, stderr, html)."""
-    path = os.path.join(TMP, "nb-%d.cmcl" % len(os.listdir(TMP)))
-    out = path[:-5] + ".html"
+def ipynb(*cells):
+    """A Jupyter notebook (nbformat 4.5) of cmcl code cells, as text."""
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5,
+                       "metadata": {"kernelspec": {"name": "cmcl", "display_name": "cmcl", "language": "cmcl"}},
+                       "cells": [{"cell_type": "code", "id": "cell-%d" % i, "metadata": {}, "execution_count": None,
+                                  "outputs": [], "source": code} for i, code in enumerate(cells)]})
+
+
+def run_notebook(source, extra=(), interrupt_after=None, suffix=".cmcl"):
+    """Runs `cmcl notebook` on `source` (a .cmcl notebook, or a .ipynb with `suffix`);
+    returns (exit code, stderr, html)."""
+    path = os.path.join(TMP, "nb-%d%s" % (len(os.listdir(TMP)), suffix))
+    out = path[:-len(suffix)] + ".html"
     with open(path, "w") as f:
         f.write(source)
     proc = subprocess.Popen([BIN, "notebook", path, "-o", out] + list(extra), stdout=subprocess.PIPE,
@@ -459,6 +469,30 @@ def notebook_stops_with_130_on_ctrl_c():
     code, err, html = run_notebook(source, interrupt_after=1.5)
     assert code == 130, (code, err)
     assert "never printed" not in html, html[-1500:]
+    assert "Ctrl-C" in err, err
+
+
+# A Jupyter notebook run by `cmcl notebook X.ipynb` ends as a .cmcl notebook does.
+@test
+def ipynb_notebook_exits_70_after_a_failing_cell_unless_allowed():
+    source = ipynb("let results = error(\"diverged\")", "print(\"later\")", "print(results)")
+    code, err, html = run_notebook(source, suffix=".ipynb")
+    assert code == 70, (code, err)
+    assert "2 errors" in err, err
+    assert "diverged" in html and "later" in html, html[-2000:]   # later cells still run
+    code, err, _ = run_notebook(source, extra=["--allow-errors"], suffix=".ipynb")
+    assert code == 0, (code, err)
+    # A failed `:` command is a failed cell too.
+    code, err, _ = run_notebook(ipynb(":load no-such-file.cmcl", "1 + 1"), suffix=".ipynb")
+    assert code == 70 and "1 error" in err, (code, err)
+
+
+@test
+def ipynb_notebook_stops_with_130_on_ctrl_c():
+    source = ipynb("print(\"first\")", "let n = 0\nwhile true { n += 1 }", "print(\"never \" + \"printed\")")
+    code, err, html = run_notebook(source, interrupt_after=1.5, suffix=".ipynb")
+    assert code == 130, (code, err)
+    assert "first" in html and "never printed" not in html, html[-1500:]
     assert "Ctrl-C" in err, err
 
 

@@ -68,6 +68,11 @@ public struct SpanPrediction: Sendable, Equatable {
 /// let best = SQuAD.predict(dev, features: features, startLogits: s, endLogits: e)
 /// ```
 public enum SQuAD {
+    /// The start and end logits paired in decoding (the reference's `n_best_size`).
+    public static let nBest = 20
+    /// The longest decodable answer, in tokens (the reference's `max_answer_length`).
+    public static let maxAnswerLength = 30
+
     /// Reads a SQuAD v1.1 JSON file; one example per question. An answer whose text does not
     /// match the context at its `answer_start` is an error naming the file and question id
     /// (or, with `skipBad`, the question is dropped and counted in `skipped`).
@@ -193,8 +198,8 @@ public enum SQuAD {
     /// `start + end` wins. `startLogits[f]` and `endLogits[f]` belong to `features[f]`.
     /// Returns one list per example, best first (empty when no valid span exists).
     public static func predict(_ examples: Dataset<SQuADExample>, features: Dataset<SQuADFeature>,
-                               startLogits: [[Float]], endLogits: [[Float]], nBest: Int = 20,
-                               maxAnswerLength: Int = 30) throws -> [[SpanPrediction]] {
+                               startLogits: [[Float]], endLogits: [[Float]], nBest: Int = SQuAD.nBest,
+                               maxAnswerLength: Int = SQuAD.maxAnswerLength) throws -> [[SpanPrediction]] {
         guard startLogits.count == features.count, endLogits.count == features.count else {
             throw DataError.invalidArgument(operation: "squad predict",
                 problem: "\(features.count) features but \(startLogits.count) start and \(endLogits.count) end logit rows")

@@ -8,8 +8,11 @@ import Foundation
 /// DIR/train.py            the trainer (torchrun / DDP), the same in every export
 /// DIR/experiment.json     objective, optimizer, schedule, batch size, evaluation, keep-best
 /// DIR/model/              the model as a Hugging Face directory (config, weights, tokenizer files)
-/// DIR/data/train.jsonl    tokenized training examples (input_ids, token_type_ids, label)
-/// DIR/data/eval.jsonl     tokenized evaluation examples
+/// DIR/data/train.jsonl    tokenized training examples (input_ids, token_type_ids, label or
+///                         start and end) or SQuAD windows
+/// DIR/data/eval.jsonl     tokenized evaluation examples (SQuAD: windows with their question
+///                         and context offsets)
+/// DIR/data/questions.jsonl  SQuAD evaluation: each question's id, context and gold answers
 /// DIR/data/order.json     cmcl's example order for every epoch
 /// DIR/reference.json      cmcl's outputs on the first rows, checked by train.py at start
 /// DIR/requirements.txt    what train.py needs
@@ -18,8 +21,8 @@ import Foundation
 struct TorchProject {
     let directory: URL
 
-    func write(experiment: [String: Any], model: Transformer, tokenizer: (any TextTokenizer)?, train: Dataset<EncodedExample>,
-               eval: Dataset<EncodedExample>?, order: [[Int]], reference: [String: Any]) throws {
+    func write(experiment: TorchExportSpec, model: Transformer, tokenizer: (any TextTokenizer)?, train: [TorchRow],
+               eval: [TorchRow]?, questions: [TorchQuestion]?, order: [[Int]], reference: TorchReference) throws {
         let fm = FileManager.default
         for sub in ["", "model", "data"] {
             do {
@@ -32,41 +35,26 @@ struct TorchProject {
         let modelDirectory = directory.appendingPathComponent("model")
         try model.saveHuggingFace(to: modelDirectory)
         if let tokenizer { try TokenizerFiles.write(tokenizer, to: modelDirectory.path, maxLength: model.config.maxPositions) }
-        try writeText("data/train.jsonl", jsonLines(train))
-        if let eval { try writeText("data/eval.jsonl", jsonLines(eval)) }
-        try writeJSON("data/order.json", order, pretty: false)
-        try writeJSON("reference.json", reference, pretty: false)
+        try writeText(experiment.data.train, jsonLines(train))
+        if let eval, let path = experiment.data.eval { try writeText(path, jsonLines(eval)) }
+        if let questions, let path = experiment.data.questions { try writeText(path, jsonLines(questions)) }
+        try writeJSON(experiment.data.order, order, pretty: false)
+        try writeJSON(experiment.reference, reference, pretty: false)
         try writeJSON("experiment.json", experiment, pretty: true)
         try writeText("train.py", TorchExportSources.trainScript)
         try writeText("requirements.txt", TorchExportSources.requirements)
         try writeText("README.md", readme(experiment))
     }
 
-    /// One JSON object per example.
-    func jsonLines(_ data: Dataset<EncodedExample>) throws -> String {
+    /// One JSON object per line.
+    func jsonLines(_ rows: [some Encodable]) throws -> String {
         var out = ""
-        for example in data.elements {
-            var row: [String: Any] = ["input_ids": example.encoding.ids.map(Int.init)]
-            if example.encoding.typeIDs.contains(where: { $0 != 0 }) {
-                row["token_type_ids"] = example.encoding.typeIDs.map(Int.init)
-            }
-            switch example.label {
-            case .index(let i): row["label"] = Int(i)
-            case .score(let s): row["label"] = Double(s)
-            case .none: break
-            }
-            if let s = example.startPosition, let e = example.endPosition {
-                row["start"] = Int(s)
-                row["end"] = Int(e)
-            }
-            out += try jsonText(row, pretty: false) + "\n"
-        }
+        for row in rows { out += try TorchExportSpec.json(row, pretty: false) + "\n" }
         return out
     }
 
-    func readme(_ experiment: [String: Any]) -> String {
-        let training = experiment["training"] as? [String: Any] ?? [:]
-        let batch = training["batch"] as? Int ?? 0
+    func readme(_ experiment: TorchExportSpec) -> String {
+        let batch = experiment.training.batch
         return """
         # A cmcl experiment for PyTorch
 
@@ -91,8 +79,10 @@ struct TorchProject {
         default `trained/`), `--steps N` (stop early), `--device cpu`.
 
         Files: `experiment.json` (every setting), `model/` (the model's configuration and weights),
-        `data/` (tokenized examples and cmcl's example order per epoch), `reference.json` (cmcl's
-        outputs on the first examples; train.py checks them before training).
+        `data/` (tokenized examples or SQuAD windows, the questions SQuAD evaluation decodes
+        answers for, and cmcl's example order per epoch), `reference.json` (cmcl's outputs on the
+        first examples and, for SQuAD, its answers to the first questions; train.py checks them
+        before training).
 
         Read the results back in cmcl: `read_runs("runs.jsonl")` (and `compare(...)` with cmcl's own runs),
         `read_json("runs/history.jsonl", lines: true)` for the per-step record.
@@ -105,14 +95,7 @@ struct TorchProject {
         try FileOutput.write(text, to: directory.appendingPathComponent(path).path, argument: "dir", policy: .replace)
     }
 
-    func writeJSON(_ path: String, _ value: Any, pretty: Bool) throws {
-        try writeText(path, try jsonText(value, pretty: pretty) + "\n")
-    }
-
-    func jsonText(_ value: Any, pretty: Bool) throws -> String {
-        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
-        if pretty { options.insert(.prettyPrinted) }
-        let data = try JSONSerialization.data(withJSONObject: value, options: options)
-        return String(decoding: data, as: UTF8.self)
+    func writeJSON(_ path: String, _ value: some Encodable, pretty: Bool) throws {
+        try writeText(path, try TorchExportSpec.json(value, pretty: pretty) + "\n")
     }
 }

@@ -6,9 +6,11 @@
 #   python train.py                                 # one process
 #
 # Everything about the run is in experiment.json next to this file: the model directory (a
-# Hugging Face BERT checkpoint), the tokenized data and cmcl's batch order, the objective
-# (plain, R-Drop or the cross-model comparative loss with CmpDrop and CmpCrop), the optimizer,
-# the learning-rate schedule, clipping, evaluation and keep-best. The semantics are cmcl's:
+# Hugging Face BERT, ELECTRA or RoBERTa checkpoint with a classification, regression or span
+# head), the tokenized data (text examples, or SQuAD windows made by cmcl) and cmcl's batch
+# order, the objective (plain, R-Drop or the cross-model comparative loss with CmpDrop and
+# CmpCrop), the optimizer, the learning-rate schedule, clipping, evaluation and keep-best. The
+# semantics are cmcl's:
 #
 # - every optimizer step sees the same global batch as cmcl (same examples, same order); the
 #   batch is split across ranks and the loss is scaled so that the averaged gradient equals
@@ -22,16 +24,25 @@
 #   exact tie, as the reference implementation under the PyTorch version it pins;
 # - AdamW skips weight decay on the parameters listed in experiment.json (biases, layer norms);
 #   warm-up linear, cosine or constant schedules; global-norm clipping;
+# - SQuAD evaluation decodes the windows of each question as cmcl's SQuAD.predict (n-best start
+#   and end logits paired inside the context, answers of at most max_answer_length tokens, the
+#   best float32 start + end over all windows) and scores the official v1.1 exact match and F1;
+# - the [PAD] embedding row trains when cmcl built the model (padding_row "trained") and stays
+#   as loaded for a checkpoint (transformers' padding_idx), as in cmcl;
 # - the run log is JSON lines (run, check, step, eval and end records) that cmcl reads back.
 #
 # Random draws (batch order aside) come from PyTorch's generators, so masks and crops follow
 # the same distribution as cmcl's but not the same numbers.
 
 import argparse
+import collections
 import copy
 import json
 import math
 import os
+import re
+import string
+import struct
 import sys
 import time
 
@@ -210,7 +221,11 @@ def load_model(experiment, directory):
         cls = transformers.AutoModelForQuestionAnswering
     else:
         cls = transformers.AutoModelForSequenceClassification
-    return cls.from_pretrained(path, attn_implementation="eager")
+    model = cls.from_pretrained(path, attn_implementation="eager")
+    if spec.get("padding_row") == "trained":
+        # cmcl trains the [PAD] row of a model it built (transformers' padding_idx would not).
+        model.get_input_embeddings().padding_idx = None
+    return model
 
 
 def forward(model, batch, task):
@@ -569,10 +584,107 @@ def f1_of(pred, gold, positive):
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
-def evaluate(model, rows, experiment, device, plan):
-    """cmcl's evaluate(...) metrics of the model on the evaluation rows (no dropout)."""
+# ----------------------------------------------------------------------------- SQuAD answers
+
+def float32(x):
+    """x rounded to the nearest float32 (cmcl scores spans in float32)."""
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def top_indices(values, k):
+    """Indices of the k largest values, largest first (ties: lower index first)."""
+    return sorted(range(len(values)), key=lambda i: (-values[i], i))[:k]
+
+
+def decode_answers(rows, questions, starts, ends, n_best, max_answer_length):
+    """The best answer text of every question from the start and end logits of its windows, as
+    cmcl's SQuAD.predict: the n_best largest start and end logits of each window paired, spans
+    outside the context, reversed or longer than max_answer_length tokens dropped, the highest
+    start + end logit (float32) over all windows of the question wins."""
+    candidates = [[] for _ in questions]
+    for row, s_logits, e_logits in zip(rows, starts, ends):
+        offsets = row["offsets"]
+        n = len(offsets)
+        s_logits, e_logits = s_logits[:n], e_logits[:n]
+        context = questions[row["question"]]["context"]
+        top_ends = top_indices(e_logits, n_best)
+        for s in top_indices(s_logits, n_best):
+            if offsets[s] is None:
+                continue
+            for e in top_ends:
+                if offsets[e] is None or e < s or e - s + 1 > max_answer_length:
+                    continue
+                lo, hi = offsets[s][0], offsets[e][1]
+                if hi > len(context):
+                    continue
+                candidates[row["question"]].append((float32(s_logits[s] + e_logits[e]), context[lo:hi]))
+    texts = []
+    for c in candidates:
+        c.sort(key=lambda x: -x[0])         # stable: equal scores keep window and pairing order
+        texts.append(c[0][1] if c else "")
+    return texts
+
+
+def normalize_answer(text):
+    """The official SQuAD v1.1 normalisation: lower case, no punctuation, no articles, single spaces."""
+    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def answer_f1(prediction, gold):
+    p, g = normalize_answer(prediction).split(), normalize_answer(gold).split()
+    same = sum((collections.Counter(p) & collections.Counter(g)).values())
+    if same == 0:
+        return 0.0
+    precision, recall = same / len(p), same / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def answer_scores(texts, questions):
+    """The official SQuAD v1.1 exact match and F1 (fractions, as cmcl's evaluate)."""
+    em = f1 = 0.0
+    for text, q in zip(texts, questions):
+        answers = q["answers"]
+        em += 1.0 if any(normalize_answer(text) == normalize_answer(a) for a in answers) else 0.0
+        f1 += max((answer_f1(text, a) for a in answers), default=0.0)
+    n = max(1, len(texts))
+    return {"exact_match": em / n, "f1": f1 / n}
+
+
+def span_logits(model, rows, experiment, device):
+    """Start and end logits of every row (evaluation mode), each cut to its row's length."""
+    size = experiment["training"]["eval_batch"]
+    pad_id = experiment["data"]["pad_id"]
+    starts, ends = [], []
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        for i in range(0, len(rows), size):
+            chunk = rows[i:i + size]
+            out = forward(model, to_device(collate(chunk, pad_id, "span"), device), "span")
+            for r, row in enumerate(chunk):
+                n = len(row["input_ids"])
+                starts.append(out["start"][r, :n].float().tolist())
+                ends.append(out["end"][r, :n].float().tolist())
+    model.train(was_training)
+    return starts, ends
+
+
+def squad_answers(model, rows, questions, experiment, device):
+    """Decoded answers to `questions` from the windows `rows` (each row's `question` indexes them)."""
+    starts, ends = span_logits(model, rows, experiment, device)
+    decoding = experiment["training"]["answers"]
+    return decode_answers(rows, questions, starts, ends, decoding["n_best"], decoding["max_answer_length"])
+
+
+def evaluate(model, rows, experiment, device, plan, questions=None):
+    """cmcl's evaluate(...) metrics of the model on the evaluation rows (no dropout); SQuAD
+    windows with their questions are decoded and scored with the official answer metrics."""
     task = experiment["model"]["head"]
     training = experiment["training"]
+    if questions is not None:
+        return answer_scores(squad_answers(model, rows, questions, experiment, device), questions)
     size = training["eval_batch"]
     pad_id = experiment["data"]["pad_id"]
     wanted = training["metrics"] or {"classification": ["accuracy", "f1", "macro_f1", "loss"],
@@ -680,7 +792,19 @@ def check_reference(model, experiment, directory, rows, device, plan):
         got = out[key].double().cpu()
         want = torch.tensor(values, dtype=torch.float64)
         worst = max(worst, (got - want).abs().max().item())
-    return worst
+    return worst, reference.get("answers")
+
+
+def check_answers(model, experiment, reference, rows, questions, device):
+    """This model's answers to the first evaluation questions against cmcl's at export."""
+    k = reference["questions"]
+    mine = [r for r in rows if r["question"] < k]
+    texts = squad_answers(model, mine, questions[:k], experiment, device)
+    scores = answer_scores(texts, questions[:k])
+    return {"type": "check", "what": "answers vs cmcl", "questions": k,
+            "different_answers": sum(1 for a, b in zip(texts, reference["texts"]) if a != b),
+            "exact_match_diff": abs(scores["exact_match"] - reference["exact_match"]),
+            "f1_diff": abs(scores["f1"] - reference["f1"])}
 
 
 # ----------------------------------------------------------------------------- training
@@ -731,6 +855,7 @@ def main(argv=None):
 
     train_rows = read_jsonl(os.path.join(directory, experiment["data"]["train"]))
     eval_rows = read_jsonl(os.path.join(directory, experiment["data"]["eval"])) if experiment["data"].get("eval") else None
+    questions = read_jsonl(os.path.join(directory, experiment["data"]["questions"])) if experiment["data"].get("questions") else None
     with open(os.path.join(directory, experiment["data"]["order"])) as f:
         epoch_orders = json.load(f)
     pad_id = experiment["data"]["pad_id"]
@@ -740,12 +865,15 @@ def main(argv=None):
                "device": device.type, "name": experiment.get("name", ""), "objective": experiment["objective"],
                "optimizer": experiment["optimizer"], "schedule": experiment["schedule"], "training": training})
     if rank == 0:
-        difference = check_reference(model, experiment, directory, train_rows, device, plan)
-        if difference is not None:
+        checked = check_reference(model, experiment, directory, train_rows, device, plan)
+        if checked is not None:
+            difference, answers = checked
             log.write({"type": "check", "what": "eval logits vs cmcl", "max_abs_diff": difference})
             if difference > 1e-3:
                 log.close()
                 raise SystemExit(f"the exported model's outputs differ from cmcl's by {difference:.3g}: the export is broken")
+            if answers is not None and questions is not None:
+                log.write(check_answers(model, experiment, answers, eval_rows, questions, device))
 
     core = model
     if distributed:
@@ -778,7 +906,7 @@ def main(argv=None):
         if eval_rows is None:
             return
         if rank == 0:
-            metrics = evaluate(core, eval_rows, experiment, device, plan)
+            metrics = evaluate(core, eval_rows, experiment, device, plan, questions)
             last_eval = metrics
             log.write(dict({"type": "eval", "step": step, "epoch": epoch + 1}, **metrics))
             if keep_best:

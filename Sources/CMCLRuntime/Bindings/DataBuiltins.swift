@@ -249,7 +249,7 @@ enum DataBuiltins {
             return .object(DatasetValue(TypedDataset(data: enc, kind: "encoded", toRecord: ExampleRecords.encoded), tokenizer: tok))
         }
         r.add("batches(data, size, tokenizer: nil, max_len: 128, shuffle: nil, bucket: false)", "data",
-              "Padded batches with attention masks; `shuffle: seed` shuffles, `bucket: true` groups similar lengths.",
+              "Padded batches with attention masks (SQuAD windows with their answer positions); `shuffle: seed` shuffles, `bucket: true` groups similar lengths (text examples).",
               example: "let bs = batches(enc, 32, shuffle: 1)") { a in
             try makeBatches(a).map { .object(BatchValue($0)) }.asList
         }
@@ -267,7 +267,11 @@ enum DataBuiltins {
         } catch TaskError.needsTokenizer {
             throw CMCLError("batching a text dataset needs a tokenizer", hint: "pass `tokenizer: tok`, or `encode(data, tok)` first")
         }
-        // `batches` makes padded text batches; QA layouts batch inside fit and evaluate.
+        // `batches` makes padded text batches and SQuAD window batches (with their answer
+        // positions); the other QA layouts batch inside fit and evaluate.
+        if let squad = pipeline?.answerText as? SQuADPipeline, !options.bucketByLength {
+            return try squad.batches(size: size, shuffleSeed: options.shuffleSeed)
+        }
         guard let encoded = pipeline?.encoded else {
             throw CMCLError("cannot batch \(d.data.kind) examples directly", argument: .label("data"))
         }

@@ -311,13 +311,8 @@ enum ModelBuiltins {
         r.add("adamw(lr: 0.001, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8)", "train",
               "AdamW: Adam with decoupled weight decay (none on biases and layer-norm weights).",
               example: "adamw(lr: 2e-5, weight_decay: 0.01)") { a in
-            let lr = try a.number("lr"), wd = try a.number("weight_decay")
-            let b1 = try a.number("beta1"), b2 = try a.number("beta2"), eps = try a.number("eps")
-            _ = try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
-            return .object(OptimizerValue(name: "adamw", settings: [("lr", lr), ("weight_decay", wd)],
-                                          hyperparameters: ["beta1": b1, "beta2": b2, "eps": eps]) {
-                try AdamW(learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
-            })
+            .object(try OptimizerValue.adamw(lr: try a.number("lr"), weightDecay: try a.number("weight_decay"),
+                                             beta1: try a.number("beta1"), beta2: try a.number("beta2"), eps: try a.number("eps")))
         }
         r.add("constant()", "train", "A constant learning rate.", example: "constant()") { _ in
             .object(ScheduleValue(.flat, text: "constant()"))

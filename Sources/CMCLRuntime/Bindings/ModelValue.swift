@@ -68,6 +68,16 @@ public final class OptimizerValue: NativeObject {
         self.make = make
     }
     public var typeName: String { "Optimizer" }
+
+    /// `adamw(...)`: AdamW with these settings (checked now, so a bad one fails where it is written).
+    static func adamw(lr: Double, weightDecay: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.999,
+                      eps: Double = 1e-8) throws -> OptimizerValue {
+        _ = try AdamW(learningRate: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay)
+        return OptimizerValue(name: "adamw", settings: [("lr", lr), ("weight_decay", weightDecay)],
+                              hyperparameters: ["beta1": beta1, "beta2": beta2, "eps": eps]) {
+            try AdamW(learningRate: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay)
+        }
+    }
     public func display(_ style: DisplayStyle) -> String {
         "\(name)(" + settings.map { "\($0.0): \(Display.number($0.1))" }.joined(separator: ", ") + ")"
     }

@@ -18,149 +18,172 @@ enum TorchExport {
     }
 
     static func export(_ a: Arguments) throws -> Value {
-        let modelValue = try a.object("model", as: ModelValue.self, described: "a model")
-        let module = modelValue.module
+        let run = try FitArguments(a)
+        let module = run.model.module
         guard let model = module as? Transformer else {
             throw CMCLError("a \(module.typeName) model cannot be exported to PyTorch",
-                            hint: "export_torch writes a Hugging Face BERT model; build it with transformer(...)",
+                            hint: "export_torch writes a Hugging Face BERT, ELECTRA or RoBERTa model; build it with transformer(...) or pretrained(...)",
                             argument: .label("model"))
         }
         let head: String
         switch model.head {
         case .classification: head = "classification"
         case .regression: head = "regression"
-        case .span, .ranking:
-            throw CMCLError("a transformer with a \(model.head) head cannot be exported yet",
-                            hint: "classification and regression heads can", argument: .label("model"))
+        case .span: head = "span"
+        case .ranking:
+            throw CMCLError("a transformer with a ranking head cannot be exported yet",
+                            hint: "classification, regression and span heads can", argument: .label("model"))
         }
-        var objective = try objectiveSpec(try a.optional("loss"), model: model)
-        let optimizer = try optimizerSpec(try a.optional("optimizer"))
-        let batchSize = try a.int("batch")
-        guard batchSize > 0 else { throw CMCLError("batch size must be positive", argument: .label("batch")) }
-        let seed = UInt64(max(0, try a.int("seed")))
-        let tokenizer = try a.optional("tokenizer")
-        let maxLength = try a.tokenLength("max_len")
-
-        let train = try examples(try a.value("data"), tokenizer: tokenizer, maxLength: maxLength, argument: "data")
-        guard train.examples.count > 0 else { throw CMCLError("the training data is empty", argument: .label("data")) }
-        let dev = try a.optional("eval").map { try examples($0, tokenizer: tokenizer, maxLength: maxLength, argument: "eval") }
-        if var crop = objective["crop"] as? [String: Any], let ids = crop["protected_ids"] as? [Int] {
+        var objective = try objectiveSpec(run.loss, model: model)
+        let train = try rows(run.data, run, head: head, evaluation: false, argument: "data")
+        guard train.rows.count > 0 else { throw CMCLError("the training data is empty", argument: .label("data")) }
+        let dev = try run.eval.map { try rows($0, run, head: head, evaluation: true, argument: "eval") }
+        if var crop = objective.crop {
             // Crops keep the tokenizer's special tokens too (the batches carry them in cmcl).
-            crop["protected_ids"] = Set(ids).union(train.specialTokenIDs.map(Int.init)).sorted()
-            objective["crop"] = crop
+            crop.protectedIDs = Set(crop.protectedIDs).union(train.specialTokenIDs.map(Int.init)).sorted()
+            objective.crop = crop
         }
 
-        // The plan Trainer.fit runs: steps per epoch, epochs and total steps.
-        let epochsArg = try a.optionalInt("epochs"), stepsArg = try a.optionalInt("steps")
-        if let e = epochsArg, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
-        if let s = stepsArg, s <= 0 { throw CMCLError("steps must be positive", argument: .label("steps")) }
-        let plan = TrainingPlan(batchesPerEpoch: TrainingPlan.batches(examples: train.examples.count, batchSize: batchSize),
-                                epochs: epochsArg, steps: stepsArg)
-        let total = plan.totalSteps, epochs = plan.epochs
-        let schedule = try scheduleSpec(try a.optional("schedule"), total: total)
-        let keepBest = try a.optionalString("keep_best")
-        if keepBest != nil && dev == nil {
+        // The plan Trainer.fit runs: steps per epoch, epochs and total steps; its batch order.
+        let plan = run.plan(batchesPerEpoch: TrainingPlan.batches(examples: train.rows.count, batchSize: run.batchSize))
+        if run.keepBest != nil && dev == nil {
             throw CMCLError("keep_best needs evaluation data", argument: .label("keep_best"))
         }
-        let metrics = try a.list("metrics").map { v -> String in
-            guard case .string(let s) = v else { throw CMCLError("metrics are names like \"accuracy\"", argument: .label("metrics")) }
-            return s
+        // SQuAD evaluation reports the official answer metrics, as fit's; other data the head's.
+        let answers = dev?.questions != nil
+        let available = answers ? ["exact_match", "f1"] : TaskMetrics.defaults(for: model.head)
+        let metrics = answers ? available : run.metrics.map { $0.lowercased() }
+        for m in (answers ? [] : run.metrics) + (run.keepBest.map { [$0] } ?? []) where !available.contains(m.lowercased()) {
+            throw CMCLError("unknown metric \"\(m)\"",
+                            hint: "the \(head) head\(answers ? " on SQuAD windows" : "") has \(available.joined(separator: ", "))",
+                            argument: .label(run.metrics.contains(m) ? "metrics" : "keep_best"))
         }
-        let available = TaskMetrics.defaults(for: model.head)
-        for m in metrics + (keepBest.map { [$0] } ?? []) where !available.contains(m.lowercased()) {
-            throw CMCLError("unknown metric \"\(m)\"", hint: "the \(head) head has \(available.joined(separator: ", "))",
-                            argument: .label(metrics.contains(m) ? "metrics" : "keep_best"))
-        }
-        let clip = try a.optionalNumber("clip")
-        if let c = clip, !(c > 0 && c.isFinite) { throw CMCLError("clip must be positive", argument: .label("clip")) }
-        let every = try a.optionalInt("every")
-        if let n = every, n <= 0 { throw CMCLError("every must be positive", argument: .label("every")) }
-
         var order = [[Int]]()
-        let trainPipeline = EncodedPipeline(examples: train.examples, padID: train.padID)
-        for epoch in 0..<epochs {
-            let groups = try trainPipeline.groups(size: batchSize, options: BatchOptions(shuffleSeed: BatchSource.epochSeed(seed, epoch)))
-            order.append(groups.flatMap { $0 })
+        for epoch in 0..<plan.epochs {
+            let options = BatchOptions(shuffleSeed: BatchSource.epochSeed(run.seed, epoch))
+            order.append(try BatchOrder.groups(count: train.rows.count, size: run.batchSize, options: options).flatMap { $0 })
         }
 
-        var training: [String: Any] = [
-            "batch": batchSize, "epochs": epochs, "total_steps": total, "seed": Int(seed),
-            "eval_batch": max(batchSize, 64), "metrics": metrics.map { $0.lowercased() },
-        ]
-        training["clip"] = clip ?? NSNull()
-        training["every"] = every ?? NSNull()
-        training["keep_best"] = keepBest ?? NSNull()
-        training["higher_is_better"] = keepBest.flatMap(TaskMetrics.direction).map { $0.prefersHigher as Any } ?? NSNull()
-        training["dropout"] = try a.bool("dropout")
         let headNames = Set(model.huggingFaceState().keys)
         let noDecay = model.parameters().filter { !$0.decays }.map {
             headNames.contains($0.name) ? $0.name : model.huggingFacePrefix + $0.name   // the encoder is under `bert.`, …
         }
-        var modelSpec: [String: Any] = ["dir": "model", "head": head, "no_decay": noDecay]
-        if case let .classification(c) = model.head { modelSpec["classes"] = c }
-        var data: [String: Any] = ["train": "data/train.jsonl", "order": "data/order.json", "pad_id": Int(train.padID)]
-        data["eval"] = dev == nil ? NSNull() : "data/eval.jsonl"
-        let experiment: [String: Any] = [
-            "format": "cmcl-torch-export", "version": 1, "name": try a.string("name"), "model": modelSpec, "data": data, "objective": objective,
-            "optimizer": optimizer, "schedule": schedule, "training": training, "reference": "reference.json",
-        ]
+        var classes: Int?
+        if case let .classification(c) = model.head { classes = c }
+        let training = TorchExportSpec.Training(
+            batch: run.batchSize, epochs: plan.epochs, totalSteps: plan.totalSteps, seed: run.seed,
+            evalBatch: answers ? max(run.batchSize, 16) : max(run.batchSize, 64), metrics: metrics, clip: run.clip,
+            every: run.every, keepBest: run.keepBest, higherIsBetter: run.keepBest.map { _ in run.keepBestPrefersHigher },
+            dropout: run.dropout,
+            answers: answers ? .init(nBest: SQuAD.nBest, maxAnswerLength: SQuAD.maxAnswerLength) : nil)
+        let experiment = TorchExportSpec(
+            name: try a.string("name"),
+            model: .init(head: head, classes: classes, noDecay: noDecay, paddingRow: model.config.freezesPaddingRow ? "frozen" : "trained"),
+            data: .init(padID: Int(train.padID), eval: dev == nil ? nil : "data/eval.jsonl",
+                        questions: answers ? "data/questions.jsonl" : nil),
+            objective: objective, optimizer: optimizerSpec(run.optimizer),
+            schedule: scheduleSpec(run.schedule, total: plan.totalSteps), training: training)
 
         let dir = try a.string("dir")
-        let reference = try reference(model, train)
+        let reference = try reference(model, train, dev)
         try FileOutput.directory(dir, argument: "dir", a) { temp in
             try TorchProject(directory: URL(fileURLWithPath: temp))
-                .write(experiment: experiment, model: model, tokenizer: modelValue.tokenizer, train: train.examples,
-                       eval: dev?.examples, order: order, reference: reference)
+                .write(experiment: experiment, model: model, tokenizer: run.model.tokenizer, train: train.rows,
+                       eval: dev?.rows, questions: dev?.questions, order: order, reference: reference)
         }
         let directory = URL(fileURLWithPath: dir)
-        return .record([("dir", .string(directory.path)), ("steps", .number(Double(total))),
-                        ("epochs", .number(Double(epochs))),
+        return .record([("dir", .string(directory.path)), ("steps", .number(Double(plan.totalSteps))),
+                        ("epochs", .number(Double(plan.epochs))),
                         ("command", .string("torchrun --nproc_per_node=N \(directory.path)/train.py"))])
     }
 
-    /// The tokenized examples of a dataset argument.
-    static func examples(_ v: Value, tokenizer: Value?, maxLength: Int, argument: String)
-        throws -> (examples: Dataset<EncodedExample>, padID: Int32, specialTokenIDs: Set<Int32>) {
+    /// A dataset argument as export rows, with what batching it in cmcl needs.
+    struct Rows {
+        var rows: [TorchRow]
+        var padID: Int32
+        var specialTokenIDs: Set<Int32>
+        /// cmcl's pipeline over the same rows (the reference outputs come from its batches).
+        var pipeline: any BatchPipeline
+        /// SQuAD evaluation: the questions the windows belong to.
+        var questions: [TorchQuestion]?
+        /// SQuAD: the windows.
+        var squad: SQuADPipeline?
+    }
+
+    /// The rows of a dataset argument: tokenized examples, or SQuAD windows (for a span head;
+    /// evaluation windows carry their question and context offsets).
+    static func rows(_ v: Value, _ run: FitArguments, head: String, evaluation: Bool, argument: String) throws -> Rows {
         if case .list = v {
             throw CMCLError("a list of batches cannot be exported", hint: "pass the dataset itself", argument: .label(argument))
         }
-        let pipeline = try ModelBuiltins.pipeline(v, tokenizer: tokenizer, maxLength: maxLength)
-        guard let encoded = pipeline.encoded else {
-            throw CMCLError("question-answering data cannot be exported yet", argument: .label(argument))
+        let pipeline = try ModelBuiltins.pipeline(v, tokenizer: run.tokenizer, maxLength: run.maxLength)
+        if let encoded = pipeline.encoded {
+            guard head != "span" else {
+                throw CMCLError("a span head is exported with SQuAD windows", hint: "encode(squad(...), tokenizer, max_len: …, stride: …)",
+                                argument: .label(argument))
+            }
+            let rows = encoded.examples.elements.map { e -> TorchRow in
+                var row = TorchRow(inputIDs: e.encoding.ids)
+                if e.encoding.typeIDs.contains(where: { $0 != 0 }) { row.tokenTypeIDs = e.encoding.typeIDs }
+                switch e.label {
+                case .index(let i): row.label = .index(Int(i))
+                case .score(let s): row.label = .score(Double(s))
+                case .none: break
+                }
+                return row
+            }
+            return Rows(rows: rows, padID: encoded.padID, specialTokenIDs: pipeline.specialTokenIDs, pipeline: pipeline)
         }
-        return (encoded.examples, encoded.padID, pipeline.specialTokenIDs)
+        guard let squad = pipeline.answerText as? SQuADPipeline else {
+            throw CMCLError("HotpotQA and multi-paragraph QA data cannot be exported yet", hint: "SQuAD windows and text datasets can",
+                            argument: .label(argument))
+        }
+        guard head == "span" else {
+            throw CMCLError("SQuAD windows need a model with a span head", hint: "transformer(..., head: \"span\")",
+                            argument: .label(argument))
+        }
+        var questions: [TorchQuestion] = [], index: [String: Int] = [:]
+        let rows = squad.items.elements.map { item -> TorchRow in
+            let e = item.feature.encoding
+            var row = TorchRow(inputIDs: e.ids, start: item.feature.startPosition, end: item.feature.endPosition)
+            if e.typeIDs.contains(where: { $0 != 0 }) { row.tokenTypeIDs = e.typeIDs }
+            if evaluation {
+                let q: Int
+                if let known = index[item.example.id] { q = known } else {
+                    q = questions.count
+                    index[item.example.id] = q
+                    questions.append(TorchQuestion(id: item.example.id, context: item.example.context,
+                                                   answers: item.example.answers.map(\.text)))
+                }
+                row.question = q
+                row.offsets = (0..<e.count).map { e.sequenceIDs[$0] == 1 ? [e.offsets[$0].lowerBound, e.offsets[$0].upperBound] : nil }
+            }
+            return row
+        }
+        return Rows(rows: rows, padID: squad.padID, specialTokenIDs: pipeline.specialTokenIDs, pipeline: pipeline,
+                    questions: evaluation ? questions : nil, squad: squad)
     }
 
     /// The objective section of experiment.json; what train.py cannot reproduce is an error.
-    static func objectiveSpec(_ v: Value?, model: Transformer) throws -> [String: Any] {
-        guard let v else { return ["kind": "plain", "task": try taskName(.automatic, model: model)] }
-        guard case .object(let loss as LossValue) = v else {
-            throw CMCLError("\(Display.describe(v)) cannot be exported as a loss",
-                            hint: "train.py reproduces task losses (ce, task_loss()), plain(...), rdrop(...) and cmp(...)",
-                            argument: .label("loss"))
-        }
+    static func objectiveSpec(_ loss: LossValue?, model: Transformer) throws -> TorchExportSpec.Objective {
+        guard let loss else { return .init(kind: "plain", task: try taskName(.automatic, model: model)) }
         guard let recipe = loss.recipe else {
-            throw CMCLError("the loss \(loss.name) cannot be exported", argument: .label("loss"))
+            throw CMCLError("the loss \(loss.name) cannot be exported",
+                            hint: "train.py reproduces task losses (ce, mse_loss, span_ce, task_loss()), rdrop(...) and cmp(...)",
+                            argument: .label("loss"))
         }
         switch recipe {
         case .plain(let task):
-            return ["kind": "plain", "task": try taskName(task, model: model)]
+            return .init(kind: "plain", task: try taskName(task, model: model))
         case .rdrop(let r):
-            return ["kind": "rdrop", "task": try taskName(r.taskLoss, model: model), "alpha": r.alpha,
-                    "reduction": r.reduction.rawValue]
+            return .init(kind: "rdrop", task: try taskName(r.taskLoss, model: model), alpha: r.alpha, reduction: r.reduction.rawValue)
         case .comparative(let c):
-            var spec: [String: Any] = [
-                "kind": "cmp", "task": try taskName(c.taskLoss, model: model), "mode": c.config.mode.rawValue,
-                "target": c.config.target.rawValue, "ranking": c.config.ranking.rawValue,
-                "temperature": c.config.temperature, "weight": c.config.weight,
-                "primary": c.config.primary.rawValue, "cr_schedule": c.config.schedule,
-            ]
-            spec["drop"] = c.drop.map { d -> [String: Any] in ["steps": d.steps, "p": d.rate ?? NSNull()] } ?? NSNull()
-            spec["crop"] = c.crop.map { crop -> [String: Any] in
-                ["steps": crop.steps, "ratio": crop.ratio, "style": crop.style.rawValue,
-                 "protected_ids": crop.protectedTokenIDs.sorted().map(Int.init), "pad_id": Int(crop.padID)]
-            } ?? NSNull()
-            return spec
+            return .init(kind: "cmp", task: try taskName(c.taskLoss, model: model), mode: c.config.mode.rawValue,
+                         target: c.config.target.rawValue, ranking: c.config.ranking.rawValue, temperature: c.config.temperature,
+                         weight: c.config.weight, primary: c.config.primary.rawValue, crSchedule: c.config.schedule,
+                         drop: c.drop.map { .init(steps: $0.steps, p: $0.rate) },
+                         crop: c.crop.map { .init(steps: $0.steps, ratio: $0.ratio, style: $0.style.rawValue,
+                                                  protectedIDs: $0.protectedTokenIDs.sorted().map(Int.init), padID: Int($0.padID)) })
         }
     }
 
@@ -172,57 +195,72 @@ enum TorchExport {
         case .regression: name = "regression"
         case .span, .automatic: name = "span"
         }
-        let head = model.head == .regression ? "regression" : "classification"
+        let head: String
+        switch model.head {
+        case .regression: head = "regression"
+        case .span: head = "span"
+        default: head = "classification"
+        }
         guard name == head else {
             throw CMCLError("the loss is a \(name) loss but the model has a \(model.head) head", argument: .label("loss"))
         }
         return name
     }
 
-    static func optimizerSpec(_ v: Value?) throws -> [String: Any] {
-        guard let v else {
-            return ["name": "adamw", "lr": 1e-3, "weight_decay": 0.01, "betas": [0.9, 0.999], "eps": 1e-8]
-        }
-        guard case .object(let o as OptimizerValue) = v else {
-            throw CMCLError("\(Display.describe(v)) cannot be exported as an optimizer", hint: "use adamw(...), adam(...) or sgd(...)",
-                            argument: .label("optimizer"))
-        }
+    static func optimizerSpec(_ o: OptimizerValue) -> TorchExportSpec.Optimizer {
         let h = o.hyperparameters
-        var spec: [String: Any] = ["name": o.name, "lr": h["lr"] ?? 1e-3, "weight_decay": h["weight_decay"] ?? 0]
+        var spec = TorchExportSpec.Optimizer(name: o.name, lr: h["lr"] ?? 1e-3, weightDecay: h["weight_decay"] ?? 0)
         if o.name == "sgd" {
-            spec["momentum"] = h["momentum"] ?? 0
+            spec.momentum = h["momentum"] ?? 0
         } else {
-            spec["betas"] = [h["beta1"] ?? 0.9, h["beta2"] ?? 0.999]
-            spec["eps"] = h["eps"] ?? 1e-8
+            spec.betas = [h["beta1"] ?? 0.9, h["beta2"] ?? 0.999]
+            spec.eps = h["eps"] ?? 1e-8
         }
         return spec
     }
 
-    static func scheduleSpec(_ v: Value?, total: Int) throws -> [String: Any] {
-        guard let v else { return ["kind": "constant", "warmup_steps": 0] }
-        guard case .object(let s as ScheduleValue) = v else {
-            throw CMCLError("\(Display.describe(v)) cannot be exported as a schedule", argument: .label("schedule"))
-        }
-        switch s.schedule {
-        case .constant(let w): return ["kind": "constant", "warmup_steps": w.steps(total: max(total, 1))]
-        case .linear(let w): return ["kind": "linear", "warmup_steps": w.steps(total: max(total, 1))]
-        case let .cosine(w, minFactor):
-            return ["kind": "cosine", "warmup_steps": w.steps(total: max(total, 1)), "min_factor": minFactor]
+    static func scheduleSpec(_ s: LearningRateSchedule, total: Int) -> TorchExportSpec.Schedule {
+        switch s {
+        case .constant(let w): return .init(kind: "constant", warmupSteps: w.steps(total: max(total, 1)))
+        case .linear(let w): return .init(kind: "linear", warmupSteps: w.steps(total: max(total, 1)))
+        case let .cosine(w, minFactor): return .init(kind: "cosine", warmupSteps: w.steps(total: max(total, 1)), minFactor: minFactor)
         }
     }
 
-    /// cmcl's evaluation-mode logits on the first training rows, which train.py checks first.
-    static func reference(_ model: Transformer, _ train: (examples: Dataset<EncodedExample>, padID: Int32, specialTokenIDs: Set<Int32>))
-        throws -> [String: Any] {
-        let rows = min(8, train.examples.count)
-        let pipeline = EncodedPipeline(examples: train.examples, padID: train.padID)
-        guard let batch = try pipeline.batches(size: rows, shuffleSeed: nil).first else { return [:] }
-        let logits = try Tensor.withNoGrad { try model.forward(batch, context: ForwardContext(training: false)).logits }
-        let values = logits.toDoubles()
-        let width = logits.rank == 2 ? logits.shape[1] : 1
-        let nested: [Any] = logits.rank == 2
-            ? (0..<rows).map { r in Array(values[(r * width)..<((r + 1) * width)]) }
-            : values
-        return ["rows": Array(0..<rows), "outputs": ["logits": nested]]
+    /// cmcl's evaluation-mode outputs on the first training rows, and for SQuAD evaluation its
+    /// answers to the first questions, which train.py checks first.
+    static func reference(_ model: Transformer, _ train: Rows, _ dev: Rows?) throws -> TorchReference {
+        let rows = min(8, train.rows.count)
+        var reference = TorchReference(rows: Array(0..<rows), outputs: [:])
+        guard let batch = try train.pipeline.batches(size: rows, shuffleSeed: nil).first else { return reference }
+        let out = try Tensor.withNoGrad { try model.forward(batch, context: ForwardContext(training: false)) }
+        func matrix(_ t: Tensor) -> TorchReference.Values {
+            let values = t.toDoubles(), width = t.shape[1]
+            return .matrix((0..<rows).map { r in Array(values[(r * width)..<((r + 1) * width)]) })
+        }
+        if let start = out.startLogits, let end = out.endLogits {
+            reference.outputs = ["start": matrix(start), "end": matrix(end)]
+        } else {
+            reference.outputs = ["logits": out.logits.rank == 2 ? matrix(out.logits) : .vector(out.logits.toDoubles())]
+        }
+        if let squad = dev?.squad {
+            // The windows of the first questions, decoded and scored as fit's evaluation does.
+            var ids = Set<String>()
+            let first = squad.items.elements.prefix { item in
+                if ids.contains(item.example.id) { return true }
+                guard ids.count < referenceQuestions else { return false }
+                ids.insert(item.example.id)
+                return true
+            }
+            let predictions = try SQuADPipeline(items: Dataset(Array(first)), padID: squad.padID)
+                .predictions(model, batchSize: 16)
+            let scores = try predictions.scores()
+            reference.answers = .init(questions: predictions.texts.count, texts: predictions.texts,
+                                      exactMatch: scores["exact_match"] ?? 0, f1: scores["f1"] ?? 0)
+        }
+        return reference
     }
+
+    /// How many evaluation questions `reference.json` holds cmcl's answers to.
+    static let referenceQuestions = 32
 }

@@ -7,85 +7,46 @@ import Foundation
 /// `fit(...)`: argument handling, data preparation and progress display around `Trainer`.
 enum Training {
     static func fit(_ a: Arguments) throws -> Value {
-        let model = try ModelBuiltins.model(a, "model")
+        let run = try FitArguments(a)
+        let model = run.model.module
         let precision = try PrecisionArgument.resolve(a)
-        let lossFunction: LossFunction
-        var cropSteps = 0
-        if let l = try a.optional("loss") {
-            guard case .object(let lv as LossValue) = l else {
-                var error = a.typeError("loss", "a loss (task_loss(), ce, cmp(...), rdrop(...))", l)
-                if case .object(let o) = l, o.typeName == "Ablation" {
-                    // `loss: cmpdrop(2)`: the ablation goes inside the comparative loss.
-                    error.hint = "an ablation is not a loss: write `loss: cmp(ce, ablate: \(o.display(.print)))`"
-                }
-                throw error
-            }
-            lossFunction = lv.function
-            cropSteps = lv.cropSteps ?? 0
-        } else {
-            lossFunction = TaskLoss.standard()
-        }
-        // Defaults as the Hugging Face trainer's for a pretrained transformer (AdamW 5e-5, linear
-        // decay to 0, no warm-up); a model built from scratch trains at a constant 1e-3.
-        let pretrained: Bool
-        if case .object(let mv as ModelValue) = try a.value("model") { pretrained = mv.origin != nil } else { pretrained = false }
-        let optimizer: Optimizer
-        if let o = try a.optional("optimizer") {
-            guard case .object(let ov as OptimizerValue) = o else { throw a.typeError("optimizer", "an optimizer (adamw(...))", o) }
-            optimizer = try ov.make()
-        } else {
-            optimizer = try AdamW(learningRate: pretrained ? Self.pretrainedRate : Self.scratchRate)
-        }
-        var schedule = pretrained ? LearningRateSchedule.linear(warmup: .steps(0)) : .flat
-        if let s = try a.optional("schedule") {
-            guard case .object(let sv as ScheduleValue) = s else { throw a.typeError("schedule", "a schedule (warmup_linear(...))", s) }
-            schedule = sv.schedule
-        }
-        let seed = UInt64(max(0, try a.int("seed")))
-        let batchSize = try a.int("batch")
-        guard batchSize > 0 else { throw CMCLError("batch size must be positive", argument: .label("batch")) }
-        let maxLength = try a.tokenLength("max_len")
-        let tokenizer = try ModelBuiltins.tokenizerArgument(a)
+        let lossFunction = run.loss?.function ?? TaskLoss.standard()
+        let optimizer = try run.optimizer.make()
 
         // Tokenize once; batch (with a per-epoch shuffle) each epoch.
-        let source = try batchSource(try a.value("data"), size: batchSize, tokenizer: tokenizer, maxLength: maxLength, seed: seed,
-                                     cropSteps: cropSteps)
+        let source = try batchSource(run.data, size: run.batchSize, tokenizer: run.tokenizer, maxLength: run.maxLength,
+                                     seed: run.seed, cropSteps: run.cropSteps)
         var evaluate: ((Module) throws -> [String: Double])?
         // What the evaluations found besides their metrics (collapses to one class), kept by the engine.
         let log = TaskMetrics.Log()
-        if let dev = try a.optional("eval"), let qa = try ModelBuiltins.answerText(dev) {
-            let size = max(batchSize, 16)
+        if let dev = run.eval, let qa = try ModelBuiltins.answerText(dev) {
+            let size = max(run.batchSize, 16)
             evaluate = { m in try ModelBuiltins.answers(qa, m, batchSize: size, precision: precision).scores() }
-        } else if let dev = try a.optional("eval") {
-            let devBatches = try ModelBuiltins.batches(dev, size: max(batchSize, 64), tokenizer: tokenizer, maxLength: maxLength,
-                                                       shuffleSeed: nil)
-            var names = try ModelBuiltins.metricNames(a)
+        } else if let dev = run.eval {
+            let devBatches = try ModelBuiltins.batches(dev, size: max(run.batchSize, 64), tokenizer: run.tokenizer,
+                                                       maxLength: run.maxLength, shuffleSeed: nil)
+            var names = run.metrics
             // keep_best may name any metric of the head (mcc, spearman …), evaluated alongside.
-            if let best = try a.optionalString("keep_best"), !names.contains(best), let text = model as? TextModel {
+            if let best = run.keepBest, !names.contains(best), let text = model as? TextModel {
                 names = (names.isEmpty ? TaskMetrics.defaults(for: text.head) : names) + [best]
             }
             evaluate = TaskMetrics.evaluator(batches: devBatches, metrics: try ModelBuiltins.resolvedMetrics(model, names),
                                              precision: precision, log: log)
         }
-        let epochs = try a.optionalInt("epochs"), steps = try a.optionalInt("steps")
-        if let e = epochs, e <= 0 { throw CMCLError("epochs must be positive", argument: .label("epochs")) }
-        if let s = steps, s <= 0 { throw CMCLError("steps must be positive", argument: .label("steps")) }
-        let clip = try a.optionalNumber("clip")
-        let keepBest = try a.optionalString("keep_best")
-        var options = TrainingOptions(epochs: epochs ?? (steps == nil ? 1 : nil), steps: steps, evaluateEvery: try a.optionalInt("every"),
-                                      keepBest: keepBest, higherIsBetter: keepBest.flatMap(TaskMetrics.direction)?.prefersHigher ?? true,
-                                      seed: seed, maxGradientNorm: clip)
-        options.dropout = try a.bool("dropout")
+        var options = TrainingOptions(epochs: run.epochs ?? (run.steps == nil ? 1 : nil), steps: run.steps,
+                                      evaluateEvery: run.every, keepBest: run.keepBest, higherIsBetter: run.keepBestPrefersHigher,
+                                      seed: run.seed, maxGradientNorm: run.clip)
+        options.dropout = run.dropout
         let onNaN = try a.string("on_nan")
         guard let policy = NonFinitePolicy(rawValue: onNaN) else {
             throw CMCLError("on_nan must be \"stop\", \"skip\" or \"continue\", not \"\(onNaN)\"", argument: .label("on_nan"))
         }
         options.onNonFinite = policy
         options.precision = precision
-        let trainer = try Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options)
+        let trainer = try Trainer(model: model, optimizer: optimizer, schedule: run.schedule, options: options)
 
         let vm = a.interpreter
-        if case .object(let lv as LossValue)? = try a.optional("loss"), let drop = lv.drop,
+        if let drop = run.loss?.drop,
            model.dropoutSites().isEmpty || (drop.rate == nil && !model.dropoutSites().contains { ($0.rate ?? 0) > 0 }) {
             let levels = (0...drop.steps).map { "l_\($0)" }.joined(separator: " = ")
             vm.output("warning: \(drop) on a model without dropout: every variant computes the same loss (\(levels)); "
@@ -137,10 +98,6 @@ enum Training {
         return BatchSource(try ModelBuiltins.pipeline(data, tokenizer: tokenizer, maxLength: maxLength, cropSteps: cropSteps),
                            batchSize: size, seed: seed)
     }
-
-    /// `fit`'s learning rate without `optimizer:` for a pretrained model (with linear decay) and
-    /// for one built from scratch (constant).
-    static let pretrainedRate = 5e-5, scratchRate = 1e-3
 }
 
 /// Training progress: one line updated in place on a terminal; otherwise a line per

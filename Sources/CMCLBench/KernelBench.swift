@@ -6,7 +6,7 @@ import Foundation
 func runKernelBench() throws {
     print("# OpenBLAS kernels: \(Tensor.blasKernelName)")
     var width: Int32 = 0
-    let cores = Int32(ProcessInfo.processInfo.activeProcessorCount)
+    let cores = Int32(Tensor.workerThreads)
     let peak = cmcl_fma_peak_gflops(cores, 0.3, &width)
     print("fma_peak \(peak) GFLOP/s")
     let g = Generator(seed: 1)

@@ -20,16 +20,24 @@ struct TrainWorkload {
     ]
 }
 
-/// `train WORKLOAD MODE STEPS [PRECISION]`: runs STEPS + 1 training steps (AdamW, clipping at 1, one fixed
-/// random batch) and prints the median seconds per step after the first (wall clock and CPU time
-/// of all threads), and the peak resident memory of the process. MODE `plain`, `cmpdrop2` (one
-/// pass per variant) or `cmpdrop2-batched` (the variants stacked along the batch in one pass).
-/// PRECISION `fp32` (default) or `bf16` (the matrix products, forward and backward).
+/// `train WORKLOAD MODE STEPS [PRECISION] [BATCHxLENGTH]`: runs STEPS + 1 training steps (AdamW,
+/// clipping at 1, one fixed random batch) and prints the median seconds per step after the first
+/// (wall clock and CPU time of all threads), the last step's loss (printed in full, so equal
+/// figures are equal bits), and the peak resident memory of the process. MODE `plain`, `cmpdrop2`
+/// (one pass per variant) or `cmpdrop2-batched` (the variants stacked along the batch in one pass).
+/// PRECISION `fp32` (default) or `bf16` (the matrix products, forward and backward). BATCHxLENGTH
+/// (e.g. `8x64`) replaces the workload's batch shape (the scaling table of scripts/bench-train).
 func runTrainBench(_ args: [String]) throws {
-    guard args.count == 3 || args.count == 4, let workload = TrainWorkload.all.first(where: { $0.name == args[0] }),
+    let usageError = BenchError.usage("CMCLBench train (bert-tiny|minilm-l6) (plain|cmpdrop2|cmpdrop2-batched) STEPS [fp32|bf16] [BATCHxLENGTH]")
+    guard (3...5).contains(args.count), var workload = TrainWorkload.all.first(where: { $0.name == args[0] }),
           ["plain", "cmpdrop2", "cmpdrop2-batched"].contains(args[1]), let steps = Int(args[2]), steps > 0,
-          let precision = args.count == 4 ? Precision(rawValue: args[3]) : .fp32 else {
-        throw BenchError.usage("CMCLBench train (bert-tiny|minilm-l6) (plain|cmpdrop2|cmpdrop2-batched) STEPS [fp32|bf16]")
+          let precision = args.count >= 4 ? Precision(rawValue: args[3]) : .fp32 else {
+        throw usageError
+    }
+    if args.count == 5 {
+        let parts = args[4].split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] > 0, parts[1] > 1, parts[1] <= workload.config.maxPositions else { throw usageError }
+        workload = TrainWorkload(name: workload.name, config: workload.config, batch: parts[0], length: parts[1])
     }
     let g = Generator(seed: 1)
     let net = try Transformer(config: workload.config, head: .classification(classes: 2), generator: g)
@@ -52,7 +60,7 @@ func runTrainBench(_ args: [String]) throws {
     }
     let source = BatchSource(Array(repeating: batch, count: steps + 1), shuffle: false)
     record()
-    _ = try fit(net, data: source, loss: loss, optimizer: AdamW(learningRate: 1e-4), steps: steps + 1, seed: 1,
+    let history = try fit(net, data: source, loss: loss, optimizer: AdamW(learningRate: 1e-4), steps: steps + 1, seed: 1,
                 precision: precision, progress: { p in
         if !p.isEvaluation { record() }
     })
@@ -60,6 +68,8 @@ func runTrainBench(_ args: [String]) throws {
     let cpuTimes = zip(cpu.dropFirst(2), cpu.dropFirst()).map { $0 - $1 }.sorted()
     print("step \(times[times.count / 2]) s")
     print("cpu \(cpuTimes[cpuTimes.count / 2]) s")
+    print("threads \(Tensor.workerThreads) count")
+    print("final_loss \(history.losses.last ?? .nan) loss")
     // Steady state: page faults and fresh buffers over the steps after the second.
     let later = Swift.max(0, stamps.count - 3)
     print("minor_faults_per_step \(later > 0 ? (faults[faults.count - 1] - faults[2]) / later : 0) count")

@@ -158,7 +158,7 @@ public final class BertResidualOutput: Module, @unchecked Sendable {
     /// `LayerNorm(dropout(dense(x)) + residual)` (on packed token rows with a `packing`).
     public func forward(_ x: Tensor, residual: Tensor, packing: TokenPacking? = nil, context: ForwardContext) throws -> Tensor {
         let y = try dropout.forward(dense(x, context: context), packing: packing, context: context)
-        return try norm(y.add(residual), context: context)
+        return try norm(y, residual: residual, context: context)
     }
 }
 

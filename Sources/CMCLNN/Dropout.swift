@@ -49,7 +49,8 @@ public final class Dropout: Module, SiteProviding, @unchecked Sendable {
             return m.detach()
         }
         if rate == 0 { return nil }
-        let u = try Tensor.uniform(shape, dtype: dtype.isFloatingPoint ? dtype : .float32, generator: context.generator)
+        if dtype.isFloatingPoint { return try Tensor.dropoutMultiplier(shape, p: rate, dtype: dtype, generator: context.generator) }
+        let u = try Tensor.uniform(shape, dtype: .float32, generator: context.generator)
         let (mask, scale) = try Tensor.dropoutMask(uniform: u, p: rate)
         return try mask.to(dtype).mul(Double(scale))
     }

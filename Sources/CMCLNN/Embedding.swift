@@ -66,4 +66,11 @@ public final class LayerNorm: Module, @unchecked Sendable {
     public override func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
         try x.layerNorm(weight: context.resolve(weight), bias: context.resolve(bias), eps: eps)
     }
+
+    /// `LayerNorm(x + residual)` with the sum fused into the normalisation (see
+    /// ``Tensor/layerNorm(weight:bias:eps:residual:)``), as the module's call (neuron masks included).
+    public func callAsFunction(_ x: Tensor, residual: Tensor, context: ForwardContext) throws -> Tensor {
+        let y = try x.layerNorm(weight: context.resolve(weight), bias: context.resolve(bias), eps: eps, residual: residual)
+        return try context.applyNeuronMask(site: path, to: y)
+    }
 }

@@ -6,11 +6,13 @@
 #include <pthread.h>
 #include <time.h>
 
-static double now(void) {
+static double clock_seconds(clockid_t id) {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(id, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
+
+static double now(void) { return clock_seconds(CLOCK_MONOTONIC); }
 
 #define CHAINS 12
 #define KEEP(x) __asm__ volatile("" : "+x"(x))
@@ -76,25 +78,27 @@ __attribute__((target("avx512f,avx512bf16"))) static float runbf16(long n) {
 }
 
 // width 16, 8 or 4: float32 multiply-adds on vectors of that many floats; width 0: VDPBF16PS.
-typedef struct { long n; int width; float sink; } Task;
+typedef struct { long n; int width; float sink; double cpu; } Task;
 
 static void *worker(void *arg) {
     Task *t = (Task *)arg;
+    double c0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
     t->sink = t->width == 0 ? runbf16(t->n)
         : (t->width == 16 ? run512(t->n) : (t->width == 8 ? run256(t->n) : run128(t->n)));
+    t->cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - c0;
     return 0;
 }
 
 // Runs `*threads` workers (clamped to 1...64 in place) of kernel `w` for about `seconds`; returns
-// the seconds taken and the iterations each ran.
-static double timed(int w, int *workers, double seconds, long *iterations) {
+// the seconds taken and the iterations each ran; `cpu` (when not null) gets the CPU seconds of all workers.
+static double timed(int w, int *workers, double seconds, long *iterations, double *cpu) {
     int threads = *workers < 1 ? 1 : (*workers > 64 ? 64 : *workers);
     *workers = threads;
     // Calibrate the iteration count on one thread, then time all threads together.
     long n = 1 << 16;
     for (;;) {
         double t0 = now();
-        Task probe = {n, w, 0};
+        Task probe = {n, w, 0, 0};
         worker(&probe);
         double dt = now() - t0;
         if (dt > 0.02 || n > (1L << 34)) { n = (long)((double)n * seconds / (dt > 0 ? dt : 1e-9)); break; }
@@ -105,11 +109,15 @@ static double timed(int w, int *workers, double seconds, long *iterations) {
     pthread_t ids[64];
     double t0 = now();
     for (int i = 0; i < threads; i++) {
-        tasks[i] = (Task){n, w, 0};
+        tasks[i] = (Task){n, w, 0, 0};
         pthread_create(&ids[i], 0, worker, &tasks[i]);
     }
     for (int i = 0; i < threads; i++) pthread_join(ids[i], 0);
     *iterations = n;
+    if (cpu) {
+        *cpu = 0;
+        for (int i = 0; i < threads; i++) *cpu += tasks[i].cpu;
+    }
     return now() - t0;
 }
 
@@ -118,7 +126,7 @@ double cmcl_fma_peak_gflops(int threads, double seconds, int *width) {
     int w = __builtin_cpu_supports("avx512f") ? 16 : ((__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 8 : 4);
     if (width) *width = w;
     long n = 0;
-    double dt = timed(w, &threads, seconds, &n);
+    double dt = timed(w, &threads, seconds, &n, 0);
     double flops_per_iter = 2.0 * CHAINS * w;   // a multiply and an add per lane and chain
     return (double)threads * (double)n * flops_per_iter / dt / 1e9;
 }
@@ -127,7 +135,19 @@ double cmcl_bf16_dot_peak_gflops(int threads, double seconds) {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bf16")) return 0;
     long n = 0;
-    double dt = timed(0, &threads, seconds, &n);
+    double dt = timed(0, &threads, seconds, &n, 0);
     double flops_per_iter = 64.0 * CHAINS;      // 16 lanes × 2 pairs × (multiply + add) per chain
     return (double)threads * (double)n * flops_per_iter / dt / 1e9;
+}
+
+double cmcl_core_peak_gflops(int bf16, double seconds) {
+    __builtin_cpu_init();
+    int w = bf16 ? 0 : (__builtin_cpu_supports("avx512f") ? 16 : ((__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 8 : 4));
+    if (bf16 && (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bf16"))) return 0;
+    int threads = 1;
+    long n = 0;
+    double cpu = 0;
+    timed(w, &threads, seconds, &n, &cpu);
+    double flops_per_iter = bf16 ? 64.0 * CHAINS : 2.0 * CHAINS * w;
+    return cpu > 0 ? (double)n * flops_per_iter / cpu / 1e9 : 0;
 }

@@ -48,6 +48,10 @@ let gradCases: [GradCase] = [
     GradCase(name: "maskedSoftmax", shapes: [[2, 3, 3], [3]]) { x in
         try x[0].maskedSoftmax(mask: Tensor(doubles: [0, 0, -1e4], shape: [3]), scale: 0.5).mul(x[1])
     },
+    GradCase(name: "maskedSoftmax attention mask", shapes: [[2, 2, 3, 4]]) { x in
+        try x[0].maskedSoftmax(mask: Tensor(doubles: [0, -1e4, 0, 0, 0, 0, -1e4, 0], shape: [2, 1, 1, 4]), scale: 0.125)
+    },
+    GradCase(name: "maskedSoftmax no mask", shapes: [[3, 5]]) { try $0[0].maskedSoftmax(mask: nil, scale: 2) },
     GradCase(name: "matmul 2d", shapes: [[3, 4], [4, 2]]) { try $0[0].matmul($0[1]) },
     GradCase(name: "matmul batched broadcast", shapes: [[2, 1, 3, 4], [3, 4, 2]]) { try $0[0].matmul($0[1]) },
     GradCase(name: "matmul transposed views", shapes: [[4, 3], [2, 4]]) { try $0[0].transpose().matmul($0[1].transpose()) },
@@ -65,6 +69,10 @@ let gradCases: [GradCase] = [
     GradCase(name: "dropout mask", shapes: [[3, 4]]) { try $0[0].dropout(mask: Tensor(doubles: [1, 0, 1, 1], shape: [4]), scale: 1.25) },
     GradCase(name: "layerNorm affine", shapes: [[2, 3, 5], [5], [5]]) { try $0[0].layerNorm(weight: $0[1], bias: $0[2], eps: 1e-5) },
     GradCase(name: "layerNorm plain", shapes: [[4, 6]]) { try $0[0].layerNorm(weight: nil, bias: nil) },
+    GradCase(name: "layerNorm residual", shapes: [[2, 3, 5], [2, 3, 5], [5], [5]]) {
+        try $0[0].layerNorm(weight: $0[2], bias: $0[3], eps: 1e-5, residual: $0[1])
+    },
+    GradCase(name: "layerNorm residual plain", shapes: [[3, 4], [3, 4]]) { try $0[0].layerNorm(weight: nil, bias: nil, residual: $0[1]) },
     GradCase(name: "crossEntropy mean ignore", shapes: [[4, 5]], low: -3, high: 3) {
         try $0[0].crossEntropy(labels: Tensor(ints: [1, -100, 4, 0], shape: [4]))
     },

@@ -12,4 +12,9 @@ double cmcl_fma_peak_gflops(int threads, double seconds, int *width);
 /// lacks AVX512_BF16.
 double cmcl_bf16_dot_peak_gflops(int threads, double seconds);
 
+// One core's peak per second of its own CPU time (float32 multiply-adds, or bfloat16 dot products
+// when `bf16` is nonzero; 0 without AVX512_BF16): a figure that time-sharing with other processes
+// does not lower, for the CPU-time roofline of a loaded machine.
+double cmcl_core_peak_gflops(int bf16, double seconds);
+
 #endif

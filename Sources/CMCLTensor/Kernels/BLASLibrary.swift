@@ -91,4 +91,8 @@ extension Tensor {
     /// The OpenBLAS core type running matrix products (e.g. `SkylakeX`), for benchmark reports;
     /// loads the library.
     public static var blasKernelName: String { BLASLibrary.kernelName }
+
+    /// How many threads the engine's kernels and products use (the cores in the process's CPU
+    /// affinity), for benchmark reports.
+    public static var workerThreads: Int { workerCount }
 }

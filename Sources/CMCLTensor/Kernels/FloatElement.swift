@@ -44,8 +44,25 @@ struct SendablePointer<T>: @unchecked Sendable {
     init(_ p: UnsafePointer<T>) { self.p = UnsafeMutablePointer(mutating: p) }
 }
 
-/// Number of worker chunks used by parallel kernels.
-let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+/// Number of worker chunks used by parallel kernels: the cores this process may run on (its CPU
+/// affinity, so `taskset -c 0` or a container's cpuset gives one worker per allowed core).
+let workerCount = max(1, usableCoreCount())
+
+/// The cores in the process's CPU affinity mask on Linux (the `Cpus_allowed` mask of
+/// /proc/self/status; Foundation's `activeProcessorCount` counts every online core); elsewhere,
+/// or if the mask cannot be read, the active processors.
+func usableCoreCount() -> Int {
+    #if os(Linux)
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) {
+        // A hexadecimal mask in comma-separated groups of 32 bits, e.g. "3" or "ffffffff,ffffffff".
+        let mask = line.dropFirst("Cpus_allowed:".count).filter { $0.isHexDigit }
+        let allowed = mask.reduce(0) { $0 + ($1.hexDigitValue ?? 0).nonzeroBitCount }
+        if allowed > 0 { return Swift.min(allowed, ProcessInfo.processInfo.activeProcessorCount) }
+    }
+    #endif
+    return ProcessInfo.processInfo.activeProcessorCount
+}
 
 /// Element count above which elementwise kernels split work across threads.
 nonisolated(unsafe) var parallelThreshold = 1 << 16

@@ -46,16 +46,18 @@ public struct EncodedPipeline: BatchPipeline {
     }
 }
 
-extension EncodedExample: Batchable {
-    public static func pipeline(_ data: Dataset<EncodedExample>, _ options: PipelineOptions) throws -> any BatchPipeline {
-        EncodedPipeline(examples: data, padID: options.padID)
-    }
-}
-
-extension TextExample: Batchable {
-    /// Tokenizes once with the options' tokenizer (``TaskError/needsTokenizer`` without one).
-    public static func pipeline(_ data: Dataset<TextExample>, _ options: PipelineOptions) throws -> any BatchPipeline {
-        guard let tokenizer = options.tokenizer else { throw TaskError.needsTokenizer }
-        return EncodedPipeline(examples: data.encoded(with: tokenizer, maxLength: options.maxLength), padID: tokenizer.padID)
+extension Batch {
+    /// Texts as one batch: tokenized with `tokenizer` (cut at `maxLength` tokens) and padded to
+    /// the longest.
+    ///
+    /// ```swift
+    /// let b = try Batch(texts: ["a fine film", "dull"], tokenizer: tok)
+    /// ```
+    public init(texts: [String], tokenizer: any TextTokenizer, maxLength: Int = 512) throws {
+        let examples = Dataset(texts.map { TextExample(text: $0) }).encoded(with: tokenizer, maxLength: maxLength)
+        guard let b = try EncodedPipeline(examples: examples, padID: tokenizer.padID).batches(size: Swift.max(1, texts.count), shuffleSeed: nil).first else {
+            throw TaskError.emptyDataset
+        }
+        self = b
     }
 }

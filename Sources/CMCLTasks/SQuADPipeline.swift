@@ -55,9 +55,3 @@ public struct SQuADPipeline: BatchPipeline {
         }
     }
 }
-
-extension SQuADItem: Batchable {
-    public static func pipeline(_ data: Dataset<SQuADItem>, _ options: PipelineOptions) throws -> any BatchPipeline {
-        SQuADPipeline(items: data, padID: options.padID)
-    }
-}

@@ -77,9 +77,3 @@ public struct SegmentedQAPipeline: BatchPipeline {
         }
     }
 }
-
-extension QAFeature: Batchable {
-    public static func pipeline(_ data: Dataset<QAFeature>, _ options: PipelineOptions) throws -> any BatchPipeline {
-        SegmentedQAPipeline(features: data, padID: options.padID)
-    }
-}

@@ -61,48 +61,45 @@ protocol ErasedDataset {
     func shuffled(seed: UInt64) -> any ErasedDataset
     /// The batch pipeline of the examples; nil when they have no batch layout.
     func pipeline(_ options: PipelineOptions) throws -> (any BatchPipeline)?
+    /// The examples tokenized; nil when they do not tokenize.
+    func encoded(tokenizer: any TextTokenizer, options: EncodeOptions) throws -> (any ErasedDataset)?
+    /// The texts a word-level vocabulary is built from; nil for examples without raw text.
+    var vocabularyTexts: [String]? { get }
+    /// The examples, when they are of type `E`.
+    func examples<E>(of type: E.Type) -> Dataset<E>?
 }
 
-struct TypedDataset<Element: Sendable>: ErasedDataset {
-    var data: Dataset<Element>
-    let kind: String
-    let toRecord: (Element) -> Value
-    /// How the examples batch (set for `Batchable` examples).
-    var makePipeline: ((Dataset<Element>, PipelineOptions) throws -> any BatchPipeline)?
+/// An example type as cmcl shows it: the name of its kind and a record per example.
+protocol ExampleRecord: TaskExample where Encoded: ExampleRecord {
+    /// The kind shown by a dataset of these examples (`<Dataset …: 10 text examples>`).
+    static var kind: String { get }
+    /// The example as a record.
+    var record: Value { get }
+}
 
-    init(data: Dataset<Element>, kind: String, toRecord: @escaping (Element) -> Value) {
-        self.data = data
-        self.kind = kind
-        self.toRecord = toRecord
-    }
+struct TypedDataset<Element: ExampleRecord>: ErasedDataset {
+    var data: Dataset<Element>
+
+    init(_ data: Dataset<Element>) { self.data = data }
 
     var count: Int { data.count }
     var name: String { data.name }
+    var kind: String { Element.kind }
     var labelNames: [String] { data.labelNames }
     var skipped: Int { data.skipped }
-    func record(_ i: Int) -> Value { toRecord(data[i]) }
-    func with(_ d: Dataset<Element>) -> TypedDataset {
-        var copy = self
-        copy.data = d
-        return copy
-    }
+    func record(_ i: Int) -> Value { data[i].record }
     func subset(_ indices: [Int]) -> any ErasedDataset {
         var d = data
         d.elements = indices.map { data.elements[$0] }
-        return with(d)
+        return TypedDataset(d)
     }
-    func shuffled(seed: UInt64) -> any ErasedDataset { with(data.shuffled(seed: seed)) }
-    func pipeline(_ options: PipelineOptions) throws -> (any BatchPipeline)? { try makePipeline?(data, options) }
-}
-
-extension TypedDataset where Element: Batchable {
-    /// A dataset of examples that know their batch layout.
-    init(data: Dataset<Element>, kind: String, toRecord: @escaping (Element) -> Value) {
-        self.data = data
-        self.kind = kind
-        self.toRecord = toRecord
-        makePipeline = { try Element.pipeline($0, $1) }
+    func shuffled(seed: UInt64) -> any ErasedDataset { TypedDataset(data.shuffled(seed: seed)) }
+    func pipeline(_ options: PipelineOptions) throws -> (any BatchPipeline)? { try Element.pipeline(data, options) }
+    func encoded(tokenizer: any TextTokenizer, options: EncodeOptions) throws -> (any ErasedDataset)? {
+        try Element.encode(data, tokenizer: tokenizer, options: options).map { TypedDataset<Element.Encoded>($0) }
     }
+    var vocabularyTexts: [String]? { Element.vocabularyTexts(data) }
+    func examples<E>(of type: E.Type) -> Dataset<E>? { data as? Dataset<E> }
 }
 
 /// Records shown for each kind of example.
@@ -115,72 +112,99 @@ enum ExampleRecords {
         }
     }
 
-    static func text(_ e: TextExample) -> Value {
-        var pairs: [(String, Value)] = [("text", .string(e.text))]
-        if let p = e.pair { pairs.append(("pair", .string(p))) }
-        pairs.append(("label", label(e.label)))
-        if !e.id.isEmpty { pairs.append(("id", .string(e.id))) }
+    static func ints(_ xs: [Int32]) -> Value { .list(xs.map { .number(Double($0)) }) }
+}
+
+extension TextExample: ExampleRecord {
+    static var kind: String { "text" }
+    var record: Value {
+        var pairs: [(String, Value)] = [("text", .string(text))]
+        if let p = pair { pairs.append(("pair", .string(p))) }
+        pairs.append(("label", ExampleRecords.label(label)))
+        if !id.isEmpty { pairs.append(("id", .string(id))) }
         return .record(pairs)
     }
+}
 
-    static func ints(_ xs: [Int32]) -> Value { .list(xs.map { .number(Double($0)) }) }
-
-    static func encoded(_ e: EncodedExample) -> Value {
-        var pairs: [(String, Value)] = [("ids", ints(e.encoding.ids)), ("tokens", .list(e.encoding.tokens.map { .string($0) })),
-                                        ("label", label(e.label))]
-        if let s = e.startPosition, let t = e.endPosition {
+extension EncodedExample: ExampleRecord {
+    static var kind: String { "encoded" }
+    var record: Value {
+        var pairs: [(String, Value)] = [("ids", ExampleRecords.ints(encoding.ids)), ("tokens", .list(encoding.tokens.map { .string($0) })),
+                                        ("label", ExampleRecords.label(label))]
+        if let s = startPosition, let t = endPosition {
             pairs += [("start", .number(Double(s))), ("end", .number(Double(t)))]
         }
         return .record(pairs)
     }
+}
 
-    static func squad(_ e: SQuADExample) -> Value {
-        .record([("id", .string(e.id)), ("question", .string(e.question)), ("context", .string(e.context)),
-                 ("answers", .list(e.answers.map { .record([("text", .string($0.text)), ("start", .number(Double($0.start)))]) }))])
+extension SQuADExample: ExampleRecord {
+    static var kind: String { "SQuAD" }
+    var record: Value {
+        .record([("id", .string(id)), ("question", .string(question)), ("context", .string(context)),
+                 ("answers", .list(answers.map { .record([("text", .string($0.text)), ("start", .number(Double($0.start)))]) }))])
     }
+}
 
-    static func hotpot(_ e: HotpotExample) -> Value {
-        .record([("id", .string(e.id)), ("question", .string(e.question)), ("answer", .string(e.answer)),
-                 ("paragraphs", .list(e.paragraphs.map {
+extension HotpotExample: ExampleRecord {
+    static var kind: String { "HotpotQA" }
+    var record: Value {
+        .record([("id", .string(id)), ("question", .string(question)), ("answer", .string(answer)),
+                 ("paragraphs", .list(paragraphs.map {
                      .record([("title", .string($0.title)), ("gold", .bool($0.isGold)),
                               ("sentences", .list($0.sentences.map { .string($0) }))])
                  }))])
     }
+}
 
-    static func syntheticQA(_ e: SyntheticQAExample) -> Value {
-        .record([("question", .string(e.question.joined(separator: " "))),
-                 ("paragraphs", .list(e.paragraphs.map { .string($0.joined(separator: " ")) })),
-                 ("gold", .list(e.gold.map { .number(Double($0)) })),
-                 ("answer", .string(e.paragraphs[e.answerParagraph][e.answerStart...e.answerEnd].joined(separator: " ")))])
+extension SyntheticQAExample: ExampleRecord {
+    static var kind: String { "multi-paragraph QA" }
+    var record: Value {
+        .record([("question", .string(question.joined(separator: " "))),
+                 ("paragraphs", .list(paragraphs.map { .string($0.joined(separator: " ")) })),
+                 ("gold", .list(gold.map { .number(Double($0)) })),
+                 ("answer", .string(paragraphs[answerParagraph][answerStart...answerEnd].joined(separator: " ")))])
     }
+}
 
-    static func squadItem(_ item: SQuADItem) -> Value {
-        .record([("id", .string(item.example.id)), ("ids", ints(item.feature.encoding.ids)),
-                 ("tokens", .list(item.feature.encoding.tokens.map { .string($0) })),
-                 ("start", .number(Double(item.feature.startPosition))), ("end", .number(Double(item.feature.endPosition))),
-                 ("answers", .list(item.example.answers.map { .string($0.text) }))])
+extension SQuADItem: ExampleRecord {
+    static var kind: String { "SQuAD feature" }
+    var record: Value {
+        .record([("id", .string(example.id)), ("ids", ExampleRecords.ints(feature.encoding.ids)),
+                 ("tokens", .list(feature.encoding.tokens.map { .string($0) })),
+                 ("start", .number(Double(feature.startPosition))), ("end", .number(Double(feature.endPosition))),
+                 ("answers", .list(example.answers.map { .string($0.text) }))])
     }
+}
 
-    static func hotpotItem(_ item: HotpotItem) -> Value {
-        let f = item.evaluationFeature
-        return .record([("id", .string(item.input.id)), ("ids", ints(f.ids)),
+extension HotpotItem: ExampleRecord {
+    static var kind: String { "HotpotQA input" }
+    var record: Value {
+        let f = evaluationFeature
+        return .record([("id", .string(input.id)), ("ids", ExampleRecords.ints(f.ids)),
                         ("start", .number(Double(f.startPosition))), ("end", .number(Double(f.endPosition))),
-                        ("paragraphs", .list(f.paragraphs.map { .string(item.input.paragraphs[$0].title) })),
-                        ("answer", .string(item.input.answer))])
+                        ("paragraphs", .list(f.paragraphs.map { .string(input.paragraphs[$0].title) })),
+                        ("answer", .string(input.answer))])
     }
+}
 
-    static func qaFeature(_ f: QAFeature) -> Value {
-        .record([("ids", ints(f.ids)), ("start", .number(Double(f.start))), ("end", .number(Double(f.end))),
-                 ("segments", .list(f.segments.map {
+extension QAFeature: ExampleRecord {
+    static var kind: String { "QA feature" }
+    var record: Value {
+        .record([("ids", ExampleRecords.ints(ids)), ("start", .number(Double(start))), ("end", .number(Double(end))),
+                 ("segments", .list(segments.map {
                      .record([("title", .string($0.title)), ("from", .number(Double($0.tokens.lowerBound))),
                               ("to", .number(Double($0.tokens.upperBound))), ("keep", .bool($0.mustKeep))])
                  }))])
     }
+}
 
-    static func ranking(_ e: RankingExample) -> Value {
-        .record([("query", .string(e.query.joined(separator: " "))),
-                 ("candidates", .list(e.candidates.map { .string($0.joined(separator: " ")) })),
-                 ("relevance", ints(e.relevance))])
+extension RankingExample: ExampleRecord {
+    static var kind: String { "ranking" }
+    var record: Value {
+        .record([("query", .string(query.joined(separator: " "))),
+                 ("candidates", .list(candidates.map { .string($0.joined(separator: " ")) })),
+                 ("relevance", ExampleRecords.ints(relevance))])
     }
 }
 

@@ -61,12 +61,11 @@ enum ModelBuiltins {
                 texts = l.items.compactMap { if case .string(let s) = $0 { return s }; return nil }
             }
             if let texts {
-                let pipeline = try TextExample.pipeline(Dataset(texts.map { TextExample(text: $0) }),
-                                                        PipelineOptions(tokenizer: tokenizer, maxLength: maxLength))
-                guard let b = try pipeline.batches(size: max(1, texts.count), shuffleSeed: nil).first else {
+                do {
+                    return try Batch(texts: texts, tokenizer: tokenizer, maxLength: maxLength)
+                } catch TaskError.emptyDataset {
                     throw CMCLError("no text to encode")
                 }
-                return b
             }
         }
         switch v {

@@ -105,6 +105,12 @@ import Testing
         let qaTok = WordTokenizer.build(from: try #require(SyntheticQAExample.vocabularyTexts(qa)))
         let features = try #require(try SyntheticQAExample.encode(qa, tokenizer: qaTok, options: EncodeOptions(maxLength: 64)))
         #expect(features.map(\.ids).elements == QAFeature.encode(qa, tokenizer: qaTok, maxLength: 64).map(\.ids).elements)
+        // `[CLS] question [SEP] paragraphs… [SEP]`: the answer's token, one segment per paragraph, gold ones kept.
+        for (e, f) in zip(qa, features) {
+            #expect(f.ids[Int(f.start)] == qaTok.vocabulary[e.paragraphs[e.answerParagraph][e.answerStart]])
+            #expect(f.segments.count == e.paragraphs.count && f.segments.filter(\.mustKeep).count == e.gold.count)
+            #expect(f.segments[0].tokens.lowerBound == e.question.count + 2 && f.ids.first == qaTok.clsID && f.ids.last == qaTok.sepID)
+        }
         #expect(try QAFeature.pipeline(features, PipelineOptions()) is SegmentedQAPipeline)
         let ranking = try Synthetic.ranking(n: 2, candidates: 3, seed: 1)
         #expect(try RankingExample.pipeline(ranking, PipelineOptions()) == nil)

@@ -114,7 +114,7 @@ func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double
         #expect(step.losses.shape == [8, 3])
         // In evaluation no dropout acts and the full-model column equals the plain task loss.
         let evalStep = try objective.step(model: model, batch: batch, context: ForwardContext(training: false))
-        let plain = try ExampleLoss.classification.compute(model(batch, context: ForwardContext()), batch: batch).values.toArray()
+        let plain = try TaskLoss.classification.compute(model(batch, context: ForwardContext()), batch: batch).values.toArray()
         #expect(try evalStep.losses.transpose().toArray().prefix(8).elementsEqual(plain))
     }
 

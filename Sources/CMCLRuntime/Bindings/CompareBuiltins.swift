@@ -47,7 +47,7 @@ enum CompareBuiltins {
         }
     }
 
-    static func exampleLoss(_ v: Value) throws -> ExampleLoss {
+    static func exampleLoss(_ v: Value) throws -> TaskLoss {
         guard case .object(let l as LossValue) = v, let task = l.task else {
             throw CMCLError("the task loss must be ce, mse_loss, span_ce or task_loss(), got \(Display.describe(v))",
                             hint: "comparative and R-Drop losses are built on a plain task loss", argument: .label("task"))

@@ -85,20 +85,24 @@ public final class ScheduleValue: NativeObject {
     public func display(_ style: DisplayStyle) -> String { text }
 }
 
+/// The task loss's former name in CMCLCompare, still spelled by TorchExport.swift (kept until
+/// that file moves to ``TaskLoss``).
+typealias ExampleLoss = TaskLoss
+
 /// A loss: a function of (model, batch) returning the total and its parts.
 public final class LossValue: NativeObject {
     let name: String
     let function: LossFunction
     /// For a plain task loss (`ce`, `mse_loss`, `span_ce`, `task_loss()`): its per-example kind,
     /// which the comparative loss and R-Drop build on. Nil for composite losses.
-    let task: ExampleLoss?
+    let task: TaskLoss?
     /// What the loss computes, for `export_torch`; nil when it cannot be described.
     let recipe: LossRecipe?
     /// For a comparative loss with CmpCrop: its crop steps (data that re-encodes crops makes that many).
     let cropSteps: Int?
     /// For a comparative loss with CmpDrop: the operator (fit warns when it has nothing to drop).
     let drop: CmpDrop?
-    init(name: String, task: ExampleLoss? = nil, recipe: LossRecipe? = nil, cropSteps: Int? = nil, drop: CmpDrop? = nil,
+    init(name: String, task: TaskLoss? = nil, recipe: LossRecipe? = nil, cropSteps: Int? = nil, drop: CmpDrop? = nil,
          function: @escaping LossFunction) {
         self.name = name
         self.task = task
@@ -109,7 +113,7 @@ public final class LossValue: NativeObject {
     }
 
     /// A plain task loss of the given kind, with ordinary dropout.
-    static func task(_ name: String, _ kind: ExampleLoss) -> LossValue {
+    static func task(_ name: String, _ kind: TaskLoss) -> LossValue {
         LossValue(name: name, task: kind, function: PlainObjective(taskLoss: kind).lossFunction)
     }
     public var typeName: String { "Loss" }
@@ -132,7 +136,7 @@ public final class LossValue: NativeObject {
 /// The objective a loss value computes, in terms another engine can reproduce.
 enum LossRecipe {
     /// The task loss with ordinary dropout.
-    case plain(ExampleLoss)
+    case plain(TaskLoss)
     /// R-Drop on a task loss.
     case rdrop(RDropObjective)
     /// The comparative loss.

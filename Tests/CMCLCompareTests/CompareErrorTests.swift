@@ -1,3 +1,4 @@
+import CMCLBase
 import Testing
 @testable import CMCLCompare
 
@@ -108,10 +109,13 @@ import Testing
     }
 
     @Test func didYouMeanDistance() {
-        #expect(NameMatcher.distance("kitten", "sitting") == 3)
-        #expect(NameMatcher.distance("", "abc") == 3)
-        #expect(NameMatcher.distance("Best", "best") == 0)
-        #expect(NameMatcher.candidates(for: "frist", among: ["ultra", "best", "first"]) == ["first"])
-        #expect(NameMatcher.candidates(for: "list", among: ["pairwise", "listwise"]) == ["listwise"])
+        #expect(Suggestion.distance("kitten", "sitting") == 3)
+        #expect(Suggestion.distance("", "abc") == 3)
+        #expect(Suggestion.choices(for: "Best", among: ["best"]) == ["best"])
+        #expect(Suggestion.choices(for: "frist", among: ["ultra", "best", "first"]) == ["first"])
+        #expect(Suggestion.choices(for: "list", among: ["pairwise", "listwise"]) == ["listwise"])
+        #expect(Suggestion.choices(for: "cls", among: ["classification", "regression", "span"]) == ["classification"])
+        #expect(Suggestion.choices(for: "zzz", among: ["classification", "regression", "span"]).isEmpty)
+        #expect(Suggestion.lookup("ULTRA", in: ComparativeLossConfig.targetNames) == .ultra)
     }
 }

@@ -34,14 +34,11 @@ public struct EncodedPipeline: BatchPipeline {
 
     /// Batches under any ``BatchOptions`` (bucketing, dropping the last, fixed length).
     public func batches(size: Int, options: BatchOptions) throws -> [Batch] {
-        try groups(size: size, options: options).map { indices in
-            let rows = indices.map { i -> BatchRow in
-                let e = examples[i]
-                let span = e.startPosition.map { ($0, e.endPosition ?? 0) }
-                return BatchRow(ids: e.encoding.ids, typeIDs: e.encoding.typeIDs, attentionMask: e.encoding.attentionMask,
-                                label: e.label, span: span)
-            }
-            return try Batch.padded(rows, length: options.padTo ?? rows.map(\.ids.count).max() ?? 0, padID: padID)
+        try BatchOrder.batches(count: examples.count, size: size, options: options, padID: padID,
+                               length: { examples[$0].encoding.count }) { i in
+            let e = examples[i]
+            return BatchRow(ids: e.encoding.ids, typeIDs: e.encoding.typeIDs, attentionMask: e.encoding.attentionMask,
+                            label: e.label, span: e.startPosition.map { ($0, e.endPosition ?? 0) })
         }
     }
 }

@@ -75,12 +75,8 @@ public struct SegmentedQAPipeline: BatchPipeline {
     public var count: Int { features.count }
 
     public func batches(size: Int, shuffleSeed: UInt64?) throws -> [Batch] {
-        try BatchOrder.groups(count: features.count, size: size, options: BatchOptions(shuffleSeed: shuffleSeed)).map { indices in
-            let rows = indices.map { i -> BatchRow in
-                let f = features[i]
-                return BatchRow(ids: f.ids, span: (f.start, f.end), segments: f.segments)
-            }
-            return try Batch.padded(rows, length: rows.map(\.ids.count).max() ?? 1, padID: padID)
+        try BatchOrder.batches(count: features.count, size: size, options: BatchOptions(shuffleSeed: shuffleSeed), padID: padID) { i in
+            BatchRow(ids: features[i].ids, span: (features[i].start, features[i].end), segments: features[i].segments)
         }
     }
 }

@@ -381,18 +381,7 @@ enum ModelBuiltins {
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
                                  maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
-            var out: [Value] = []
-            try Tensor.withNoGrad {
-                for b in bs {
-                    let logits = try tm(b, context: ForwardContext(training: false, precision: precision)).logits
-                    if logits.rank == 2 {
-                        out += try logits.argmax(axis: 1).toInts().map { .number(Double($0)) }
-                    } else {
-                        out += logits.toDoubles().map { .number($0) }
-                    }
-                }
-            }
-            return .list(out)
+            return .list(try TaskMetrics.predictions(tm, batches: bs, precision: precision).map { .number($0) })
         }
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct CompareErrorTests {
     @Test func unknownTargetSuggestsCandidates() {
-        #expect(throws: CompareError.self) { try ComparativeLossConfig(mode: "cmp", target: "bset") }
+        #expect(throws: CompareError.unknownName(operation: "comparative loss", kind: "target", given: "bset", candidates: ["best"], valid: ["ultra", "best", "first"])) { try ComparativeLossConfig(mode: "cmp", target: "bset") }
         do {
             _ = try ComparativeLossConfig(mode: "cmp", target: "bset")
         } catch {
@@ -66,7 +66,7 @@ import Testing
         var config = try? ComparativeLossConfig()
         config?.temperature = 0
         if let config {
-            #expect(throws: CompareError.self) {
+            #expect(throws: CompareError.invalidParameter(operation: "comparative loss", name: "temperature", value: 0.0, requirement: "it must be finite and > 0")) {
                 try ComparativeLoss.evaluate(losses: [[1.0, 2.0]], config: config)
             }
         }
@@ -100,10 +100,10 @@ import Testing
         #expect(throws: CompareError.self) {
             try ComparativeLoss.evaluate(losses: [Float.infinity, 1], rows: 1, columns: 2, config: config)
         }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.mismatchedShapes(operation: "span comparative loss", lhs: [2], rhs: [1])) {
             try ComparativeLoss.evaluateSpan(start: [1.0, 2.0], end: [1.0], rows: 1, columns: 2, config: config)
         }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.shapeMismatch(operation: "comparative loss", count: 2, rows: 9223372036854775807, columns: 2)) {
             try ComparativeLoss.evaluate(losses: [1.0, 2.0], rows: Int.max, columns: 2, config: config)
         }
     }

@@ -55,4 +55,36 @@ public enum Suggestion {
     public static func hint(for name: String, in candidates: some Sequence<String>) -> String? {
         closest(to: name, in: candidates).map { "did you mean `\($0)`?" }
     }
+
+    /// The names of a closed set (a mode, a task head, a metric) close to `given`, closest first
+    /// (ties alphabetical): within edit distance 2 (or a third of its length), sharing a prefix,
+    /// or abbreviating one another (one a subsequence of the other, both at least 3 characters,
+    /// so `cls` finds `classification`). Identifiers use ``closest(to:in:)`` (typos only); a
+    /// choice among a few words is also abbreviated.
+    public static func choices(for given: String, among names: some Sequence<String>) -> [String] {
+        let lowered = given.lowercased()
+        let limit = max(2, lowered.count / 3)
+        func isSubsequence(_ short: String, of long: String) -> Bool {
+            var iterator = long.makeIterator()
+            return short.allSatisfy { c in
+                while let next = iterator.next() { if next == c { return true } }
+                return false
+            }
+        }
+        var seen = Set<String>()
+        let scored = names.filter { seen.insert($0).inserted }.map { ($0, distance(lowered, $0.lowercased())) }
+            .filter { name, d in
+                let name = name.lowercased()
+                return d <= limit || (lowered.count >= 2 && (name.hasPrefix(lowered) || lowered.hasPrefix(name)))
+                    || (lowered.count >= 3 && name.count >= 3
+                        && (isSubsequence(name, of: lowered) || isSubsequence(lowered, of: name)))
+            }
+        return scored.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.map(\.0)
+    }
+
+    /// The value `given` spells in `table` (case-insensitive), or nil.
+    public static func lookup<Value>(_ given: String, in table: [(String, Value)]) -> Value? {
+        let key = given.lowercased()
+        return table.first { $0.0.lowercased() == key }?.1
+    }
 }

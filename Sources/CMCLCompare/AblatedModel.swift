@@ -1,3 +1,4 @@
+import CMCLBase
 import CMCLNN
 import CMCLTensor
 
@@ -47,7 +48,7 @@ public struct AblatedModel: @unchecked Sendable, CustomStringConvertible {
         let sites = model.sites().filter { $0.kind == .neurons }
         guard let found = sites.first(where: { $0.name == site }), let width = found.width else {
             throw CompareError.unknownName(operation: op, kind: "neuron site", given: site,
-                                           candidates: NameMatcher.candidates(for: site, among: sites.map(\.name)),
+                                           candidates: Suggestion.choices(for: site, among: sites.map(\.name)),
                                            valid: sites.map(\.name))
         }
         var copy = self

@@ -28,7 +28,7 @@ public struct AblationSpec: Sendable, Hashable, CustomStringConvertible {
     /// Creates a spec from its name: `cmpcrop` | `crop` | `cmpdrop` | `drop` (case-insensitive).
     /// - Throws: `CompareError.unknownName` with did-you-mean candidates, or `invalidCount`.
     public init(name: String, count: Int) throws(CompareError) {
-        let kind = try NameMatcher.resolve(
+        let kind = try CompareError.resolve(
             name, in: [("cmpcrop", Kind.crop), ("crop", .crop), ("cmpdrop", .drop), ("drop", .drop)],
             kind: "ablation", operation: "ablation schedule")
         try self.init(kind: kind, count: count)

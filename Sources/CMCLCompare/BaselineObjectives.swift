@@ -9,10 +9,10 @@ import CMCLTensor
 /// ```
 public struct PlainObjective: Sendable {
     /// The per-example task loss.
-    public let taskLoss: ExampleLoss
+    public let taskLoss: TaskLoss
 
     /// A plain objective.
-    public init(taskLoss: ExampleLoss = .automatic) { self.taskLoss = taskLoss }
+    public init(taskLoss: TaskLoss = .automatic) { self.taskLoss = taskLoss }
 
     /// The objective as the trainer's loss closure.
     public var lossFunction: LossFunction { { model, batch, context in try self(model, batch, context) } }
@@ -48,11 +48,11 @@ public struct RDropObjective: Sendable {
     /// How per-example divergences are reduced (the reference sums over the batch).
     public let reduction: RDrop.Reduction
     /// The per-example task loss.
-    public let taskLoss: ExampleLoss
+    public let taskLoss: TaskLoss
 
     /// An R-Drop objective.
     /// - Throws: `CompareError` for an alpha that is not finite and non-negative.
-    public init(alpha: Double = 1, reduction: RDrop.Reduction = .sum, taskLoss: ExampleLoss = .automatic) throws(CompareError) {
+    public init(alpha: Double = 1, reduction: RDrop.Reduction = .sum, taskLoss: TaskLoss = .automatic) throws(CompareError) {
         if !(alpha.isFinite && alpha >= 0) {
             throw .invalidParameter(operation: "r-drop", name: "alpha", value: alpha, requirement: "it must be finite and >= 0")
         }

@@ -61,11 +61,12 @@ public struct CmpCrop: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: `CompareError.unknownName` with did-you-mean candidates, or as the main initialiser.
     public init(steps: Int, ratio: Double = 0.1, style: String, protectedTokenIDs: Set<Int32> = [],
                 padID: Int32 = 0) throws(CompareError) {
-        let resolved = try NameMatcher.resolve(
-            style, in: [("tokens", TokenCropPlan.Style.tokens), ("token", .tokens), ("spans", .spans), ("span", .spans)],
-            kind: "crop style", operation: "cmpcrop")
+        let resolved = try CompareError.resolve(style, in: Self.styleNames, kind: "crop style", operation: "cmpcrop")
         try self.init(steps: steps, ratio: ratio, style: resolved, protectedTokenIDs: protectedTokenIDs, padID: padID)
     }
+
+    /// Every spelling of each crop style (case-insensitive).
+    public static let styleNames: [(String, TokenCropPlan.Style)] = [("tokens", .tokens), ("token", .tokens), ("spans", .spans), ("span", .spans)]
 
     public var description: String { "cmpcrop(\(steps), ratio: \(ratio), style: \(style.rawValue))" }
 

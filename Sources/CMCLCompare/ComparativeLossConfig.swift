@@ -98,11 +98,11 @@ public struct ComparativeLossConfig: Sendable, Hashable, CustomStringConvertible
                 schedule: Bool = false) throws(CompareError) {
         let op = "comparative loss"
         try self.init(
-            mode: NameMatcher.resolve(mode, in: Self.modeNames, kind: "mode", operation: op),
-            target: NameMatcher.resolve(target, in: Self.targetNames, kind: "target", operation: op),
-            ranking: NameMatcher.resolve(ranking, in: Self.rankingNames, kind: "ranking", operation: op),
+            mode: CompareError.resolve(mode, in: Self.modeNames, kind: "mode", operation: op),
+            target: CompareError.resolve(target, in: Self.targetNames, kind: "target", operation: op),
+            ranking: CompareError.resolve(ranking, in: Self.rankingNames, kind: "ranking", operation: op),
             temperature: temperature, weight: weight,
-            primary: NameMatcher.resolve(primary, in: Self.primaryNames, kind: "primary", operation: op),
+            primary: CompareError.resolve(primary, in: Self.primaryNames, kind: "primary", operation: op),
             schedule: schedule)
     }
 
@@ -138,15 +138,16 @@ public struct ComparativeLossConfig: Sendable, Hashable, CustomStringConvertible
         }
     }
 
-    static let modeNames: [(String, Mode)] = [
+    /// Every spelling of each mode, target, ranking and primary (case-insensitive).
+    public static let modeNames: [(String, Mode)] = [
         ("comparative", .comparative), ("cmp", .comparative), ("just_cmp", .comparative),
         ("regularize", .regularize), ("reg", .regularize), ("regularizer", .regularize),
     ]
-    static let targetNames: [(String, Target)] = [("ultra", .ultra), ("best", .best), ("first", .first)]
-    static let rankingNames: [(String, Ranking)] = [
+    public static let targetNames: [(String, Target)] = [("ultra", .ultra), ("best", .best), ("first", .first)]
+    public static let rankingNames: [(String, Ranking)] = [
         ("pairwise", .pairwise), ("pair", .pairwise), ("listwise", .listwise), ("list", .listwise),
     ]
-    static let primaryNames: [(String, Primary)] = [
+    public static let primaryNames: [(String, Primary)] = [
         ("max", .max), ("avg", .avg), ("mean", .avg), ("fst", .fst), ("first", .fst), ("lst", .lst), ("last", .lst),
     ]
 }

@@ -51,14 +51,14 @@ public struct ComparativeObjective: Sendable {
     /// Loss configuration.
     public let config: ComparativeLossConfig
     /// The per-example task loss.
-    public let taskLoss: ExampleLoss
+    public let taskLoss: TaskLoss
     /// How the variants' forward passes run: one pass each (the default, as the reference code),
     /// or stacked into one pass where possible.
     public var variantExecution: VariantExecution = .sequential
 
     /// An objective from at most one crop and one drop operator.
     /// - Throws: `CompareError` for no operator, two operators of one kind, or a bad schedule.
-    public init(ablations: [Ablation], config: ComparativeLossConfig? = nil, taskLoss: ExampleLoss = .automatic) throws {
+    public init(ablations: [Ablation], config: ComparativeLossConfig? = nil, taskLoss: TaskLoss = .automatic) throws {
         var crop: CmpCrop?, drop: CmpDrop?
         for ablation in ablations {
             switch ablation {

@@ -65,43 +65,14 @@ public enum CompareError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 }
 
-/// Did-you-mean support for name lookups.
-enum NameMatcher {
-    /// Edit distance between two strings, ignoring case.
-    static func distance(_ a: String, _ b: String) -> Int {
-        Suggestion.distance(a.lowercased(), b.lowercased())
-    }
-
-    /// Whether the characters of `short` appear in order in `long` ("avg" in "average").
-    static func isSubsequence(_ short: String, of long: String) -> Bool {
-        var iterator = long.makeIterator()
-        return short.allSatisfy { c in
-            while let next = iterator.next() { if next == c { return true } }
-            return false
-        }
-    }
-
-    /// Names close to `given`: within edit distance 2 (or a third of its length), sharing a prefix,
-    /// or abbreviating one another (one a subsequence of the other, both at least 3 characters).
-    static func candidates(for given: String, among names: [String]) -> [String] {
-        let lowered = given.lowercased()
-        let limit = max(2, lowered.count / 3)
-        let scored = names.map { ($0, distance(lowered, $0)) }
-            .filter { name, d in
-                d <= limit || (lowered.count >= 2 && (name.hasPrefix(lowered) || lowered.hasPrefix(name)))
-                    || (lowered.count >= 3 && name.count >= 3
-                        && (isSubsequence(name, of: lowered) || isSubsequence(lowered, of: name)))
-            }
-        return scored.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.map(\.0)
-    }
-
-    /// Resolves `given` against a table of accepted spellings, or throws `unknownName`.
+extension CompareError {
+    /// Resolves `given` against a table of accepted spellings, or throws `unknownName` with the
+    /// close names (``CMCLBase/Suggestion/choices(for:among:)``).
     static func resolve<Value>(_ given: String, in table: [(String, Value)], kind: String,
                                operation: String) throws(CompareError) -> Value {
-        let key = given.lowercased()
-        if let hit = table.first(where: { $0.0 == key }) { return hit.1 }
+        if let hit = Suggestion.lookup(given, in: table) { return hit }
         let names = table.map(\.0)
         throw .unknownName(operation: operation, kind: kind, given: given,
-                           candidates: candidates(for: given, among: names), valid: names)
+                           candidates: Suggestion.choices(for: given, among: names), valid: names)
     }
 }

@@ -16,7 +16,7 @@ public enum VariantLosses {
     public static func forEach(model: TextModel, batches: [Batch], ablation: Ablation, seed: UInt64,
                                precision: Precision = .fp32,
                                _ visit: (Int, Batch, [Double], ModelOutput) throws -> Void) throws {
-        let kind = try ExampleLoss.automatic.resolved(for: model)
+        let kind = try TaskLoss.automatic.resolved(for: model)
         let g = Generator(seed: seed)
         try Tensor.withNoGrad {
             for b in batches {

@@ -40,12 +40,13 @@ public struct HotpotExample: Sendable, Equatable {
     public var goldParagraphs: [Int] { paragraphs.indices.filter { paragraphs[$0].isGold } }
 }
 
-/// HotpotQA distractor JSON reading and segment-aware encoding for input cropping.
+/// HotpotQA distractor JSON reading (the one layout of its questions for a model is
+/// ``HotpotEncoder``, over inputs tokenized once by ``HotpotInput/prepare(_:tokenizer:)``).
 ///
 /// ```swift
 /// let hotpot = try HotpotQA.load(path: "hotpot_dev_distractor_v1.json")
-/// let features = HotpotQA.features(hotpot, tokenizer: tok, maxLength: 512)
-/// features[0].segments.filter { !$0.mustKeep }   // distractor paragraphs
+/// let inputs = HotpotInput.prepare(hotpot, tokenizer: tok)
+/// let feature = HotpotEncoder(tokenizer: tok, maxLength: 512).feature(inputs[0], order: [0, 1, 2], answer: inputs[0].positions.first, training: false)
 /// ```
 public enum HotpotQA {
     /// Reads the official HotpotQA JSON (a list of records with `_id`, `question`, `answer`,
@@ -96,48 +97,6 @@ public enum HotpotQA {
         return HotpotExample(id: id, question: question, answer: answer, type: record["type"]?.string ?? "",
                              level: record["level"]?.string ?? "", paragraphs: paragraphs)
     }
-
-    /// Encodes each question with its paragraphs as `[CLS] question [SEP] title: s1 s2 … title: … [SEP]`,
-    /// truncated to `maxLength`. Paragraph segments are `mustKeep` when gold; sentence segments
-    /// when supporting or containing the answer. The answer span is its first occurrence in a
-    /// supporting sentence, else in a gold paragraph, else anywhere.
-    public static func features(_ examples: Dataset<HotpotExample>, tokenizer: some TextTokenizer,
-                                maxLength: Int = 512, maxQueryLength: Int = 64) -> Dataset<SegmentedFeature> {
-        var features: [SegmentedFeature] = []
-        for (index, example) in examples.enumerated() {
-            var layout = SegmentedContext()
-            var answerSpan: Range<Int>?
-            var answerRank = 3
-            let yesNo = example.answer == "yes" ? 1 : example.answer == "no" ? 2 : 0
-            for paragraph in example.paragraphs {
-                let titleSpan = layout.append(paragraph.title + ":")
-                var sentences: [(span: Range<Int>, mustKeep: Bool)] = []
-                for (s, sentence) in paragraph.sentences.enumerated() where !sentence.isEmpty {
-                    let span = layout.append(sentence.trimmingCharactersInSpaces)
-                    let hit = yesNo == 0 && !example.answer.isEmpty
-                        ? sentence.trimmingCharactersInSpaces.scalarOffset(of: example.answer) : nil
-                    let supporting = paragraph.supporting.contains(s)
-                    if let hit {
-                        let rank = supporting ? 0 : paragraph.isGold ? 1 : 2
-                        if rank < answerRank {
-                            answerRank = rank
-                            answerSpan = (span.lowerBound + hit)..<(span.lowerBound + hit + example.answer.unicodeScalars.count)
-                        }
-                    }
-                    sentences.append((span, supporting || (paragraph.isGold && hit != nil)))
-                }
-                let span = titleSpan.lowerBound..<layout.length
-                layout.paragraphs.append((paragraph.title, span, paragraph.isGold, sentences))
-            }
-            let (encoding, segments, start, end, found) = layout.encode(
-                question: example.question, tokenizer: tokenizer, maxLength: maxLength,
-                maxQueryLength: maxQueryLength, answer: answerSpan)
-            let type: Int32 = yesNo != 0 ? Int32(yesNo) : (found ? 0 : 3)
-            features.append(SegmentedFeature(exampleIndex: index, encoding: encoding, context: layout.text, segments: segments,
-                                             startPosition: start, endPosition: end, answerType: type))
-        }
-        return Dataset(features, name: examples.name + " features")
-    }
 }
 
 extension String {
@@ -146,16 +105,5 @@ extension String {
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(scalars[first...last])
-    }
-
-    /// The offset in Unicode scalars of the first occurrence of `needle`, or nil.
-    func scalarOffset(of needle: String) -> Int? {
-        let hay = Array(unicodeScalars), pat = Array(needle.unicodeScalars)
-        guard !pat.isEmpty, pat.count <= hay.count else { return nil }
-        outer: for i in 0...(hay.count - pat.count) {
-            for j in 0..<pat.count where hay[i + j] != pat[j] { continue outer }
-            return i
-        }
-        return nil
     }
 }

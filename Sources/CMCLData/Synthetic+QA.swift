@@ -19,21 +19,6 @@ public struct SyntheticQAExample: Sendable, Equatable {
         self.question = question; self.paragraphs = paragraphs; self.gold = gold
         self.answerParagraph = answerParagraph; self.answerStart = answerStart; self.answerEnd = answerEnd
     }
-
-    /// The flat layout `question [SEP] p0 p1 …` as one token list, with one segment per
-    /// paragraph (`mustKeep` for gold) and the answer's positions in that list.
-    public func flattened(separator: String = "[SEP]") -> (tokens: [String], segments: [Segment], answerStart: Int, answerEnd: Int) {
-        var tokens = question + [separator]
-        var segments: [Segment] = []
-        var start = 0, end = 0
-        for (i, p) in paragraphs.enumerated() {
-            let range = tokens.count..<(tokens.count + p.count)
-            if i == answerParagraph { start = range.lowerBound + answerStart; end = range.lowerBound + answerEnd }
-            segments.append(Segment(title: "p\(i)", tokens: range, mustKeep: gold.contains(i)))
-            tokens += p
-        }
-        return (tokens, segments, start, end)
-    }
 }
 
 extension Synthetic {

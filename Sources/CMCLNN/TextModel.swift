@@ -20,6 +20,10 @@ public enum TaskHead: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Every spelling ``init(name:classes:)`` accepts (case-insensitive).
+    public static let spellings = ["classification", "classify", "classifier", "regression", "regress", "span", "qa", "extractive",
+                                   "ranking", "rank", "score"]
+
     /// Parses `classification`/`classify`, `regression`, `span`/`qa`, `ranking`/`score`.
     public init(name: String, classes: Int = 2) throws {
         switch name.lowercased() {

@@ -1,5 +1,6 @@
 import CMCLBase
 import CMCLData
+import CMCLNN
 
 /// How examples are grouped into batches.
 public struct BatchOptions: Sendable, Equatable {
@@ -60,5 +61,21 @@ public enum BatchOrder {
             groups = rng.permutation(groups.count).map { groups[$0] }
         }
         return groups
+    }
+
+    /// The padded batches of `count` examples: grouped by ``groups(count:size:options:length:)``
+    /// (`length(i)` for bucketing), each group's rows padded to `options.padTo` or to its longest
+    /// row (at least `minimumLength`) — the one batching loop of the row-per-example pipelines.
+    ///
+    /// ```swift
+    /// let batches = try BatchOrder.batches(count: examples.count, size: 32, options: BatchOptions(shuffleSeed: 1),
+    ///                                      padID: tok.padID) { BatchRow(ids: examples[$0].encoding.ids) }
+    /// ```
+    public static func batches(count: Int, size: Int, options: BatchOptions, padID: Int32, minimumLength: Int = 0,
+                               length: (Int) -> Int = { _ in 0 }, row: (Int) -> BatchRow) throws -> [Batch] {
+        try groups(count: count, size: size, options: options, length: length).map { indices in
+            let rows = indices.map(row)
+            return try Batch.padded(rows, length: options.padTo ?? Swift.max(minimumLength, rows.map(\.ids.count).max() ?? 0), padID: padID)
+        }
     }
 }

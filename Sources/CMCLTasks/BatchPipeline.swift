@@ -52,12 +52,6 @@ public struct PipelineOptions: @unchecked Sendable {
     }
 }
 
-/// Examples that know their batch layout: a dataset of them becomes a ``BatchPipeline``.
-public protocol Batchable: Sendable {
-    /// The pipeline of `data`.
-    static func pipeline(_ data: Dataset<Self>, _ options: PipelineOptions) throws -> any BatchPipeline
-}
-
 /// A pipeline whose batches carry the special token ids of the tokenizer that made them (token
 /// crops never remove them), at every crop level.
 public struct MarkedPipeline: BatchPipeline {

@@ -34,28 +34,27 @@ public struct EncodedPipeline: BatchPipeline {
 
     /// Batches under any ``BatchOptions`` (bucketing, dropping the last, fixed length).
     public func batches(size: Int, options: BatchOptions) throws -> [Batch] {
-        try groups(size: size, options: options).map { indices in
-            let rows = indices.map { i -> BatchRow in
-                let e = examples[i]
-                let span = e.startPosition.map { ($0, e.endPosition ?? 0) }
-                return BatchRow(ids: e.encoding.ids, typeIDs: e.encoding.typeIDs, attentionMask: e.encoding.attentionMask,
-                                label: e.label, span: span)
-            }
-            return try Batch.padded(rows, length: options.padTo ?? rows.map(\.ids.count).max() ?? 0, padID: padID)
+        try BatchOrder.batches(count: examples.count, size: size, options: options, padID: padID,
+                               length: { examples[$0].encoding.count }) { i in
+            let e = examples[i]
+            return BatchRow(ids: e.encoding.ids, typeIDs: e.encoding.typeIDs, attentionMask: e.encoding.attentionMask,
+                            label: e.label, span: e.startPosition.map { ($0, e.endPosition ?? 0) })
         }
     }
 }
 
-extension EncodedExample: Batchable {
-    public static func pipeline(_ data: Dataset<EncodedExample>, _ options: PipelineOptions) throws -> any BatchPipeline {
-        EncodedPipeline(examples: data, padID: options.padID)
-    }
-}
-
-extension TextExample: Batchable {
-    /// Tokenizes once with the options' tokenizer (``TaskError/needsTokenizer`` without one).
-    public static func pipeline(_ data: Dataset<TextExample>, _ options: PipelineOptions) throws -> any BatchPipeline {
-        guard let tokenizer = options.tokenizer else { throw TaskError.needsTokenizer }
-        return EncodedPipeline(examples: data.encoded(with: tokenizer, maxLength: options.maxLength), padID: tokenizer.padID)
+extension Batch {
+    /// Texts as one batch: tokenized with `tokenizer` (cut at `maxLength` tokens) and padded to
+    /// the longest.
+    ///
+    /// ```swift
+    /// let b = try Batch(texts: ["a fine film", "dull"], tokenizer: tok)
+    /// ```
+    public init(texts: [String], tokenizer: any TextTokenizer, maxLength: Int = 512) throws {
+        let examples = Dataset(texts.map { TextExample(text: $0) }).encoded(with: tokenizer, maxLength: maxLength)
+        guard let b = try EncodedPipeline(examples: examples, padID: tokenizer.padID).batches(size: Swift.max(1, texts.count), shuffleSeed: nil).first else {
+            throw TaskError.emptyDataset
+        }
+        self = b
     }
 }

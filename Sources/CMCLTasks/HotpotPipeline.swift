@@ -101,9 +101,3 @@ public struct HotpotPipeline: BatchPipeline {
         }
     }
 }
-
-extension HotpotItem: Batchable {
-    public static func pipeline(_ data: Dataset<HotpotItem>, _ options: PipelineOptions) throws -> any BatchPipeline {
-        HotpotPipeline(items: data, padID: options.padID, cropSteps: options.cropSteps)
-    }
-}

@@ -49,15 +49,7 @@ public struct SQuADPipeline: BatchPipeline {
     public var count: Int { items.count }
 
     public func batches(size: Int, shuffleSeed: UInt64?) throws -> [Batch] {
-        try BatchOrder.groups(count: items.count, size: size, options: BatchOptions(shuffleSeed: shuffleSeed)).map { indices in
-            let rows = indices.map { items[$0].row }
-            return try Batch.padded(rows, length: Swift.max(1, rows.map(\.ids.count).max() ?? 1), padID: padID)
-        }
-    }
-}
-
-extension SQuADItem: Batchable {
-    public static func pipeline(_ data: Dataset<SQuADItem>, _ options: PipelineOptions) throws -> any BatchPipeline {
-        SQuADPipeline(items: data, padID: options.padID)
+        try BatchOrder.batches(count: items.count, size: size, options: BatchOptions(shuffleSeed: shuffleSeed), padID: padID,
+                               minimumLength: 1) { items[$0].row }
     }
 }

@@ -30,23 +30,30 @@ public struct QAFeature: Sendable {
     /// ```
     public static func encode(_ data: Dataset<SyntheticQAExample>, tokenizer: any TextTokenizer, maxLength: Int) -> Dataset<QAFeature> {
         data.map { e in
-            let flat = e.flattened(separator: "[SEP]")
+            // `[CLS] question [SEP] p0 p1 … [SEP]`: one segment per paragraph (kept when gold).
             var ids: [Int32] = [tokenizer.clsID]
-            for t in flat.tokens {
-                ids.append(t == "[SEP]" ? tokenizer.sepID : (tokenizer.vocabulary[t] ?? tokenizer.unknownID))
+            func id(_ t: String) -> Int32 { tokenizer.vocabulary[t] ?? tokenizer.unknownID }
+            ids += e.question.map(id)
+            ids.append(tokenizer.sepID)
+            var start = 0, end = 0
+            var paragraphs: [(title: String, tokens: Range<Int>, mustKeep: Bool)] = []
+            for (i, p) in e.paragraphs.enumerated() {
+                let range = ids.count..<(ids.count + p.count)
+                if i == e.answerParagraph { start = range.lowerBound + e.answerStart; end = range.lowerBound + e.answerEnd }
+                paragraphs.append(("p\(i)", range, e.gold.contains(i)))
+                ids += p.map(id)
             }
             ids.append(tokenizer.sepID)
             let limit = Swift.max(3, maxLength)
             if ids.count > limit { ids = Array(ids.prefix(limit - 1)) + [tokenizer.sepID] }
             let last = ids.count - 1
-            var start = Int32(flat.answerStart + 1), end = Int32(flat.answerEnd + 1)
-            if Int(end) >= last { start = 0; end = 0 }  // answer cut off: point at [CLS]
-            let segments = flat.segments.compactMap { s -> SegmentSpan? in
-                let lo = s.tokens.lowerBound + 1, hi = Swift.min(s.tokens.upperBound + 1, last)
-                guard lo < hi else { return nil }
-                return SegmentSpan(title: s.title, tokens: lo..<hi, mustKeep: s.mustKeep)
+            if end >= last { start = 0; end = 0 }  // answer cut off: point at [CLS]
+            let segments = paragraphs.compactMap { s -> SegmentSpan? in
+                let hi = Swift.min(s.tokens.upperBound, last)
+                guard s.tokens.lowerBound < hi else { return nil }
+                return SegmentSpan(title: s.title, tokens: s.tokens.lowerBound..<hi, mustKeep: s.mustKeep)
             }
-            return QAFeature(ids: ids, start: start, end: end, segments: segments)
+            return QAFeature(ids: ids, start: Int32(start), end: Int32(end), segments: segments)
         }
     }
 }
@@ -68,18 +75,8 @@ public struct SegmentedQAPipeline: BatchPipeline {
     public var count: Int { features.count }
 
     public func batches(size: Int, shuffleSeed: UInt64?) throws -> [Batch] {
-        try BatchOrder.groups(count: features.count, size: size, options: BatchOptions(shuffleSeed: shuffleSeed)).map { indices in
-            let rows = indices.map { i -> BatchRow in
-                let f = features[i]
-                return BatchRow(ids: f.ids, span: (f.start, f.end), segments: f.segments)
-            }
-            return try Batch.padded(rows, length: rows.map(\.ids.count).max() ?? 1, padID: padID)
+        try BatchOrder.batches(count: features.count, size: size, options: BatchOptions(shuffleSeed: shuffleSeed), padID: padID) { i in
+            BatchRow(ids: features[i].ids, span: (features[i].start, features[i].end), segments: features[i].segments)
         }
-    }
-}
-
-extension QAFeature: Batchable {
-    public static func pipeline(_ data: Dataset<QAFeature>, _ options: PipelineOptions) throws -> any BatchPipeline {
-        SegmentedQAPipeline(features: data, padID: options.padID)
     }
 }

@@ -138,4 +138,26 @@ public enum TaskMetrics {
             return result
         }
     }
+
+    /// The prediction of every row of `batches`, in order, without gradients or dropout: the
+    /// class (argmax of `[batch, classes]` logits) as a number, else the score (regression and
+    /// ranking heads).
+    ///
+    /// ```swift
+    /// let classes = try TaskMetrics.predictions(net, batches: dev)   // [1, 0, 1, …]
+    /// ```
+    public static func predictions(_ model: TextModel, batches: [Batch], precision: Precision = .fp32) throws -> [Double] {
+        try Tensor.withNoGrad {
+            var out: [Double] = []
+            for b in batches {
+                let logits = try model(b, context: ForwardContext(training: false, precision: precision)).logits
+                if logits.rank == 2 {
+                    out += try logits.argmax(axis: 1).toInts().map { Double($0) }
+                } else {
+                    out += logits.toDoubles()
+                }
+            }
+            return out
+        }
+    }
 }

@@ -48,7 +48,7 @@ private let testRandom = Generator(seed: 0)
                 if j < 4 { #expect(out[i] == full[i]) } else { #expect(out[i] == xs[i], "head 1 units carry only the residual") }
             }
         }
-        #expect(throws: CompareError.self) { try encoder.ablated().maskHeads(layer: 0, heads: [2]) }
+        #expect(throws: CompareError.indexOutOfRange(operation: "mask_heads", name: "head", index: 2, count: 2)) { try encoder.ablated().maskHeads(layer: 0, heads: [2]) }
         #expect(throws: CompareError.self) { try encoder.ablated().maskHeads(layer: 5, heads: [0]) }
     }
 
@@ -71,8 +71,8 @@ private let testRandom = Generator(seed: 0)
         let got = try view(x).toArray()
         #expect(zip(got, expected).allSatisfy { abs($0 - $1) < 1e-6 })
         #expect(view.description.contains("2/6 masked"))
-        #expect(throws: CompareError.self) { try mlp.ablated().maskNeurons(site: "2", units: [0]) }
-        #expect(throws: CompareError.self) { try mlp.ablated().maskNeurons(site: "1", units: [6]) }
+        #expect(throws: CompareError.unknownName(operation: "mask_neurons", kind: "neuron site", given: "2", candidates: ["1"], valid: ["1"])) { try mlp.ablated().maskNeurons(site: "2", units: [0]) }
+        #expect(throws: CompareError.indexOutOfRange(operation: "mask_neurons", name: "unit", index: 6, count: 6)) { try mlp.ablated().maskNeurons(site: "1", units: [6]) }
     }
 
     @Test func globalPruningZeroesTheSmallestWeightsWithoutCopies() throws {
@@ -135,7 +135,7 @@ private let testRandom = Generator(seed: 0)
         }
         let withEmbeddings = try net.ablated().prune(ratio: 0.25, includeEmbeddings: true)
         #expect(withEmbeddings.weightMasks.keys.contains("embedding.weight"))
-        #expect(throws: CompareError.self) { try net.ablated().prune(ratio: 1.5) }
+        #expect(throws: CompareError.invalidParameter(operation: "prune", name: "ratio", value: 1.5, requirement: "it must lie in [0, 1]")) { try net.ablated().prune(ratio: 1.5) }
         let batch = try syntheticSentimentBatch(rows: 4, length: 8, vocabulary: 30, seed: 1)
         #expect(try view(batch).logits.shape == [4, 2])
     }

@@ -38,9 +38,9 @@ import Testing
     }
 
     @Test func scheduleErrors() {
-        #expect(throws: CompareError.self) { try AblationSchedule(crop: 0, drop: 0) }
-        #expect(throws: CompareError.self) { try AblationSchedule([]) }
-        #expect(throws: CompareError.self) { try AblationSpec(kind: .drop, count: -1) }
+        #expect(throws: CompareError.tooFewVariants(operation: "ablation schedule", columns: 1)) { try AblationSchedule(crop: 0, drop: 0) }
+        #expect(throws: CompareError.tooFewVariants(operation: "ablation schedule", columns: 1)) { try AblationSchedule([]) }
+        #expect(throws: CompareError.invalidCount(operation: "ablation drop", name: "count", value: -1, requirement: "it must lie in 0...4096")) { try AblationSpec(kind: .drop, count: -1) }
         do {
             _ = try AblationSpec(name: "cmpdorp", count: 2)
             Issue.record("accepted a misspelt ablation")
@@ -98,9 +98,9 @@ import Testing
     }
 
     @Test func tokenCropErrors() {
-        #expect(throws: CompareError.self) { try TokenCropPlan(tokenCount: 0, steps: 1, ratio: 0.1, seed: 0) }
-        #expect(throws: CompareError.self) { try TokenCropPlan(tokenCount: 5, steps: 0, ratio: 0.1, seed: 0) }
-        #expect(throws: CompareError.self) { try TokenCropPlan(tokenCount: 5, steps: 1, ratio: 1, seed: 0) }
+        #expect(throws: CompareError.invalidCount(operation: "token crop plan", name: "tokenCount", value: 0, requirement: "it must be >= 1")) { try TokenCropPlan(tokenCount: 0, steps: 1, ratio: 0.1, seed: 0) }
+        #expect(throws: CompareError.invalidCount(operation: "token crop plan", name: "steps", value: 0, requirement: "it must lie in 1...4096")) { try TokenCropPlan(tokenCount: 5, steps: 0, ratio: 0.1, seed: 0) }
+        #expect(throws: CompareError.invalidParameter(operation: "token crop plan", name: "ratio", value: 1.0, requirement: "it must lie in (0, 1)")) { try TokenCropPlan(tokenCount: 5, steps: 1, ratio: 1, seed: 0) }
         #expect(throws: CompareError.self) { try TokenCropPlan(tokenCount: 5, steps: 1, ratio: .nan, seed: 0) }
         #expect(throws: CompareError.indexOutOfRange(operation: "token crop plan", name: "protected index",
                                                      index: 5, count: 5)) {
@@ -162,15 +162,15 @@ import Testing
         #expect(plan.keptSegments == [[0, 1, 2, 3, 4], [0, 1, 2, 3, 4], [0, 1, 3, 4], [0, 3]])
         #expect(plan.keptTokens[3] == [0, 1, 6, 7])  // segment 0 is tokens 0-1, segment 3 is 6-7
         #expect(plan.keptTokens[2] == [0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11])
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.invalidCount(operation: "segment crop plan", name: "kept count", value: 2, requirement: "counts must be >= 0 and must not increase (previous: 1)")) {
             try SegmentCropPlan(segments: segments, keptCounts: [1, 2])
         }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.mismatchedShapes(operation: "segment crop plan (distractor order must permute the distractor indices)", lhs: [0, 1, 2], rhs: [1, 2, 4])) {
             try SegmentCropPlan(segments: segments, keptCounts: [1], distractorOrder: [0, 1, 2])
         }
-        #expect(throws: CompareError.self) { try SegmentCropPlan(segments: [], steps: 1, seed: 0) }
-        #expect(throws: CompareError.self) { try SegmentCropPlan(segments: segments, steps: 0, seed: 0) }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.invalidCount(operation: "segment crop plan", name: "segment count", value: 0, requirement: "it must be >= 1")) { try SegmentCropPlan(segments: [], steps: 1, seed: 0) }
+        #expect(throws: CompareError.invalidCount(operation: "segment crop plan", name: "steps", value: 0, requirement: "it must lie in 1...4096")) { try SegmentCropPlan(segments: segments, steps: 0, seed: 0) }
+        #expect(throws: CompareError.invalidCount(operation: "segment crop plan", name: "tokenCount of segment 0", value: -1, requirement: "it must be >= 0 and the total must fit in Int")) {
             try SegmentCropPlan(segments: [Segment(tokenCount: -1)], steps: 1, seed: 0)
         }
     }
@@ -178,17 +178,17 @@ import Testing
 
 @Suite struct AblationLimitTests {
     @Test func hugeCountsAreRejectedNotTrapped() {
-        #expect(throws: CompareError.self) { try AblationSpec(kind: .crop, count: Int.max) }
-        #expect(throws: CompareError.self) { try NestedDropout.rates(0.1, steps: Int.max) }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.invalidCount(operation: "ablation crop", name: "count", value: 9223372036854775807, requirement: "it must lie in 0...4096")) { try AblationSpec(kind: .crop, count: Int.max) }
+        #expect(throws: CompareError.invalidCount(operation: "nested dropout", name: "step", value: 9223372036854775807, requirement: "it must lie in 0...4096")) { try NestedDropout.rates(0.1, steps: Int.max) }
+        #expect(throws: CompareError.invalidCount(operation: "token crop plan", name: "steps", value: 9223372036854775807, requirement: "it must lie in 1...4096")) {
             try TokenCropPlan(tokenCount: 4, steps: Int.max, ratio: 0.5, seed: 0)
         }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.invalidCount(operation: "segment crop plan", name: "tokenCount of segment 1", value: 1, requirement: "it must be >= 0 and the total must fit in Int")) {
             try SegmentCropPlan(segments: [.init(tokenCount: Int.max), .init(tokenCount: 1)], steps: 1, seed: 0)
         }
         let spec = try? AblationSpec(kind: .drop, count: AblationSpec.maxSteps)
         if let spec {
-            #expect(throws: CompareError.self) { try AblationSchedule([spec, spec]) }
+            #expect(throws: CompareError.invalidCount(operation: "ablation schedule", name: "total steps", value: 8192, requirement: "it must be <= 4096")) { try AblationSchedule([spec, spec]) }
         }
     }
 }

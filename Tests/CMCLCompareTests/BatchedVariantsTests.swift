@@ -150,7 +150,7 @@ import Testing
     /// A dropout site whose input does not lead with the stacked rows is reported, not mis-masked.
     @Test func stackedMultiplierChecksTheRows() throws {
         let step = try CmpDrop(steps: 2).makeStep(model: bagModel(seed: 1), generator: Generator(seed: 1))
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.invalidInput(operation: "cmpdrop", reason: "dropout site dropout got an input of shape [7, 4], which does not lead with the 3 × 3 stacked rows")) {
             try step.stackedMultiplier(site: "dropout", shape: [7, 4], levels: [0, 1, 2], rows: 3)
         }
         let m = try step.stackedMultiplier(site: "dropout", shape: [6, 4], levels: [0, 1, 2], rows: 2)

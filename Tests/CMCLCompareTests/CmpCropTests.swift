@@ -149,9 +149,9 @@ import Testing
     }
 
     @Test func badSettingsAndSegmentsAreTypedErrors() throws {
-        #expect(throws: CompareError.self) { try CmpCrop(steps: 0) }
-        #expect(throws: CompareError.self) { try CmpCrop(steps: 1, ratio: 1) }
-        #expect(throws: CompareError.self) { try CmpCrop(steps: 1, style: "spam") }
+        #expect(throws: CompareError.invalidCount(operation: "cmpcrop", name: "steps", value: 0, requirement: "it must lie in 1...4096")) { try CmpCrop(steps: 0) }
+        #expect(throws: CompareError.invalidParameter(operation: "cmpcrop", name: "ratio", value: 1.0, requirement: "it must lie in (0, 1)")) { try CmpCrop(steps: 1, ratio: 1) }
+        #expect(throws: CompareError.unknownName(operation: "cmpcrop", kind: "crop style", given: "spam", candidates: ["span", "spans"], valid: ["tokens", "token", "spans", "span"])) { try CmpCrop(steps: 1, style: "spam") }
         let crop = try CmpCrop(steps: 1)
         for segments: [[SegmentSpan]] in [
             [[]],                                                                            // not one list per row

@@ -89,10 +89,10 @@ import Testing
     }
 
     @Test func invalidSettingsAreTypedErrors() throws {
-        #expect(throws: CompareError.self) { try CmpDrop(steps: 0) }
-        #expect(throws: CompareError.self) { try CmpDrop(steps: 2, rate: 1) }
-        #expect(throws: CompareError.self) { try CmpDrop(steps: 2, rate: -0.1) }
+        #expect(throws: CompareError.invalidCount(operation: "cmpdrop", name: "steps", value: 0, requirement: "it must lie in 1...4096")) { try CmpDrop(steps: 0) }
+        #expect(throws: CompareError.invalidParameter(operation: "cmpdrop", name: "rate", value: 1.0, requirement: "it must lie in [0, 1)")) { try CmpDrop(steps: 2, rate: 1) }
+        #expect(throws: CompareError.invalidParameter(operation: "cmpdrop", name: "rate", value: -0.1, requirement: "it must lie in [0, 1)")) { try CmpDrop(steps: 2, rate: -0.1) }
         let step = try CmpDrop(steps: 1).makeStep(model: Self.model(), generator: Generator(seed: 1))
-        #expect(throws: CompareError.self) { try step.multiplier(site: "dropout", shape: [2], level: 2) }
+        #expect(throws: CompareError.indexOutOfRange(operation: "cmpdrop", name: "level", index: 2, count: 2)) { try step.multiplier(site: "dropout", shape: [2], level: 2) }
     }
 }

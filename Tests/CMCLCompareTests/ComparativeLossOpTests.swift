@@ -77,11 +77,11 @@ import Testing
 
     @Test func badLossTensorsAreTypedErrors() throws {
         let config = try ComparativeLossConfig()
-        #expect(throws: CompareError.self) { try ComparativeLoss.loss(Tensor([1, 2], shape: [2]), config: config) }
-        #expect(throws: CompareError.self) { try ComparativeLoss.loss(Tensor(ints: [1, 2], shape: [1, 2]), config: config) }
-        #expect(throws: CompareError.self) { try ComparativeLoss.loss(Tensor([1, 2], shape: [2, 1]), config: config) }
+        #expect(throws: CompareError.invalidInput(operation: "comparative loss", reason: "expected a float [batch, c+1] loss matrix, got float32 [2]")) { try ComparativeLoss.loss(Tensor([1, 2], shape: [2]), config: config) }
+        #expect(throws: CompareError.invalidInput(operation: "comparative loss", reason: "expected a float [batch, c+1] loss matrix, got int32 [1, 2]")) { try ComparativeLoss.loss(Tensor(ints: [1, 2], shape: [1, 2]), config: config) }
+        #expect(throws: CompareError.tooFewVariants(operation: "comparative loss", columns: 1)) { try ComparativeLoss.loss(Tensor([1, 2], shape: [2, 1]), config: config) }
         #expect(throws: CompareError.self) { try ComparativeLoss.loss(Tensor([1, .nan], shape: [1, 2]), config: config) }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.mismatchedShapes(operation: "span comparative loss", lhs: [1, 2], rhs: [1, 3])) {
             try ComparativeLoss.spanLoss(start: Tensor([1, 2], shape: [1, 2]), end: Tensor([1, 2, 3], shape: [1, 3]), config: config)
         }
         do {

@@ -114,7 +114,7 @@ func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double
         #expect(step.losses.shape == [8, 3])
         // In evaluation no dropout acts and the full-model column equals the plain task loss.
         let evalStep = try objective.step(model: model, batch: batch, context: ForwardContext(training: false))
-        let plain = try ExampleLoss.classification.compute(model(batch, context: ForwardContext()), batch: batch).values.toArray()
+        let plain = try TaskLoss.classification.compute(model(batch, context: ForwardContext()), batch: batch).values.toArray()
         #expect(try evalStep.losses.transpose().toArray().prefix(8).elementsEqual(plain))
     }
 
@@ -162,17 +162,17 @@ func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double
     }
 
     @Test func misuseIsATypedError() throws {
-        #expect(throws: CompareError.self) { try ComparativeObjective(ablations: []) }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.tooFewVariants(operation: "ablation schedule", columns: 1)) { try ComparativeObjective(ablations: []) }
+        #expect(throws: CompareError.invalidInput(operation: "comparative objective", reason: "give at most one cmpdrop operator (combine steps into one)")) {
             try ComparativeObjective(ablations: [.drop(CmpDrop(steps: 1)), .drop(CmpDrop(steps: 2))])
         }
-        #expect(throws: CompareError.self) { try RDropObjective(alpha: -1) }
+        #expect(throws: CompareError.invalidParameter(operation: "r-drop", name: "alpha", value: -1.0, requirement: "it must be finite and >= 0")) { try RDropObjective(alpha: -1) }
         let objective = try ComparativeObjective(ablations: [.drop(CmpDrop(steps: 1))])
         let batch = try syntheticSentimentBatch(rows: 2, length: 6, vocabulary: 40, seed: 1)
         let mlp = try MLP([3, 2], generator: testRandom)
         #expect(throws: CompareError.self) { try objective(mlp, batch, ForwardContext(training: true)) }
         let unlabeled = try Batch(ids: batch.ids, attentionMask: batch.attentionMask)
-        #expect(throws: CompareError.self) { try objective(bagModel(seed: 1), unlabeled, ForwardContext(training: true)) }
+        #expect(throws: NNError.invalidInput(op: "classification loss", reason: "the batch has no labels")) { try objective(bagModel(seed: 1), unlabeled, ForwardContext(training: true)) }
     }
 }
 
@@ -189,7 +189,7 @@ func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double
         #expect(step.batches.map(\.length) == [10, 8, 6])
         #expect(step.batches[1].ids.toInts() == level1.ids.toInts())
         let tooMany = try ComparativeObjective(ablations: [.crop(CmpCrop(steps: 3))])
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.invalidInput(operation: "cmpcrop", reason: "the batch carries 2 re-encoded crop levels but cmpcrop(3) needs 3")) {
             _ = try tooMany.step(model: model, batch: batch, context: ForwardContext(training: true, generator: Generator(seed: 1)))
         }
     }

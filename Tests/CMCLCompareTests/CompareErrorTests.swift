@@ -1,9 +1,10 @@
+import CMCLBase
 import Testing
 @testable import CMCLCompare
 
 @Suite struct CompareErrorTests {
     @Test func unknownTargetSuggestsCandidates() {
-        #expect(throws: CompareError.self) { try ComparativeLossConfig(mode: "cmp", target: "bset") }
+        #expect(throws: CompareError.unknownName(operation: "comparative loss", kind: "target", given: "bset", candidates: ["best"], valid: ["ultra", "best", "first"])) { try ComparativeLossConfig(mode: "cmp", target: "bset") }
         do {
             _ = try ComparativeLossConfig(mode: "cmp", target: "bset")
         } catch {
@@ -65,7 +66,7 @@ import Testing
         var config = try? ComparativeLossConfig()
         config?.temperature = 0
         if let config {
-            #expect(throws: CompareError.self) {
+            #expect(throws: CompareError.invalidParameter(operation: "comparative loss", name: "temperature", value: 0.0, requirement: "it must be finite and > 0")) {
                 try ComparativeLoss.evaluate(losses: [[1.0, 2.0]], config: config)
             }
         }
@@ -99,19 +100,22 @@ import Testing
         #expect(throws: CompareError.self) {
             try ComparativeLoss.evaluate(losses: [Float.infinity, 1], rows: 1, columns: 2, config: config)
         }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.mismatchedShapes(operation: "span comparative loss", lhs: [2], rhs: [1])) {
             try ComparativeLoss.evaluateSpan(start: [1.0, 2.0], end: [1.0], rows: 1, columns: 2, config: config)
         }
-        #expect(throws: CompareError.self) {
+        #expect(throws: CompareError.shapeMismatch(operation: "comparative loss", count: 2, rows: 9223372036854775807, columns: 2)) {
             try ComparativeLoss.evaluate(losses: [1.0, 2.0], rows: Int.max, columns: 2, config: config)
         }
     }
 
     @Test func didYouMeanDistance() {
-        #expect(NameMatcher.distance("kitten", "sitting") == 3)
-        #expect(NameMatcher.distance("", "abc") == 3)
-        #expect(NameMatcher.distance("Best", "best") == 0)
-        #expect(NameMatcher.candidates(for: "frist", among: ["ultra", "best", "first"]) == ["first"])
-        #expect(NameMatcher.candidates(for: "list", among: ["pairwise", "listwise"]) == ["listwise"])
+        #expect(Suggestion.distance("kitten", "sitting") == 3)
+        #expect(Suggestion.distance("", "abc") == 3)
+        #expect(Suggestion.choices(for: "Best", among: ["best"]) == ["best"])
+        #expect(Suggestion.choices(for: "frist", among: ["ultra", "best", "first"]) == ["first"])
+        #expect(Suggestion.choices(for: "list", among: ["pairwise", "listwise"]) == ["listwise"])
+        #expect(Suggestion.choices(for: "cls", among: ["classification", "regression", "span"]) == ["classification"])
+        #expect(Suggestion.choices(for: "zzz", among: ["classification", "regression", "span"]).isEmpty)
+        #expect(Suggestion.lookup("ULTRA", in: ComparativeLossConfig.targetNames) == .ultra)
     }
 }

@@ -56,13 +56,13 @@ import Testing
     }
 
     @Test func invalidInputsThrow() {
-        #expect(throws: CompareError.self) { try NestedDropout.rate(1.0, step: 1) }
-        #expect(throws: CompareError.self) { try NestedDropout.rate(-0.1, step: 1) }
+        #expect(throws: CompareError.invalidParameter(operation: "nested dropout", name: "rate", value: 1.0, requirement: "it must lie in [0, 1)")) { try NestedDropout.rate(1.0, step: 1) }
+        #expect(throws: CompareError.invalidParameter(operation: "nested dropout", name: "rate", value: -0.1, requirement: "it must lie in [0, 1)")) { try NestedDropout.rate(-0.1, step: 1) }
         #expect(throws: CompareError.self) { try NestedDropout.rate(.nan, step: 1) }
-        #expect(throws: CompareError.self) { try NestedDropout.rate(0.1, step: -1) }
-        #expect(throws: CompareError.self) { try NestedDropout.mask(uniforms: [0.5, 1.0], rate: 0.1, step: 1) }
+        #expect(throws: CompareError.invalidCount(operation: "nested dropout", name: "step", value: -1, requirement: "it must lie in 0...4096")) { try NestedDropout.rate(0.1, step: -1) }
+        #expect(throws: CompareError.invalidParameter(operation: "nested dropout mask", name: "uniforms[1]", value: 1.0, requirement: "draws must lie in [0, 1)")) { try NestedDropout.mask(uniforms: [0.5, 1.0], rate: 0.1, step: 1) }
         #expect(throws: CompareError.self) { try NestedDropout.mask(uniforms: [.nan], rate: 0.1, step: 1) }
-        #expect(throws: CompareError.self) { try NestedDropout.mask(uniforms: [-0.01], rate: 0.1, step: 1) }
+        #expect(throws: CompareError.invalidParameter(operation: "nested dropout mask", name: "uniforms[0]", value: -0.009999999776482582, requirement: "draws must lie in [0, 1)")) { try NestedDropout.mask(uniforms: [-0.01], rate: 0.1, step: 1) }
     }
 
     @Test func randomMatchesPublishedAlgorithm() {

@@ -64,10 +64,10 @@ private struct RDropFile: Decodable {
         let swapped1 = try RDrop.symmetricKL(logitsA: [0.0, 1], logitsB: [2.0, -1], rows: 1, classes: 2)
         let swapped2 = try RDrop.symmetricKL(logitsA: [2.0, -1], logitsB: [0.0, 1], rows: 1, classes: 2)
         #expect(abs(swapped1.loss - swapped2.loss) < 1e-15)
-        #expect(throws: CompareError.self) { try RDrop.symmetricKL(logitsA: [1.0], logitsB: [1.0, 2], rows: 1, classes: 1) }
-        #expect(throws: CompareError.self) { try RDrop.symmetricKL(logitsA: [1.0, 2], logitsB: [1.0, 2], rows: 1, classes: 3) }
-        #expect(throws: CompareError.self) { try RDrop.symmetricKL(logitsA: [Double](), logitsB: [], rows: 0, classes: 2) }
+        #expect(throws: CompareError.mismatchedShapes(operation: "r-drop", lhs: [1], rhs: [2])) { try RDrop.symmetricKL(logitsA: [1.0], logitsB: [1.0, 2], rows: 1, classes: 1) }
+        #expect(throws: CompareError.shapeMismatch(operation: "r-drop", count: 2, rows: 1, columns: 3)) { try RDrop.symmetricKL(logitsA: [1.0, 2], logitsB: [1.0, 2], rows: 1, classes: 3) }
+        #expect(throws: CompareError.emptyBatch(operation: "r-drop")) { try RDrop.symmetricKL(logitsA: [Double](), logitsB: [], rows: 0, classes: 2) }
         #expect(throws: CompareError.self) { try RDrop.symmetricKL(logitsA: [1.0, .nan], logitsB: [1.0, 2], rows: 1, classes: 2) }
-        #expect(throws: CompareError.self) { try RDrop.symmetricKL(logitsA: [1.0, 2], logitsB: [1.0, 2], rows: 1, classes: 2, alpha: -1) }
+        #expect(throws: CompareError.invalidParameter(operation: "r-drop", name: "alpha", value: -1.0, requirement: "it must be finite and >= 0")) { try RDrop.symmetricKL(logitsA: [1.0, 2], logitsB: [1.0, 2], rows: 1, classes: 2, alpha: -1) }
     }
 }

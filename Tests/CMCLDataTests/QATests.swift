@@ -130,37 +130,38 @@ import Testing
         try checkSegments(HotpotQA.load(path: Paths.dataFile("hotpotqa/hotpot_dev_distractor_v1.json")).take(53), minimumSpans: 40)
     }
 
+    /// The one HotpotQA layout (``HotpotEncoder``): every paragraph laid out in order as a title
+    /// and a text, in order and disjoint, the supporting ones the gold ones, the answer's
+    /// position inside the layout pointing at the answer.
     func checkSegments(_ hotpot: Dataset<HotpotExample>, minimumSpans: Int) throws {
         let tok = try #require(Shared.bert)
-        let features = HotpotQA.features(hotpot, tokenizer: tok, maxLength: 4096)
-        #expect(features.count == hotpot.count)
+        let inputs = HotpotInput.prepare(hotpot, tokenizer: tok)
+        #expect(inputs.count == hotpot.count)
+        let encoder = HotpotEncoder(tokenizer: tok, maxLength: 4096)
         var spans = 0
-        for (f, example) in zip(features, hotpot) {
-            let e = f.encoding
-            #expect(f.segments.count == example.paragraphs.count)
-            #expect(f.segments.filter(\.mustKeep).map(\.title) == example.goldParagraphs.map { example.paragraphs[$0].title })
-            // Segments are in order, disjoint, inside the context, and children nest.
+        for (input, example) in zip(inputs, hotpot) {
+            let plan = encoder.evaluationPlan(input, steps: 0)
+            let f = encoder.feature(input, order: plan.order, answer: plan.answer, training: false)
+            #expect(f.paragraphs == Array(example.paragraphs.indices))
+            #expect(input.supporting == example.goldParagraphs)
+            // Titles and texts alternate, in order, disjoint, inside the input before its [SEP].
+            #expect(f.pieces.map(\.isTitle) == Array(repeating: [true, false], count: example.paragraphs.count).flatMap { $0 })
             var previous = 0
-            for s in f.segments {
-                #expect(s.tokens.lowerBound >= previous && s.tokens.upperBound <= e.count - 1)
-                #expect(s.children.allSatisfy { s.tokens.contains($0.tokens.lowerBound) && $0.tokens.upperBound <= s.tokens.upperBound })
-                previous = s.tokens.upperBound
+            for piece in f.pieces {
+                #expect(piece.tokens.lowerBound >= previous && piece.tokens.upperBound <= f.ids.count - 1)
+                previous = piece.tokens.upperBound
             }
-            #expect(f.minimalPositions.count < e.count)
-            if f.answerType == 0 {
-                spans += 1
-                let context = Array(f.context.unicodeScalars)
-                let span = e.offsets[Int(f.startPosition)].lowerBound..<e.offsets[Int(f.endPosition)].upperBound
-                let text = String(String.UnicodeScalarView(context[span]))
-                #expect(text == example.answer, "\(example.id)")
-                #expect(f.segments.contains { $0.mustKeep && $0.tokens.contains(Int(f.startPosition)) })
-            } else if example.answer == "yes" || example.answer == "no" {
-                #expect(f.answerType == (example.answer == "yes" ? 1 : 2))
+            spans += HotpotPositionTests.check(input, f, plan.answer, "full layout")
+            if example.answer == "yes" || example.answer == "no" {
+                #expect(f.startPosition == (example.answer == "yes" ? 1 : 2))
             }
         }
         #expect(spans >= minimumSpans)
-        let short = HotpotQA.features(hotpot.take(3), tokenizer: tok, maxLength: 128)
-        #expect(short.allSatisfy { $0.encoding.count <= 128 && ($0.segments.last?.tokens.upperBound ?? 0) <= 127 })
+        let short = HotpotEncoder(tokenizer: tok, maxLength: 128)
+        for input in inputs.prefix(3) {
+            let f = short.feature(input, order: Array(input.paragraphs.indices), answer: input.positions.first, training: false)
+            #expect(f.ids.count <= 128 && f.ids.last == tok.sepID)
+        }
     }
 
     @Test func badSupportingFact() {

@@ -48,6 +48,10 @@ struct ComparativeBindingTests {
     @Test func badAblationArgumentsAreDiagnostics() {
         #expect(run("cmpdrop(0)").errors.first?.contains("steps") == true)
         #expect(run("cmp(ce, ablate: 3)").errors.first?.contains("ablate") == true)
-        #expect(run("cmp(ce, ablate: cmpdrop(1), target: \"ultr\")").errors.first?.contains("ultra") == true)
+        // A misspelt name is resolved at the binding: the caret on `target:`, a did-you-mean.
+        let source = "cmp(ce, ablate: cmpdrop(1), target: \"ultr\")"
+        let d = CMCLRuntimeTests.run(source).firstError
+        #expect(d?.message == "unknown target \"ultr\"" && d?.hint == "did you mean `ultra`?")
+        #expect(d.map { String(decoding: Array(source.utf8)[$0.span.start..<$0.span.end], as: UTF8.self) } == "target: \"ultr\"")
     }
 }

@@ -76,7 +76,7 @@ import Testing
         let d = Dataset((0..<7).map { TextExample(text: "w\($0) x", label: .index(Int32($0 % 2))) })
         #expect(throws: TaskError.needsTokenizer) { _ = try TextExample.pipeline(d, PipelineOptions()) }
         let tok = WordTokenizer.build(from: d.map(\.text).elements)
-        let p = try TextExample.pipeline(d, PipelineOptions(tokenizer: tok))
+        let p = try #require(try TextExample.pipeline(d, PipelineOptions(tokenizer: tok)))
         let marked = MarkedPipeline(p, specialTokenIDs: [tok.clsID])
         #expect(marked.specialTokenIDs == [tok.clsID] && marked.encoded?.examples.count == 7)
         #expect(try marked.batches(size: 3, shuffleSeed: nil).allSatisfy { $0.specialTokenIDs == [tok.clsID] })
@@ -86,5 +86,34 @@ import Testing
         let expected = try p.batches(size: 3, shuffleSeed: BatchSource.epochSeed(4, 1))
         #expect(epoch1.map { $0.ids.toInts() } == expected.map { $0.ids.toInts() })
         #expect(BatchSource.epochSeed(4, 1) == 4 + 7919 + 1)
+    }
+
+    /// Each family answers for itself: text and synthetic QA tokenize into batchable data, raw
+    /// ranking lists and already-encoded data neither tokenize nor name vocabulary texts twice.
+    @Test func examplesDispatchTheirOwnEncodingAndPipeline() throws {
+        let d = Dataset([TextExample(text: "a b", pair: "c", label: .index(1)), TextExample(text: "d", label: .index(0))])
+        #expect(TextExample.vocabularyTexts(d) == ["a b", "c", "d"])
+        let tok = WordTokenizer.build(from: ["a b c d"])
+        let encoded = try #require(try TextExample.encode(d, tokenizer: tok, options: EncodeOptions(maxLength: 8)))
+        #expect(encoded.map(\.encoding.ids).elements == d.encoded(with: tok, maxLength: 8).map(\.encoding.ids).elements)
+        #expect(try EncodedExample.encode(encoded, tokenizer: tok, options: EncodeOptions()) == nil)
+        #expect(EncodedExample.vocabularyTexts(encoded) == nil)
+        let pipeline = try #require(try EncodedExample.pipeline(encoded, PipelineOptions(padID: tok.padID)))
+        #expect(pipeline.count == 2 && pipeline.encoded?.padID == tok.padID)
+        let qa = try Synthetic.questionAnswering(n: 3, paragraphs: 2, twoHop: 0, seed: 1)
+        #expect(try SyntheticQAExample.pipeline(qa, PipelineOptions()) == nil)
+        let qaTok = WordTokenizer.build(from: try #require(SyntheticQAExample.vocabularyTexts(qa)))
+        let features = try #require(try SyntheticQAExample.encode(qa, tokenizer: qaTok, options: EncodeOptions(maxLength: 64)))
+        #expect(features.map(\.ids).elements == QAFeature.encode(qa, tokenizer: qaTok, maxLength: 64).map(\.ids).elements)
+        // `[CLS] question [SEP] paragraphs… [SEP]`: the answer's token, one segment per paragraph, gold ones kept.
+        for (e, f) in zip(qa, features) {
+            #expect(f.ids[Int(f.start)] == qaTok.vocabulary[e.paragraphs[e.answerParagraph][e.answerStart]])
+            #expect(f.segments.count == e.paragraphs.count && f.segments.filter(\.mustKeep).count == e.gold.count)
+            #expect(f.segments[0].tokens.lowerBound == e.question.count + 2 && f.ids.first == qaTok.clsID && f.ids.last == qaTok.sepID)
+        }
+        #expect(try QAFeature.pipeline(features, PipelineOptions()) is SegmentedQAPipeline)
+        let ranking = try Synthetic.ranking(n: 2, candidates: 3, seed: 1)
+        #expect(try RankingExample.pipeline(ranking, PipelineOptions()) == nil)
+        #expect(try RankingExample.encode(ranking, tokenizer: tok, options: EncodeOptions()) == nil)
     }
 }

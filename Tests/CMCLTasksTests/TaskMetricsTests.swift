@@ -50,4 +50,15 @@ import Testing
             _ = try TaskMetrics.evaluate(try Linear(2, 2, generator: Generator(seed: 0)), batches: [batch], metrics: [])
         }
     }
+
+    /// `predict`'s loop: the argmax class of every row in batch order, scores for score heads.
+    @Test func predictionsAreArgmaxClassesOrScoresInOrder() throws {
+        let classifier = try BagOfEmbeddingsClassifier(vocabularySize: 10, embeddingWidth: 4, hidden: [4], head: .classification(classes: 3), generator: Generator(seed: 3))
+        let a = try Batch(ids: Tensor(ints: [1, 2, 3, 4], shape: [4, 1])), b = try Batch(ids: Tensor(ints: [5, 6], shape: [2, 1]))
+        let expected = try [a, b].flatMap { try classifier($0).logits.argmax(axis: 1).toInts().map(Double.init) }
+        #expect(try TaskMetrics.predictions(classifier, batches: [a, b]) == expected)
+        #expect(expected.count == 6 && expected.allSatisfy { (0..<3).contains(Int($0)) })
+        let regressor = try BagOfEmbeddingsClassifier(vocabularySize: 10, embeddingWidth: 4, hidden: [4], head: .regression, generator: Generator(seed: 3))
+        #expect(try TaskMetrics.predictions(regressor, batches: [a, b]) == (try [a, b].flatMap { try regressor($0).logits.toDoubles() }))
+    }
 }

@@ -47,7 +47,7 @@ enum CompareBuiltins {
         }
     }
 
-    static func exampleLoss(_ v: Value) throws -> ExampleLoss {
+    static func exampleLoss(_ v: Value) throws -> TaskLoss {
         guard case .object(let l as LossValue) = v, let task = l.task else {
             throw CMCLError("the task loss must be ce, mse_loss, span_ce or task_loss(), got \(Display.describe(v))",
                             hint: "comparative and R-Drop losses are built on a plain task loss", argument: .label("task"))
@@ -65,7 +65,7 @@ enum CompareBuiltins {
               "Input-neuron ablation by nested cropping: each step removes a further `ratio` of the tokens (or one span; never the tokenizer's special tokens); what a step removed stays removed. On HotpotQA data, whole distractor paragraphs, each level re-encoded as the reference does.",
               example: "cmpcrop(1, ratio: 0.2)") { a in
             .object(AblationValue(.crop(try CmpCrop(steps: try a.int("steps"), ratio: try a.number("ratio"),
-                                                    style: try a.string("style")))))
+                                                    style: try a.choice("style", in: CmpCrop.styleNames, what: "crop style")))))
         }
         r.add("Ablation.variants(self, model)", "compare",
               "The nested variants of a model under a CmpDrop operator: level k and the dropout rate at every site.",
@@ -101,8 +101,11 @@ enum CompareBuiltins {
     }
 
     static func config(_ a: Arguments) throws -> ComparativeLossConfig {
-        try ComparativeLossConfig(mode: try a.string("mode"), target: try a.string("target"), ranking: try a.string("ranking"),
-                                  temperature: try a.number("temp"), weight: try a.number("weight"), primary: try a.string("primary"),
+        try ComparativeLossConfig(mode: try a.choice("mode", in: ComparativeLossConfig.modeNames, what: "mode"),
+                                  target: try a.choice("target", in: ComparativeLossConfig.targetNames, what: "target"),
+                                  ranking: try a.choice("ranking", in: ComparativeLossConfig.rankingNames, what: "ranking"),
+                                  temperature: try a.number("temp"), weight: try a.number("weight"),
+                                  primary: try a.choice("primary", in: ComparativeLossConfig.primaryNames, what: "primary"),
                                   schedule: try a.bool("schedule"))
     }
 
@@ -188,10 +191,7 @@ enum CompareBuiltins {
         r.add("prune(model, ratio, scope: \"global\")", "compare",
               "Magnitude pruning: the smallest `ratio` of weights set to zero, as a view sharing the weights (\"global\" or \"layer\" scope).",
               example: "prune(net, 0.3)") { a in
-            guard let scope = AblatedModel.PruneScope(rawValue: try a.string("scope")) else {
-                throw CMCLError("unknown scope", hint: "use one of \(AblatedModel.PruneScope.allCases.map(\.rawValue).joined(separator: ", "))",
-                                argument: .label("scope"))
-            }
+            let scope = try a.choice("scope", in: AblatedModel.PruneScope.allCases.map { ($0.rawValue, $0) }, what: "scope")
             return .object(AblatedModelValue(try view(a).prune(ratio: try a.number("ratio"), scope: scope)))
         }
         r.add("ablation_curve(model, data, ablate, metric: \"accuracy\", batch: 64, tokenizer: nil, max_len: 128, seed: 0, precision: nil)", "compare",

@@ -30,20 +30,11 @@ enum DataBuiltins {
     }
 
     static func text(_ d: Dataset<TextExample>) -> Value {
-        .object(DatasetValue(TypedDataset(data: d, kind: "text", toRecord: ExampleRecords.text)))
+        .object(DatasetValue(TypedDataset(d)))
     }
 
     static func dataset(_ a: Arguments, _ name: String) throws -> DatasetValue {
         try a.object(name, as: DatasetValue.self, described: "a dataset")
-    }
-
-    static func textData(_ a: Arguments, _ name: String) throws -> Dataset<TextExample> {
-        let d = try dataset(a, name)
-        guard let t = d.data as? TypedDataset<TextExample> else {
-            throw CMCLError("`\(a.signature.name)` needs a text dataset (GLUE, TSV, synthetic sentiment), got \(d.data.kind) examples",
-                            argument: .label(name))
-        }
-        return t.data
     }
 
     static func tokenizer(_ a: Arguments, _ name: String) throws -> any TextTokenizer {
@@ -84,23 +75,21 @@ enum DataBuiltins {
         r.lookup("glue")?.choices["task"] = GLUE.tasks.map(\.name)
         r.add("squad(path, skip_bad: false)", "data", "SQuAD v1.1 questions (one example per question).",
               example: "let dev = squad(data_dir(\"squad/dev-v1.1.json\"))") { a in
-            .object(DatasetValue(TypedDataset(data: try locatingData { try SQuAD.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")) },
-                                              kind: "SQuAD", toRecord: ExampleRecords.squad)))
+            .object(DatasetValue(TypedDataset(try locatingData { try SQuAD.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")) })))
         }
         r.add("hotpot(path, skip_bad: false)", "data",
               "HotpotQA distractor questions: ten paragraphs each, gold paragraphs marked.",
               example: "let hp = hotpot(data_dir(\"hotpotqa/hotpot_dev_distractor_v1.json\"))") { a in
-            .object(DatasetValue(TypedDataset(data: try locatingData { try HotpotQA.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")) },
-                                              kind: "HotpotQA", toRecord: ExampleRecords.hotpot)))
+            .object(DatasetValue(TypedDataset(try locatingData { try HotpotQA.load(path: try a.string("path"), skipBad: try a.bool("skip_bad")) })))
         }
         r.add("squad_distractors(data, k, pool: nil, words: 32, seed: 0)", "data",
               "SQuAD questions as long multi-paragraph inputs in the HotpotQA layout: each question's own paragraph (gold) among k paragraphs of other articles from `pool` (default `data`), every paragraph an excerpt of about `words` words; nested draws (a larger k only adds paragraphs).",
               example: "let long = squad_distractors(squad(data_dir(\"squad/dev-v1.1.json\")), 4, seed: 1)") { a in
             func questions(_ name: String) throws -> Dataset<SQuADExample> {
-                guard let d = try dataset(a, name).data as? TypedDataset<SQuADExample> else {
+                guard let d = try dataset(a, name).data.examples(of: SQuADExample.self) else {
                     throw CMCLError("\(name) must be SQuAD questions (from squad(path))", argument: .label(name))
                 }
-                return d.data
+                return d
             }
             let k = try a.int("k"), words = try a.int("words")
             if k < 0 { throw CMCLError("k must be >= 0, got \(k)", argument: .label("k")) }
@@ -108,7 +97,7 @@ enum DataBuiltins {
             let pool = try a.optional("pool") == nil ? nil : try questions("pool")
             let data = HotpotQA.distractorSetting(try questions("data"), distractors: k, pool: pool, words: words,
                                                   seed: UInt64(max(0, try a.int("seed"))))
-            return .object(DatasetValue(TypedDataset(data: data, kind: "HotpotQA", toRecord: ExampleRecords.hotpot)))
+            return .object(DatasetValue(TypedDataset(data)))
         }
     }
 
@@ -126,10 +115,8 @@ enum DataBuiltins {
               example: "let tok = word_tokenizer(synth.sentiment(n: 100))") { a in
             let v = try a.value("texts")
             var texts: [String] = []
-            if case .object(let o as DatasetValue) = v, let t = o.data as? TypedDataset<TextExample> {
-                for e in t.data { texts.append(e.text); if let p = e.pair { texts.append(p) } }
-            } else if case .object(let o as DatasetValue) = v, let q = o.data as? TypedDataset<SyntheticQAExample> {
-                for e in q.data { texts.append((e.question + e.paragraphs.flatMap { $0 }).joined(separator: " ")) }
+            if case .object(let o as DatasetValue) = v, let t = o.data.vocabularyTexts {
+                texts = t
             } else if case .list(let l) = v {
                 texts = try l.items.map {
                     guard case .string(let s) = $0 else { throw CMCLError("word_tokenizer needs strings") }
@@ -225,28 +212,16 @@ enum DataBuiltins {
             if let q = try a.optionalInt("max_question"), q < 1 {
                 throw CMCLError("max_question must be at least 1, got \(q)", argument: .label("max_question"))
             }
-            if let s = source as? TypedDataset<SQuADExample> {
-                let maxLength = try a.tokenLength("max_len")
-                let stride = try a.optionalInt("stride") ?? max(1, maxLength / 3)
-                if stride < 1 { throw CMCLError("stride must be at least 1, got \(stride)", argument: .label("stride")) }
-                let items = try SQuADItem.encode(s.data, tokenizer: tok, maxLength: maxLength, stride: stride,
-                                                 maxQuestion: try a.optionalInt("max_question"))
-                return .object(DatasetValue(TypedDataset(data: items, kind: "SQuAD feature", toRecord: ExampleRecords.squadItem), tokenizer: tok))
+            if let s = try a.optionalInt("stride"), s < 1 { throw CMCLError("stride must be at least 1, got \(s)", argument: .label("stride")) }
+            if let k = try a.optionalInt("distractors"), k < 0 { throw CMCLError("distractors must be >= 0", argument: .label("distractors")) }
+            let options = EncodeOptions(maxLength: try a.tokenLength("max_len"), stride: try a.optionalInt("stride"),
+                                        maxQuestion: try a.optionalInt("max_question"), maxParagraph: try a.int("max_paragraph"),
+                                        distractors: try a.optionalInt("distractors"))
+            guard let encoded = try source.encoded(tokenizer: tok, options: options) else {
+                throw CMCLError("`encode` needs a text dataset (GLUE, TSV, synthetic sentiment), got \(source.kind) examples",
+                                argument: .label("data"))
             }
-            if let h = source as? TypedDataset<HotpotExample> {
-                let distractors = try a.optionalInt("distractors")
-                if let k = distractors, k < 0 { throw CMCLError("distractors must be >= 0", argument: .label("distractors")) }
-                let items = HotpotItem.encode(h.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"),
-                                              maxQuestion: try a.optionalInt("max_question") ?? HotpotEncoder.referenceMaxQuestionLength, maxParagraph: try a.int("max_paragraph"),
-                                              distractors: distractors)
-                return .object(DatasetValue(TypedDataset(data: items, kind: "HotpotQA input", toRecord: ExampleRecords.hotpotItem), tokenizer: tok))
-            }
-            if let q = source as? TypedDataset<SyntheticQAExample> {
-                let features = QAFeature.encode(q.data, tokenizer: tok, maxLength: try a.tokenLength("max_len"))
-                return .object(DatasetValue(TypedDataset(data: features, kind: "QA feature", toRecord: ExampleRecords.qaFeature), tokenizer: tok))
-            }
-            let enc = try textData(a, "data").encoded(with: tok, maxLength: try a.tokenLength("max_len"))
-            return .object(DatasetValue(TypedDataset(data: enc, kind: "encoded", toRecord: ExampleRecords.encoded), tokenizer: tok))
+            return .object(DatasetValue(encoded, tokenizer: tok))
         }
         r.add("batches(data, size, tokenizer: nil, max_len: 128, shuffle: nil, bucket: false)", "data",
               "Padded batches with attention masks (SQuAD windows with their answer positions); `shuffle: seed` shuffles, `bucket: true` groups similar lengths (text examples).",
@@ -373,18 +348,16 @@ enum DataBuiltins {
               example: "let qa = synth.qa(n: 200)") { a in
             let n = try a.int("n", from: 0), paragraphs = max(1, try a.int("paragraphs", from: 0))
             try checkSynthetic(Double(n) * Double(max(2, paragraphs)) * 600, n > paragraphs ? "n" : "paragraphs", "synth.qa")
-            return .object(DatasetValue(TypedDataset(data: try Synthetic.questionAnswering(n: n, paragraphs: paragraphs,
-                                                                                           twoHop: min(1, max(0, try a.number("two_hop"))),
-                                                                                           seed: try seed(a), stop: Interrupt.check),
-                                                     kind: "multi-paragraph QA", toRecord: ExampleRecords.syntheticQA)))
+            return .object(DatasetValue(TypedDataset(try Synthetic.questionAnswering(n: n, paragraphs: paragraphs,
+                                                                                     twoHop: min(1, max(0, try a.number("two_hop"))),
+                                                                                     seed: try seed(a), stop: Interrupt.check))))
         }
         r.add("synth.ranking(self, n: 500, candidates: 10, seed: 0)", "synth", "A small query–candidates ranking task.",
               example: "let rk = synth.ranking(n: 100)") { a in
             let n = try a.int("n", from: 0), candidates = max(1, try a.int("candidates", from: 0))
             try checkSynthetic(Double(n) * Double(candidates) * 500, n > candidates ? "n" : "candidates", "synth.ranking")
-            return .object(DatasetValue(TypedDataset(data: try Synthetic.ranking(n: n, candidates: candidates, seed: try seed(a),
-                                                                                 stop: Interrupt.check),
-                                                     kind: "ranking", toRecord: ExampleRecords.ranking)))
+            return .object(DatasetValue(TypedDataset(try Synthetic.ranking(n: n, candidates: candidates, seed: try seed(a),
+                                                                           stop: Interrupt.check))))
         }
     }
 
@@ -397,43 +370,6 @@ enum DataBuiltins {
         guard bytes <= Double(limit) else {
             throw CMCLError("\(name) would need about \(SizeLimit.size(bytes)), more than the memory limit of \(MemoryLimit.describe(limit))",
                             hint: "CMCL_MEMORY_LIMIT sets the limit", argument: .label(argument))
-        }
-    }
-}
-
-/// The `synth` namespace value: `synth.sentiment(...)`.
-public final class SynthNamespace: NativeObject {
-    public var typeName: String { "synth" }
-    public func display(_ style: DisplayStyle) -> String { "<synthetic tasks: sentiment, qa, ranking>" }
-}
-
-/// A padded batch as a cmcl value; its fields are tensors.
-public final class BatchValue: NativeObject {
-    let batch: Batch
-    init(_ batch: Batch) { self.batch = batch }
-    public var typeName: String { "Batch" }
-    public var length: Int? { batch.size }
-    /// Class labels (int32), when the batch has them.
-    var classLabels: Tensor? { batch.labels.flatMap { $0.dtype == .int32 ? $0 : nil } }
-    /// Regression scores (float), when the batch has them.
-    var scores: Tensor? { batch.labels.flatMap { $0.dtype == .int32 ? nil : $0 } }
-    public func display(_ style: DisplayStyle) -> String {
-        "<Batch \(batch.size) × \(batch.ids.shape[1])\(classLabels == nil ? "" : ", labels")>"
-    }
-    public var fieldNames: [String] { ["ids", "mask", "type_ids", "labels", "scores", "size", "length"] }
-    public func field(_ name: String) -> Value? {
-        func wrap(_ t: Tensor?, empty dtype: DType) -> Value? {
-            (t ?? (try? Tensor.zeros([0], dtype: dtype))).map { .object(TensorValue($0)) }
-        }
-        switch name {
-        case "ids": return .object(TensorValue(batch.ids))
-        case "mask": return wrap(batch.attentionMask, empty: .int32)
-        case "type_ids": return wrap(batch.tokenTypes, empty: .int32)
-        case "labels": return wrap(classLabels, empty: .int32)
-        case "scores": return wrap(scores, empty: .float32)
-        case "size": return .number(Double(batch.size))
-        case "length": return .number(Double(batch.ids.shape[1]))
-        default: return nil
         }
     }
 }

@@ -22,7 +22,12 @@ enum ModelBuiltins {
     }
 
     static func head(_ a: Arguments) throws -> TaskHead {
-        try TaskHead(name: try a.string("head"), classes: try a.int("classes"))
+        try TaskHead(name: try headName(a), classes: try a.int("classes"))
+    }
+
+    /// The `head:` argument checked against the task heads' spellings.
+    static func headName(_ a: Arguments) throws -> String {
+        try a.choice("head", in: TaskHead.spellings, what: "task head", offering: ["classification", "regression", "span", "ranking"])
     }
 
     static func wrap(_ m: Module) -> Value { .object(ModelValue(m)) }
@@ -61,12 +66,11 @@ enum ModelBuiltins {
                 texts = l.items.compactMap { if case .string(let s) = $0 { return s }; return nil }
             }
             if let texts {
-                let pipeline = try TextExample.pipeline(Dataset(texts.map { TextExample(text: $0) }),
-                                                        PipelineOptions(tokenizer: tokenizer, maxLength: maxLength))
-                guard let b = try pipeline.batches(size: max(1, texts.count), shuffleSeed: nil).first else {
+                do {
+                    return try Batch(texts: texts, tokenizer: tokenizer, maxLength: maxLength)
+                } catch TaskError.emptyDataset {
                     throw CMCLError("no text to encode")
                 }
-                return b
             }
         }
         switch v {
@@ -146,13 +150,16 @@ enum ModelBuiltins {
     }
 
     /// `metrics` checked against the model's head here, before anything runs (the head's
-    /// defaults when empty).
-    static func resolvedMetrics(_ m: Module, _ metrics: [String]) throws -> [String] {
+    /// defaults when empty); an unknown name has the caret on `metrics:` (on `keep_best:` when
+    /// it is `keepBest` and not among the metrics asked).
+    static func resolvedMetrics(_ m: Module, _ metrics: [String], keepBest: String? = nil) throws -> [String] {
         guard let model = m as? TextModel else { throw CMCLError("evaluate needs a text model with a task head") }
         do {
             return try TaskMetrics.resolve(metrics, for: model.head)
         } catch let TaskError.unknownMetric(name, head, available) {
-            throw CMCLError("unknown metric \"\(name)\" for a \(head) head", hint: "available: \(available.joined(separator: ", "))")
+            let close = Suggestion.choices(for: name, among: available).first.map { "did you mean `\($0)`? " } ?? ""
+            throw CMCLError("unknown metric \"\(name)\" for a \(head) head", hint: "\(close)available: \(available.joined(separator: ", "))",
+                            argument: .label(name == keepBest && !metrics.contains(name) ? "keep_best" : "metrics"))
         }
     }
 
@@ -166,10 +173,7 @@ enum ModelBuiltins {
         r.add("mlp(widths, act: \"relu\", dropout: 0)", "model", "A multi-layer perceptron [in, hidden…, out].",
               example: "let net = mlp([4, 16, 2], act: \"gelu\")") { a in
             let widths = try TensorBuiltins.shape([try a.value("widths")], what: "width")
-            guard let act = Activation(rawValue: try a.string("act")) else {
-                throw CMCLError("unknown activation \"\(try a.string("act"))\"",
-                                hint: "use one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))", argument: .label("act"))
-            }
+            let act = try a.choice("act", in: Activation.allCases.map { ($0.rawValue, $0) }, what: "activation")
             return wrap(try MLP(widths, activation: act, dropout: try a.number("dropout"), generator: a.interpreter.random))
         }
         r.add("sequential(layers...)", "model", "Layers applied in order.",
@@ -181,7 +185,7 @@ enum ModelBuiltins {
         }
         r.add("activation(name)", "model", "An activation layer: relu, gelu, tanh, sigmoid or identity.",
               example: "activation(\"gelu\")") { a in
-            wrap(try ActivationLayer(try a.string("name")))
+            wrap(ActivationLayer(try a.choice("name", in: Activation.allCases.map { ($0.rawValue, $0) }, what: "activation")))
         }
         r.add("bag_of_embeddings(vocab, dim: 64, hidden: [64], classes: 2, head: \"classification\", dropout: 0.1, seed: nil)", "model",
               "A text classifier: mean-pooled word embeddings, then an MLP. Trains in seconds on a CPU.",
@@ -372,18 +376,7 @@ enum ModelBuiltins {
             guard let tm = m as? TextModel else { throw CMCLError("predict needs a text model") }
             let bs = try batches(try a.value("data"), size: try a.int("batch"), tokenizer: try tokenizerArgument(a),
                                  maxLength: try a.tokenLength("max_len"), shuffleSeed: nil)
-            var out: [Value] = []
-            try Tensor.withNoGrad {
-                for b in bs {
-                    let logits = try tm(b, context: ForwardContext(training: false, precision: precision)).logits
-                    if logits.rank == 2 {
-                        out += try logits.argmax(axis: 1).toInts().map { .number(Double($0)) }
-                    } else {
-                        out += logits.toDoubles().map { .number($0) }
-                    }
-                }
-            }
-            return .list(out)
+            return .list(try TaskMetrics.predictions(tm, batches: bs, precision: precision).map { .number($0) })
         }
     }
 }

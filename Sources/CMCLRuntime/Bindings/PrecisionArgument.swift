@@ -10,9 +10,7 @@ public enum PrecisionArgument {
             do { try p.check() } catch let e as TensorError { throw CMCLError("\(e)", argument: .label("precision")) }
             return p
         }
-        let names = Precision.allCases.map(\.rawValue)
-        throw CMCLError("unknown precision \"\(spelled)\"",
-                        hint: Suggestion.hint(for: spelled.lowercased(), in: names) ?? "use \"fp32\" or \"bf16\"", argument: .label("precision"))
+        throw Arguments.unknownName(spelled, what: "precision", among: Precision.allCases.map(\.rawValue), argument: "precision")
     }
 
     /// The call's precision: its `precision:` argument, else the session's (checked when it was set).

@@ -62,11 +62,13 @@ enum PretrainedBuiltins {
     static func store() -> ModelStore { ModelStore(environment: ProcessInfo.processInfo.environment) }
 
     static func load(_ a: Arguments) throws -> Value {
+        // Spellings first: a misspelt head fails before any file is read.
+        let head = try ModelBuiltins.headName(a)
         let dir = try store().directory(for: try a.string("model"))
         let seed = UInt64(max(0, try a.int("seed")))
         let keep = try a.optionalInt("layers")
         if let keep, keep < 1 { throw CMCLError("layers must be at least 1, got \(keep)", argument: .label("layers")) }
-        let (model, report) = try Transformer.pretrained(directory: dir, head: try a.string("head"), classes: try a.optionalInt("classes"),
+        let (model, report) = try Transformer.pretrained(directory: dir, head: head, classes: try a.optionalInt("classes"),
                                                          layers: keep, generator: Generator(seed: seed))
         let tok = try TokenizerFiles.load(directory: dir.path)
         guard tok.vocabulary.count <= model.config.vocabularySize else {

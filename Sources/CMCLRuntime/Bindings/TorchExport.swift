@@ -187,7 +187,7 @@ enum TorchExport {
         }
     }
 
-    static func taskName(_ task: ExampleLoss, model: Transformer) throws -> String {
+    static func taskName(_ task: TaskLoss, model: Transformer) throws -> String {
         let resolved = try task.resolved(for: model)
         let name: String
         switch resolved {

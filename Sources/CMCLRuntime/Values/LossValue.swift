@@ -2,10 +2,6 @@ import CMCLCompare
 import CMCLNN
 import CMCLTensor
 
-/// The task loss's former name in CMCLCompare, still spelled by TorchExport.swift (kept until
-/// that file moves to ``TaskLoss``).
-typealias ExampleLoss = TaskLoss
-
 /// A loss: a function of (model, batch) returning the total and its parts.
 public final class LossValue: NativeObject {
     let name: String

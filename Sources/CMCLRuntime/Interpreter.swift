@@ -178,6 +178,10 @@ public final class Interpreter {
     /// stopped by Ctrl-C): the `let` it is the value of binds it before the interruption
     /// propagates. Cleared before each top-level statement.
     var interruptedPartial: Value?
+    /// The collapses to one class that `fit` (its last evaluation) and `evaluate` warned of in
+    /// this session, oldest first (`all 200 predictions are class 1; macro-F1 0.33`):
+    /// `experiment` marks the runs during which one was found.
+    var collapses: [String] = []
     /// Whether code runs at the top level of a file or cell (not inside a function call).
     var isAtTopLevel: Bool { state.pointee.depth == 0 }
     var globalNames: [String: Int] = [:]

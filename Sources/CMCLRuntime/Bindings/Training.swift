@@ -113,6 +113,7 @@ enum Training {
             let n = log.evaluations, earlier = log.collapses.count - 1
             let when = n == 1 ? ": \(last)" : " at the last of \(n) evaluations"
                 + (earlier > 0 ? " (and \(earlier) before it)" : "") + ": \(last)"
+            vm.collapses.append("\(last)")
             vm.errorOutput("warning: the model collapsed to one class\(when); try a lower learning rate or a warm-up "
                            + "(optimizer: adamw(lr: 5e-5), schedule: warmup_linear(ratio: 0.06))\n")
         }

@@ -139,6 +139,10 @@ public final class Interpreter {
     /// Where progress lines (`fit`, `ablation_curve`) are drawn in place when the host keeps
     /// them out of the output (`cmcl notebook` on a terminal: stderr, not the document).
     public var progressOutput: ((String) -> Void)?
+    /// Seconds between progress lines when they cannot be drawn in place (a script whose
+    /// standard error is a file or a pipe): `fit` and `ablation_curve` then write a line this
+    /// often, so a long run is not silent. Nil: a line per evaluation only (notebooks, goldens).
+    public var progressEvery: Double?
     /// When set (notebook export, the REPL's record for `:export`), `print` hands values with a
     /// graphical form (plots) here instead of writing their text.
     public var richOutput: ((any RichDisplay) -> Void)?

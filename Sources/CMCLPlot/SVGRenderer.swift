@@ -2,27 +2,45 @@ import CMCLBase
 import Foundation
 
 /// Draws a `Figure` as a standalone SVG document (well-formed XML, no scripts, no external
-/// resources), for files and for notebook export.
+/// resources), for files and for notebook export. Curves differ by colour, dash pattern and
+/// marker shape; the legend sits above the plot area (wrapping into rows), never on the data.
+///
+/// ```swift
+/// try AtomicFile.write(SVGRenderer().render(figure), to: "loss.svg", policy: WritePolicy(force: false))
+/// ```
 public struct SVGRenderer: Sendable {
+    /// The document's width in pixels.
     public var width: Double
+    /// The document's height in pixels.
     public var height: Double
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
+    /// A renderer for documents of `width` × `height` pixels.
     public init(width: Double = 640, height: Double = 360) {
         self.width = width
         self.height = height
     }
 
-    // Plot area margins.
-    let left = 64.0, right = 16.0, top = 48.0, bottom = 52.0
+    // Plot area margins; `top` grows with the rows of a line chart's legend, which sits above
+    // the plot area.
+    let left = 64.0, right = 16.0, bottom = 52.0
+    var top = 48.0
     /// Dash patterns by series, so that curves drawn on top of each other stay distinguishable.
     static let dashes = ["", "7 4", "2 3", "9 3 2 3", "4 4", "1 2", "12 4", "6 2 2 2"]
 
+    /// The chart as one `<svg>` document.
     public func render(_ f: Figure) -> String {
+        var r = self
+        let legend = legendLayout(f)
+        if let last = legend.last { r.top = max(top, last.y + 24) }
+        return r.document(f, legend: legend)
+    }
+
+    func document(_ f: Figure, legend: [LegendEntry]) -> String {
         var body = ""
         switch f.kind {
-        case .lines: body = lines(f)
+        case .lines: body = lines(f, legend: legend)
         case .bars: body = bars(f)
         case .histogram: body = histogram(f)
         case .heatmap: body = heatmap(f)
@@ -55,33 +73,97 @@ public struct SVGRenderer: Sendable {
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
-    func axes(xlo: Double, xhi: Double, ylo: Double, yhi: Double, xTicks: Bool = true, xIntegral: Bool = false) -> String {
+    /// Axes with their labels: both ends of each axis, then the round ticks whose labels do
+    /// not touch a label already placed (see `Scale.axisValues`).
+    func axes(xlo: Double, xhi: Double, ylo: Double, yhi: Double, xTicks: Bool = true, xIntegral: Bool = false, xSingle: Double? = nil) -> String {
         var out = "<g class=\"axes\" stroke=\"#333\" fill=\"none\">"
         out += "<line x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(top + plotHeight))\"/>"
         out += "<line x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(top + plotHeight))\"/></g>\n"
         out += "<g class=\"ticks\" fill=\"#333\">"
-        for t in Scale.ticks(ylo, yhi, count: 5) {
+        var taken: [ClosedRange<Double>] = []
+        for t in Scale.axisValues(ylo, yhi, count: 5) {
             let y = top + (1 - Scale.fraction(t, ylo, yhi)) * plotHeight
+            guard !taken.contains(where: { $0.overlaps((y - 14)...(y + 14)) }) else { continue }
+            taken.append(y...y)
             out += "<line x1=\"\(n(left - 4))\" y1=\"\(n(y))\" x2=\"\(n(left))\" y2=\"\(n(y))\" stroke=\"#333\"/>"
             out += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y))\" stroke=\"#eee\"/>"
-            out += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(Scale.label(t))</text>"
+            out += "<text class=\"y-label\" x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(Scale.label(t))</text>"
         }
         if xTicks {
-            for t in Scale.ticks(xlo, xhi, count: 6, integral: xIntegral) {
+            taken = []
+            for t in Scale.axisValues(xlo, xhi, count: 6, integral: xIntegral, single: xSingle) {
                 let x = left + Scale.fraction(t, xlo, xhi) * plotWidth
+                let text = Scale.label(t), w = SVGRenderer.textWidth(text)
+                // The ends' labels stay inside the plot's width.
+                let center = min(max(x, left - 8 + w / 2), width - 4 - w / 2)
+                let span = (center - w / 2)...(center + w / 2)
+                guard !taken.contains(where: { $0.overlaps((span.lowerBound - 6)...(span.upperBound + 6)) }) else { continue }
+                taken.append(span)
                 out += "<line x1=\"\(n(x))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(x))\" y2=\"\(n(top + plotHeight + 4))\" stroke=\"#333\"/>"
-                out += "<text x=\"\(n(x))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(Scale.label(t))</text>"
+                out += "<text class=\"x-label\" x=\"\(n(center))\" y=\"\(n(top + plotHeight + 18))\" text-anchor=\"middle\">\(text)</text>"
             }
         }
         return out + "</g>\n"
     }
 
-    func lines(_ f: Figure) -> String {
+    /// About how wide `text` is at font size 12 (sans-serif averages under 7 px a character).
+    static func textWidth(_ text: String) -> Double { Double(text.count) * 7 }
+
+    /// One legend entry: where its sample line starts and its text.
+    struct LegendEntry {
+        var x: Double
+        var y: Double
+        var series: Int
+        var text: String
+    }
+
+    /// The legend of a line chart, in rows above the plot area that wrap at the chart's width
+    /// (it never covers data); empty for other charts and an unnamed single curve.
+    func legendLayout(_ f: Figure) -> [LegendEntry] {
+        guard f.kind == .lines, f.series.count > 1 || !(f.series.first?.name.isEmpty ?? true) else { return [] }
+        let probe = SVGRenderer(width: width, height: height)
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
-        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi, xIntegral: f.xIsIntegral)
+        // Within 2.5 px of the point above it (the plot area without the legend's rows, close
+        // enough): its marker is covered.
+        let hidden = f.hiddenUnder(tolerance: 2.5) { x, y in
+            (Scale.fraction(x, xlo, xhi) * probe.plotWidth, Scale.fraction(y, ylo, yhi) * probe.plotHeight)
+        }
+        var entries: [LegendEntry] = []
+        var x = left, y = f.title.isEmpty ? 14.0 : 34.0
+        for (s, series) in f.series.enumerated() {
+            let text = series.name + (hidden[s].map { " (hidden under \(f.series[$0].name))" } ?? "")
+            let w = 30 + SVGRenderer.textWidth(text)
+            if x + w > width - right, x > left { x = left; y += 18 }
+            entries.append(LegendEntry(x: x, y: y, series: s, text: text))
+            x += w + 14
+        }
+        return entries
+    }
+
+    /// Marker shapes by series, the terminal's glyphs ● ▲ ■ ◆ ✚ ○ △ □ in SVG.
+    static func marker(_ s: Int, x: Double, y: Double, color: String, n: (Double) -> String) -> String {
+        let r = 3.5
+        let fill = s % 8 < 5 ? "fill=\"\(color)\"" : "fill=\"white\" stroke=\"\(color)\" stroke-width=\"1.5\""
+        func poly(_ points: [(Double, Double)]) -> String {
+            "<polygon class=\"marker\" points=\"\(points.map { "\(n(x + $0.0)),\(n(y + $0.1))" }.joined(separator: " "))\" \(fill)/>"
+        }
+        switch s % 8 {
+        case 0, 5: return "<circle class=\"marker\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" \(fill)/>"
+        case 1, 6: return poly([(0, -r - 1), (r + 1, r), (-r - 1, r)])
+        case 2, 7: return poly([(-r, -r), (r, -r), (r, r), (-r, r)])
+        case 3: return poly([(0, -r - 1.5), (r + 1.5, 0), (0, r + 1.5), (-r - 1.5, 0)])
+        default:
+            return "<path class=\"marker\" d=\"M\(n(x - r - 1)) \(n(y))H\(n(x + r + 1))M\(n(x)) \(n(y - r - 1))V\(n(y + r + 1))\" stroke=\"\(color)\" stroke-width=\"2.5\"/>"
+        }
+    }
+
+    func lines(_ f: Figure, legend: [LegendEntry]) -> String {
+        let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
+        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi, xIntegral: f.xIsIntegral, xSingle: f.singleX)
         func px(_ x: Double) -> Double { left + Scale.fraction(x, xlo, xhi) * plotWidth }
         func py(_ y: Double) -> Double { top + (1 - Scale.fraction(y, ylo, yhi)) * plotHeight }
-        for (s, series) in f.series.enumerated() {
+        // The first series is drawn last, on top; each has its own dash pattern and marker shape.
+        for (s, series) in f.series.enumerated().reversed() {
             let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
             out += "<g class=\"series\" data-name=\"\(StringEscape.xml(series.name))\">"
             var segment: [String] = []
@@ -98,24 +180,24 @@ public struct SVGRenderer: Sendable {
                 segment.append("\(n(px(x))),\(n(py(y)))")
             }
             flush()
-            if series.x.count <= 40 {
-                for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
-                    out += "<circle cx=\"\(n(px(x)))\" cy=\"\(n(py(y)))\" r=\"3\" fill=\"\(color)\"/>"
-                }
+            // Every point of a short series; about ten of a long one, staggered between series.
+            let points = zip(series.x, series.y).filter { $0.0.isFinite && $0.1.isFinite }
+            let every = points.count <= 40 ? 1 : max(1, points.count / 10)
+            let offset = every == 1 ? 0 : (s * every) / max(1, f.series.count)
+            for (i, (x, y)) in points.enumerated() where i % every == offset % every {
+                out += SVGRenderer.marker(s, x: px(x), y: py(y), color: color, n: n)
             }
             out += "</g>\n"
         }
-        if f.series.count > 1 || !(f.series.first?.name.isEmpty ?? true) {
-            // Above the plot area, under the title: never over the data.
+        if !legend.isEmpty {
             out += "<g class=\"legend\">"
-            var x = left + 8
-            let hidden = f.hiddenUnder
-            for (s, series) in f.series.enumerated() {
-                let color = SVGRenderer.palette[s % SVGRenderer.palette.count]
-                let name = series.name + (hidden[s].map { " (hidden under \(f.series[$0].name))" } ?? "")
-                out += "<rect x=\"\(n(x))\" y=\"\(n(top - 18))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-                out += "<text x=\"\(n(x + 14))\" y=\"\(n(top - 9))\">\(StringEscape.xml(name))</text>"
-                x += 24 + Double(name.count) * 7
+            for e in legend {
+                let color = SVGRenderer.palette[e.series % SVGRenderer.palette.count]
+                let dash = SVGRenderer.dashes[e.series % SVGRenderer.dashes.count]
+                out += "<line x1=\"\(n(e.x))\" y1=\"\(n(e.y))\" x2=\"\(n(e.x + 24))\" y2=\"\(n(e.y))\" stroke=\"\(color)\" stroke-width=\"1.5\""
+                    + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>"
+                out += SVGRenderer.marker(e.series, x: e.x + 12, y: e.y, color: color, n: n)
+                out += "<text x=\"\(n(e.x + 30))\" y=\"\(n(e.y + 4))\">\(StringEscape.xml(e.text))</text>"
             }
             out += "</g>\n"
         }
@@ -148,10 +230,10 @@ public struct SVGRenderer: Sendable {
 
     func histogram(_ f: Figure) -> String {
         let (ylo, yhi) = f.yRange, (xlo, xhi) = f.xRange
-        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: yhi * 1.05)
+        var out = axes(xlo: xlo, xhi: xhi, ylo: ylo, yhi: Scale.nice(0, yhi * 1.05).1)
         for b in f.bins {
             let x0 = left + Scale.fraction(b.low, xlo, xhi) * plotWidth, x1 = left + Scale.fraction(b.high, xlo, xhi) * plotWidth
-            let h = Double(b.count) / (yhi * 1.05) * plotHeight
+            let h = Double(b.count) / Scale.nice(0, yhi * 1.05).1 * plotHeight
             out += "<rect class=\"bin\" x=\"\(n(x0))\" y=\"\(n(top + plotHeight - h))\" width=\"\(n(max(0, x1 - x0 - 1)))\" height=\"\(n(h))\" fill=\"\(SVGRenderer.palette[0])\"/>"
         }
         return out + "\n"

@@ -48,12 +48,30 @@ enum Scale {
         return out
     }
 
+    /// The values an axis labels, most important first: its two ends, then the round ticks
+    /// between them (a tick at an end is that end). Renderers place them in this order and
+    /// leave out a tick whose label would touch one already placed, so the ends are always
+    /// labelled. `single`: an axis around one value (a single evaluation) is labelled there only.
+    static func axisValues(_ lo: Double, _ hi: Double, count: Int, integral: Bool = false, single: Double? = nil) -> [Double] {
+        if let v = single { return [v] }
+        guard hi > lo else { return [lo] }
+        let inside = ticks(lo, hi, count: count, integral: integral).filter { t in
+            let f = fraction(t, lo, hi)
+            return f > 1e-9 && f < 1 - 1e-9
+        }
+        return [lo, hi] + inside
+    }
+
     /// `lo…hi` widened to round values (multiples of the tick step).
     static func nice(_ lo: Double, _ hi: Double, count: Int = 5) -> (Double, Double) {
         let t = ticks(lo, hi, count: count)
         guard t.count >= 2 else { return (lo, hi) }
         let step = t[1] - t[0]
-        return ((lo / step).rounded(.down) * step, (hi / step).rounded(.up) * step)
+        let a = (lo / step).rounded(.down) * step, b = (hi / step).rounded(.up) * step
+        // Round away the binary noise of the multiplication (0.6000000000000001).
+        func clean(_ v: Double) -> Double { Double(String(format: "%.12g", v)) ?? v }
+        let (x, y) = (clean(a), clean(b))
+        return x.isFinite && y.isFinite && x < y ? (x, y) : (lo, hi)
     }
 
     /// A short label: up to 4 significant digits, no trailing zeros.

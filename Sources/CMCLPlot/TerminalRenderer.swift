@@ -1,22 +1,32 @@
 import Foundation
 
 /// Draws a `Figure` as text for a terminal: braille dots for lines, eighth blocks for bars and
-/// histograms, shades for heatmaps. With `color`, series are told apart by ANSI colours too.
+/// histograms, shades for heatmaps. Curves are told apart by a glyph each (● ▲ ■ ◆ …) and, with
+/// `color`, by ANSI colours too; every axis labels both its ends.
+///
+/// ```swift
+/// print(TerminalRenderer(width: 60, height: 10).render(figure))
+/// ```
 public struct TerminalRenderer: Sendable {
+    /// Columns the chart may use, labels included (30…400).
     public var width: Int
+    /// Rows of a line chart or histogram, axis and labels included (6…200).
     public var height: Int
+    /// Whether series are coloured with ANSI escapes (for a terminal that shows them).
     public var color: Bool
 
     /// Series markers, also shown in the legend.
     static let markers: [Character] = ["●", "▲", "■", "◆", "✚", "○", "△", "□"]
     static let colors = ["34", "31", "32", "35", "33", "36", "94", "91"]
 
+    /// A renderer for charts of about `width` × `height` cells, clamped to the ranges above.
     public init(width: Int = 72, height: Int = 16, color: Bool = false) {
         self.width = max(30, min(width, 400))
         self.height = max(6, min(height, 200))
         self.color = color
     }
 
+    /// The chart as lines of text (no trailing spaces), its title first.
     public func render(_ f: Figure) -> String {
         var lines: [String] = []
         if !f.title.isEmpty { lines.append(f.title) }
@@ -46,19 +56,21 @@ public struct TerminalRenderer: Sendable {
         let yIntegral = f.series.allSatisfy { $0.y.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
         let yTicks = Scale.ticks(ylo, yhi, count: max(3, (height - 3) / 2), integral: yIntegral)
         let plotRows = max(3, height - 3)
-        // Which row each y tick falls on; the ends of the axis are labelled too where no tick is
-        // near, so its range is never a guess.
+        // The ends of the axis are labelled first (its range is never a guess), then the ticks
+        // on the rows left free.
         func row(_ y: Double) -> Int { min(plotRows - 1, max(0, Scale.index((1 - Scale.fraction(y, ylo, yhi)) * Double(plotRows * 4 - 1)) / 4)) }
         var tickRow: [Int: String] = [:]
-        for t in yTicks { tickRow[row(t)] = Scale.label(t) }
-        if tickRow[0] == nil && tickRow[1] == nil { tickRow[0] = Scale.label(yhi) }
-        if tickRow[plotRows - 1] == nil && tickRow[plotRows - 2] == nil { tickRow[plotRows - 1] = Scale.label(ylo) }
+        tickRow[0] = Scale.label(yhi)
+        tickRow[plotRows - 1] = Scale.label(ylo)
+        for t in yTicks where tickRow[row(t)] == nil { tickRow[row(t)] = Scale.label(t) }
         let labelWidth = tickRow.values.map(\.count).max() ?? 1
         let plotColumns = max(10, width - labelWidth - 2)
         var canvas = BrailleCanvas(columns: plotColumns, rows: plotRows)
         func dx(_ x: Double) -> Int { Scale.index(Scale.fraction(x, xlo, xhi) * Double(canvas.dotWidth - 1)) }
         func dy(_ y: Double) -> Int { Scale.index((1 - Scale.fraction(y, ylo, yhi)) * Double(canvas.dotHeight - 1)) }
-        for (s, series) in f.series.enumerated() {
+        // The first series is drawn last, on top: a series it covers entirely is named in the
+        // legend as hidden under it.
+        for (s, series) in f.series.enumerated().reversed() {
             var previous: (Int, Int)?
             for (x, y) in zip(series.x, series.y) {
                 guard x.isFinite, y.isFinite else { previous = nil; continue }
@@ -67,23 +79,29 @@ public struct TerminalRenderer: Sendable {
                 previous = p
             }
         }
-        // Markers at the data points of short series, so that curves are told apart without colour.
-        // Long series get a marker every few columns (staggered between series).
-        if f.series.count > 1 {
-            for (s, series) in f.series.enumerated() {
-                let marker = TerminalRenderer.markers[s % TerminalRenderer.markers.count]
-                let points = zip(series.x, series.y).filter { $0.0.isFinite && $0.1.isFinite }
-                if points.count <= 40 {
-                    for (x, y) in points { canvas.mark(column: dx(x) / 2, row: dy(y) / 4, marker, series: s) }
-                    continue
+        // Markers (a glyph per series) at the data points of short series, so that curves are
+        // told apart without colour; long series get one every few columns, staggered between
+        // series. A lone series is marked only at points with no neighbour to draw a line to.
+        for (s, series) in f.series.enumerated().reversed() {
+            let marker = TerminalRenderer.markers[s % TerminalRenderer.markers.count]
+            let finite = series.x.indices.map { series.x[$0].isFinite && series.y[$0].isFinite }
+            if f.series.count == 1 {
+                for i in finite.indices where finite[i] && !(i > 0 && finite[i - 1]) && !(i + 1 < finite.count && finite[i + 1]) {
+                    canvas.mark(column: dx(series.x[i]) / 2, row: dy(series.y[i]) / 4, marker, series: s)
                 }
-                let every = max(4, plotColumns / 6)
-                let offset = (s * every) / max(1, f.series.count)
-                var nextColumn = offset
-                for (x, y) in points where dx(x) / 2 >= nextColumn {
-                    canvas.mark(column: dx(x) / 2, row: dy(y) / 4, marker, series: s)
-                    nextColumn = dx(x) / 2 + every
-                }
+                continue
+            }
+            let points = zip(series.x, series.y).filter { $0.0.isFinite && $0.1.isFinite }
+            if points.count <= 40 {
+                for (x, y) in points { canvas.mark(column: dx(x) / 2, row: dy(y) / 4, marker, series: s) }
+                continue
+            }
+            let every = max(4, plotColumns / 6)
+            let offset = (s * every) / max(1, f.series.count)
+            var nextColumn = offset
+            for (x, y) in points where dx(x) / 2 >= nextColumn {
+                canvas.mark(column: dx(x) / 2, row: dy(y) / 4, marker, series: s)
+                nextColumn = dx(x) / 2 + every
             }
         }
         var out: [String] = []
@@ -94,10 +112,11 @@ public struct TerminalRenderer: Sendable {
             out.append(label + canvas.row(r, paint: paint))
         }
         out.append(String(repeating: " ", count: labelWidth) + " └" + String(repeating: "─", count: plotColumns))
-        out.append(xAxisLabels(xlo, xhi, offset: labelWidth + 2, columns: plotColumns, integral: f.xIsIntegral))
+        out.append(xAxisLabels(xlo, xhi, offset: labelWidth + 2, columns: plotColumns, integral: f.xIsIntegral, single: f.singleX))
         if !f.xLabel.isEmpty { out.append(String(repeating: " ", count: labelWidth + 2) + f.xLabel) }
         if f.series.count > 1 || !(f.series.first?.name.isEmpty ?? true) {
-            let hidden = f.hiddenUnder
+            // Within half a cell of the point above it: the markers share a cell.
+            let hidden = f.hiddenUnder(tolerance: 0.5) { x, y in (Double(dx(x)) / 2, Double(dy(y)) / 4) }
             let legend = f.series.enumerated().map { s, series in
                 paint(String(TerminalRenderer.markers[s % TerminalRenderer.markers.count]), s) + " " + series.name
                     + (hidden[s].map { " (hidden under \(f.series[$0].name))" } ?? "")
@@ -107,17 +126,20 @@ public struct TerminalRenderer: Sendable {
         return out
     }
 
-    /// Tick labels under an x axis of `columns` cells starting at `offset`.
-    func xAxisLabels(_ lo: Double, _ hi: Double, offset: Int, columns: Int, integral: Bool = false) -> String {
+    /// Labels under an x axis of `columns` cells starting at `offset`: both ends (the first and
+    /// last value), then the round ticks that fit between them with a space to spare.
+    func xAxisLabels(_ lo: Double, _ hi: Double, offset: Int, columns: Int, integral: Bool = false, single: Double? = nil) -> String {
         var line = [Character](repeating: " ", count: offset + columns + 8)
-        var lastEnd = -1
-        for t in Scale.ticks(lo, hi, count: max(3, columns / 10), integral: integral) {
+        var taken: [Range<Int>] = []
+        for t in Scale.axisValues(lo, hi, count: max(3, columns / 10), integral: integral, single: single) {
             let text = Scale.label(t)
             let center = offset + Scale.index(Scale.fraction(t, lo, hi) * Double(columns * 2 - 1)) / 2
-            let start = max(offset, min(center - text.count / 2, line.count - text.count))
-            guard start > lastEnd else { continue }
-            for (i, ch) in text.enumerated() { line[start + i] = ch }
-            lastEnd = start + text.count
+            // Within the axis: the right end's label ends under the axis' last cell.
+            let start = max(offset, min(center - text.count / 2, offset + columns - text.count))
+            let span = start..<(start + text.count)
+            guard !taken.contains(where: { $0.overlaps((span.lowerBound - 1)..<(span.upperBound + 1)) }) else { continue }
+            for (i, ch) in text.enumerated() where start + i < line.count { line[start + i] = ch }
+            taken.append(span)
         }
         return String(line)
     }

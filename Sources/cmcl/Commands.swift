@@ -121,6 +121,10 @@ enum Commands {
         vm.errorOutput = writeError
         vm.outputIsTerminal = isatty(1) != 0
         vm.errorIsTerminal = isatty(2) != 0
+        // Off a terminal, `fit` writes a progress line every 30 s (CMCL_PROGRESS_SECONDS).
+        if !vm.errorIsTerminal {
+            vm.progressEvery = ProcessInfo.processInfo.environment["CMCL_PROGRESS_SECONDS"].flatMap(Double.init).map { max(0, $0) } ?? 30
+        }
         vm.scriptArguments = arguments
         let result = vm.run(SourceFile(name: name, text: text))
         report(result.diagnostics)

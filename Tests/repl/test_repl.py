@@ -600,6 +600,28 @@ def progress_lines_on_a_terminal():
     quit(c)
 
 
+@test
+def a_script_shows_fit_progress_on_a_terminal_and_in_a_log():
+    path = os.path.join(TMP, "train-script.cmcl")
+    with open(path, "w") as f:
+        f.write(TRAIN_SETUP + "\nfit(net, tr, loss: ce, epochs: 3)\nprint(\"trained\")\n")
+    # Off a terminal (a log): a line every CMCL_PROGRESS_SECONDS, then the final loss.
+    env = dict(os.environ, CMCL_PROGRESS_SECONDS="0", NO_COLOR="1")
+    proc = subprocess.run([BIN, path], capture_output=True, text=True, env=env, cwd=TMP, timeout=60,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "trained\n", proc.stdout
+    timed = re.findall(r"^epoch \d/3  step \d+/39  loss \d\.\d{4}  .* left$", proc.stderr, re.M)
+    assert len(timed) >= 10, proc.stderr
+    assert "trained 39 steps, final loss" in proc.stderr, proc.stderr
+    # At a terminal: the line drawn in place, ending in "done".
+    child = pexpect.spawn(BIN, [path], env=env, cwd=TMP, encoding="utf-8", timeout=60, dimensions=(40, 200))
+    child.expect("trained")
+    assert "steps/s" in child.before and "done" in child.before, child.before
+    child.expect(pexpect.EOF)
+    child.close()
+
+
 def main():
     passed = failed = 0
     start = time.time()

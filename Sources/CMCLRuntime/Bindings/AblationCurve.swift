@@ -31,7 +31,7 @@ enum AblationCurve {
         let (model, batches, ablation, seed) = try variants(a, op)
         let vm = a.interpreter
         let display = ProgressDisplay(output: vm.progressOutput ?? vm.errorOutput, terminal: vm.progressOutput != nil || vm.errorIsTerminal,
-                                      enabled: true, plainEvery: 0)
+                                      enabled: true, every: vm.progressEvery)
         var analysis = AblationAnalysis(model: model, ablation: ablation, seed: seed, precision: precision)
         let start = Date()
         var done = 0

@@ -361,6 +361,7 @@ enum ModelBuiltins {
             let names = try resolvedMetrics(m, try metricNames(a))
             let vm = a.interpreter
             let result = try TaskMetrics.evaluate(m, batches: bs, metrics: names, precision: try PrecisionArgument.resolve(a)) { c in
+                vm.collapses.append("\(c)")
                 vm.errorOutput("warning: \(c) — the model predicts one class for everything\n")
             }
             return .record(result.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })

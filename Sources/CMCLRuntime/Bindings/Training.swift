@@ -54,7 +54,7 @@ enum Training {
         }
         let mode = try a.value("progress")
         let display = ProgressDisplay(output: vm.progressOutput ?? vm.errorOutput, terminal: vm.progressOutput != nil || vm.errorIsTerminal,
-                                      enabled: mode.isTruthy, plainEvery: 0)
+                                      enabled: mode.isTruthy, every: vm.progressEvery)
         try Interrupt.check()  // a Ctrl-C before training (e.g. between two `fit` calls in a loop) stops here
         let history: TrainingHistory
         do {
@@ -74,6 +74,7 @@ enum Training {
             let n = log.evaluations, earlier = log.collapses.count - 1
             let when = n == 1 ? ": \(last)" : " at the last of \(n) evaluations"
                 + (earlier > 0 ? " (and \(earlier) before it)" : "") + ": \(last)"
+            vm.collapses.append("\(last)")
             vm.errorOutput("warning: the model collapsed to one class\(when); try a lower learning rate or a warm-up "
                            + "(optimizer: adamw(lr: 5e-5), schedule: warmup_linear(ratio: 0.06))\n")
         }
@@ -101,19 +102,29 @@ enum Training {
 }
 
 /// Training progress: one line updated in place on a terminal; otherwise a line per
-/// evaluation (or per epoch) so logs stay short.
+/// evaluation, and with `every` a line every so many seconds, so logs stay short and a long run
+/// is not silent.
 final class ProgressDisplay {
     let output: (String) -> Void
     let terminal: Bool
     let enabled: Bool
+    let every: Double?
     var lastDraw = Date.distantPast
+    var lastLine = Date()
     var drewInPlace = false
-    var lastEpochReported = -1
 
-    init(output: @escaping (String) -> Void, terminal: Bool, enabled: Bool, plainEvery: Int) {
+    init(output: @escaping (String) -> Void, terminal: Bool, enabled: Bool, every: Double?) {
         self.output = output
         self.terminal = terminal
         self.enabled = enabled
+        self.every = every
+    }
+
+    /// Whether a timed line is due off a terminal (and, if so, starts the next interval).
+    func lineDue() -> Bool {
+        guard let every, Date().timeIntervalSince(lastLine) >= every else { return false }
+        lastLine = Date()
+        return true
     }
 
     func line(_ p: TrainingProgress) -> String {
@@ -138,13 +149,23 @@ final class ProgressDisplay {
             drewInPlace = true
         } else if p.isEvaluation {
             output(line(p) + "\n")
+            lastLine = Date()
+        } else if p.step < p.totalSteps, lineDue() {
+            output(line(p) + (p.secondsRemaining.isFinite ? "  " + Display.duration(p.secondsRemaining) + " left" : "") + "\n")
         }
     }
 
     /// A count-based line for work other than training (`ablation_curve: batch 3/10 …`),
     /// drawn in place on a terminal only; `endLine()` ends it.
     func update(label: String, done: Int, total: Int, since start: Date) {
-        guard enabled, terminal else { return }
+        guard enabled else { return }
+        if !terminal {
+            if done < total, done > 0, lineDue() {
+                let elapsed = Date().timeIntervalSince(start)
+                output("\(label)  \(done)/\(total)  " + Display.duration(elapsed / Double(done) * Double(total - done)) + " left\n")
+            }
+            return
+        }
         let now = Date()
         guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now

@@ -79,7 +79,7 @@ enum Experiment {
                 let start = DispatchTime.now().uptimeNanoseconds, loadAtStart = Machine.load()
                 var row = ResultsTable.Row(config: config, name: name, seed: seed, status: "ok", seconds: 0, metrics: [], error: nil,
                                            function: fingerprint)
-                let interruptions = Interrupt.requests
+                let interruptions = Interrupt.requests, collapsesBefore = vm.collapses.count
                 let sessionPrecision = vm.precision
                 vm.precision = precisions[c]
                 defer { vm.precision = sessionPrecision }
@@ -98,6 +98,7 @@ enum Experiment {
                     row.error = e.message
                 }
                 row.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if vm.collapses.count > collapsesBefore { row.collapsed = vm.collapses.last }
                 // Ctrl-C during the run (even one that `fit` handled by stopping early): the run
                 // is unfinished, so it is not logged, and the sweep stops.
                 if Interrupt.requests != interruptions { throw CMCLError.interrupted }
@@ -137,6 +138,7 @@ enum Experiment {
                 if case .number(let n) = v { return "\(k) \(TextGrid.cell(n))" }
                 return "\(k) \(Display.render(v, .print))"
             }.joined(separator: ", ")
+            if row.collapsed != nil { s += " [collapsed to one class]" }
         }
         return s + " (\(Display.duration(row.seconds)))\n"
     }

@@ -12,6 +12,9 @@ final class ResultsTable: NativeObject, PlainConvertible {
         /// The fingerprint of the run function's source (``RunLog/fingerprint(_:)``); nil in
         /// logs written before it was recorded.
         var function: String? = nil
+        /// The collapse to one class found during the run (its last, as `fit` or `evaluate`
+        /// warned: `all 200 predictions are class 1; macro-F1 0.33`); nil if none was.
+        var collapsed: String? = nil
     }
 
     let rows: [Row]
@@ -31,6 +34,7 @@ final class ResultsTable: NativeObject, PlainConvertible {
                                         ("seconds", .number(r.seconds))]
         pairs += r.metrics
         if let e = r.error { pairs.append(("error", .string(e))) }
+        if let c = r.collapsed { pairs.append(("collapsed", .string(c))) }
         return .record(pairs)
     }
 
@@ -66,6 +70,9 @@ final class ResultsTable: NativeObject, PlainConvertible {
         if failed > 0 { header += ", \(failed) failed" }
         guard !rows.isEmpty else { return header }
         let hasErrors = rows.contains { $0.error != nil }
+        // A run whose model predicted one class for everything is marked: its metrics are
+        // those of a constant classifier, not of the method.
+        let collapsed = rows.filter { $0.collapsed != nil }.count
         let shown = rows.count > 40 ? Array(rows.prefix(20)) + Array(rows.suffix(20)) : rows
         let cells = shown.map { r -> [String] in
             var c = [r.name, TextGrid.cell(r.seed), r.status, String(format: "%.2f", r.seconds)]
@@ -74,10 +81,17 @@ final class ResultsTable: NativeObject, PlainConvertible {
                 if case .number(let n) = v { return TextGrid.cell(n) }
                 return Display.render(v, .print)
             }
+            if collapsed > 0 { c.append(r.collapsed.map { text in "yes: " + (text.split(separator: ";").first.map(String.init) ?? text) } ?? "") }
             if hasErrors { c.append(r.error.map { $0.count > 50 ? String($0.prefix(49)) + "…" : $0 } ?? "") }
             return c
         }
-        let grid = TextGrid(header: ["name", "seed", "status", "seconds"] + metrics + (hasErrors ? ["error"] : []), rows: cells)
-        return header + "\n" + grid.render() + (rows.count > 40 ? "\n… \(rows.count - 40) runs not shown" : "")
+        let grid = TextGrid(header: ["name", "seed", "status", "seconds"] + metrics + (collapsed > 0 ? ["collapsed"] : [])
+                            + (hasErrors ? ["error"] : []), rows: cells)
+        var text = header + "\n" + grid.render() + (rows.count > 40 ? "\n… \(rows.count - 40) runs not shown" : "")
+        if collapsed > 0 {
+            text += "\nnote: \(collapsed) of \(rows.count) run\(rows.count == 1 ? "" : "s") predicted one class for every example "
+                + "(collapsed); their metrics are a constant classifier's"
+        }
+        return text
     }
 }

@@ -95,8 +95,10 @@ enum RunLog {
         if let e = v["error"], e != .null { guard let text = e.string else { return wrong("error", "a string") }; error = text }
         var function: String?
         if let f = v["run"], f != .null { guard let text = f.string else { return wrong("run", "a string") }; function = text }
+        var collapsed: String?
+        if let c = v["collapsed"], c != .null { guard let text = c.string else { return wrong("collapsed", "a string") }; collapsed = text }
         let row = ResultsTable.Row(config: ValueJSON.value(config), name: name, seed: seed, status: status, seconds: seconds,
-                                   metrics: metrics, error: error, function: function)
+                                   metrics: metrics, error: error, function: function, collapsed: collapsed)
         return .success((key(config: config, seed: seed), row))
     }
 
@@ -109,6 +111,7 @@ enum RunLog {
         o["metrics"] = .object(JSONObject(try row.metrics.map { ($0.0, try ValueJSON.json($0.1, path: "metric \($0.0)")) }))
         if let e = row.error { o["error"] = .string(e) }
         if let f = row.function { o["run"] = .string(f) }
+        if let c = row.collapsed { o["collapsed"] = .string(c) }
         o["seconds"] = .number((row.seconds * 1000).rounded() / 1000)
         if let machine { o["machine"] = machine }
         o["time"] = .string(timestamp(Date()))

@@ -139,6 +139,10 @@ public final class Interpreter {
     /// Where progress lines (`fit`, `ablation_curve`) are drawn in place when the host keeps
     /// them out of the output (`cmcl notebook` on a terminal: stderr, not the document).
     public var progressOutput: ((String) -> Void)?
+    /// Seconds between progress lines when they cannot be drawn in place (a script whose
+    /// standard error is a file or a pipe): `fit` and `ablation_curve` then write a line this
+    /// often, so a long run is not silent. Nil: a line per evaluation only (notebooks, goldens).
+    public var progressEvery: Double?
     /// When set (notebook export, the REPL's record for `:export`), `print` hands values with a
     /// graphical form (plots) here instead of writing their text.
     public var richOutput: ((any RichDisplay) -> Void)?
@@ -178,6 +182,10 @@ public final class Interpreter {
     /// stopped by Ctrl-C): the `let` it is the value of binds it before the interruption
     /// propagates. Cleared before each top-level statement.
     var interruptedPartial: Value?
+    /// The collapses to one class that `fit` (its last evaluation) and `evaluate` warned of in
+    /// this session, oldest first (`all 200 predictions are class 1; macro-F1 0.33`):
+    /// `experiment` marks the runs during which one was found.
+    var collapses: [String] = []
     /// Whether code runs at the top level of a file or cell (not inside a function call).
     var isAtTopLevel: Bool { state.pointee.depth == 0 }
     var globalNames: [String: Int] = [:]

@@ -42,6 +42,30 @@ extension NotebookDocument {
         return StringEscape.xml(out)
     }
 
+    /// A line of comment prose for Markdown: kept as written, but every `<` is `&lt;` so that a
+    /// comment cannot open a tag, except inside `$…$` math, which Markdown viewers (GitHub,
+    /// Jupyter) render as TeX: there `<` and `>` are written `\lt` and `\gt`, which read the same.
+    static func markdownProse(_ line: String) -> String {
+        codeSpans(line) { piece, isCode in
+            if isCode { return "`" + piece + "`" }
+            return TeXMath.split(piece).map { part in
+                part.isMath
+                    ? "$" + part.text.replacingOccurrences(of: "<", with: "\\lt ").replacingOccurrences(of: ">", with: "\\gt ") + "$"
+                    : part.text.replacingOccurrences(of: "<", with: "&lt;")
+            }.joined()
+        }
+    }
+
+    /// `s` with each piece between backticks rendered by `render(piece, isCode)`; a backtick
+    /// without its pair stays in the text.
+    static func codeSpans(_ s: String, _ render: (String, Bool) -> String) -> String {
+        let pieces = s.components(separatedBy: "`")
+        return pieces.enumerated().map { k, piece in
+            if k % 2 == 0 { return render(piece, false) }
+            return k == pieces.count - 1 ? render("`" + piece, false) : render(piece, true)
+        }.joined()
+    }
+
     /// A cell split into its leading comment block (prose, `#` removed) and the code after it.
     /// The first cell's opening line is dropped when it is the document's title.
     func parts(_ cell: Cell, first: Bool) -> (prose: [String], code: String) {
@@ -56,16 +80,23 @@ extension NotebookDocument {
         return (prose, lines.joined(separator: "\n"))
     }
 
-    /// Comment prose as HTML: paragraphs, `- ` lists, `code`, *emphasis*, **strong**; `$…$`
-    /// math stays as text.
+    /// Comment prose as HTML: paragraphs, `- ` lists, `code`, *emphasis*, **strong**, and `$…$`
+    /// math as MathML (``TeXMath``).
     static func proseHTML(_ lines: [String]) -> String {
         var out = "", paragraph: [String] = [], list: [String] = []
-        func inline(_ s: String) -> String {
+        func styled(_ s: String) -> String {
             var t = StringEscape.xml(s)
-            for (pattern, tag) in [("`([^`]+)`", "code"), ("\\*\\*([^*]+)\\*\\*", "strong"), ("\\*([^*\\s][^*]*)\\*", "em")] {
+            for (pattern, tag) in [("\\*\\*([^*]+)\\*\\*", "strong"), ("\\*([^*\\s][^*]*)\\*", "em")] {
                 t = t.replacingOccurrences(of: pattern, with: "<\(tag)>$1</\(tag)>", options: .regularExpression)
             }
             return t
+        }
+        func inline(_ s: String) -> String {
+            // Code spans first (a `$` in code is code), then math in the text between them.
+            codeSpans(s) { piece, isCode in
+                isCode ? "<code>\(StringEscape.xml(piece))</code>"
+                    : TeXMath.split(piece).map { $0.isMath ? TeXMath.mathML($0.text) : styled($0.text) }.joined()
+            }
         }
         func flush() {
             if !paragraph.isEmpty { out += "<p>" + inline(paragraph.joined(separator: " ")) + "</p>\n"; paragraph = [] }
@@ -159,7 +190,7 @@ extension NotebookDocument {
             let (prose, code) = parts(cell, first: i == 0)
             // Prose keeps its Markdown (lists, emphasis, code spans, quotes) but no HTML: every `<`
             // becomes `&lt;`, so a comment cannot open a tag in a Markdown viewer.
-            if !prose.isEmpty { out += "\n" + prose.map { $0.replacingOccurrences(of: "<", with: "&lt;") }.joined(separator: "\n") + "\n" }
+            if !prose.isEmpty { out += "\n" + prose.map(Self.markdownProse).joined(separator: "\n") + "\n" }
             if !code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { out += fence(code, "cmcl") }
             for o in cell.outputs {
                 switch o {
